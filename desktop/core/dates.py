@@ -1,0 +1,162 @@
+"""Dates of reduced precision, as the data files write them.
+
+A date is a quoted string: "1976-06-30", "2018-08", "2016", "1960s", or one of
+those last two qualified by early/mid/late ("early 1960s", "late 2019"). Each
+becomes a pair of ISO bounds (earliest, latest) that sort as text, and a
+precision that says how to show it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_DECADE = re.compile(r"^(\d{3})0s$")
+_PART = re.compile(r"^(early|mid|late)[ -](\d{4}|\d{3}0s)$")
+
+# Thirds of a decade and of a year; "mid" overlaps neither end on purpose.
+_DECADE_PARTS = {"early": (0, 3), "mid": (3, 6), "late": (7, 9)}
+_YEAR_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+class DateError(ValueError):
+    """A date string that is not one of the accepted forms."""
+
+
+@dataclass(frozen=True)
+class FuzzyDate:
+    text: str
+    earliest: str
+    latest: str
+    precision: str  # day | month | year | decade | part-year | part-decade
+
+    def display(self) -> str:
+        """The date as a person would write it."""
+        if self.precision == "day":
+            year, month, day = self.earliest.split("-")
+            return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
+        if self.precision == "month":
+            year, month, _ = self.earliest.split("-")
+            return f"{MONTHS[int(month) - 1]} {year}"
+        return self.text
+
+
+def _month_end(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def _check_year(year: int, text: str) -> None:
+    if year < 1:
+        raise DateError(f"{text!r}: year 0 does not exist")
+
+
+def parse_date(text: str) -> FuzzyDate:
+    """Parse one date string; raise DateError with a readable reason."""
+    if not isinstance(text, str):
+        raise DateError(f"a date must be a quoted string such as \"2016\", not {text!r}")
+    raw = text.strip()
+    if m := _DAY.match(raw):
+        year, month, day = (int(g) for g in m.groups())
+        _check_year(year, raw)
+        if not 1 <= month <= 12:
+            raise DateError(f"{raw!r}: month {month} is not between 1 and 12")
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise DateError(f"{raw!r}: day {day} is not in {MONTHS[month - 1]} {year}")
+        return FuzzyDate(raw, raw, raw, "day")
+    if m := _MONTH.match(raw):
+        year, month = (int(g) for g in m.groups())
+        _check_year(year, raw)
+        if not 1 <= month <= 12:
+            raise DateError(f"{raw!r}: month {month} is not between 1 and 12")
+        return FuzzyDate(raw, f"{year:04d}-{month:02d}-01", _month_end(year, month), "month")
+    if m := _YEAR.match(raw):
+        year = int(m.group(1))
+        _check_year(year, raw)
+        return FuzzyDate(raw, f"{year:04d}-01-01", f"{year:04d}-12-31", "year")
+    if m := _DECADE.match(raw):
+        start = int(m.group(1)) * 10
+        return FuzzyDate(raw, f"{start:04d}-01-01", f"{start + 9:04d}-12-31", "decade")
+    if m := _PART.match(raw):
+        part, rest = m.groups()
+        if rest.endswith("s"):
+            start = int(rest[:3]) * 10
+            lo, hi = _DECADE_PARTS[part]
+            return FuzzyDate(raw, f"{start + lo:04d}-01-01", f"{start + hi:04d}-12-31", "part-decade")
+        year = int(rest)
+        _check_year(year, raw)
+        lo, hi = _YEAR_PARTS[part]
+        return FuzzyDate(raw, f"{year:04d}-{lo:02d}-01", _month_end(year, hi), "part-year")
+    raise DateError(
+        f"{raw!r} is not a date: use YYYY-MM-DD, YYYY-MM, YYYY, a decade such as 1960s, "
+        "or early/mid/late before a year or decade"
+    )
+
+
+@dataclass(frozen=True)
+class When:
+    """The time of a fact: a point (`date`) or a period (`start`/`end`, either open)."""
+
+    date: FuzzyDate | None = None
+    start: FuzzyDate | None = None
+    end: FuzzyDate | None = None
+
+    @property
+    def earliest(self) -> str | None:
+        if self.date:
+            return self.date.earliest
+        return self.start.earliest if self.start else None
+
+    @property
+    def latest(self) -> str | None:
+        if self.date:
+            return self.date.latest
+        return self.end.latest if self.end else None
+
+    @property
+    def precision(self) -> str | None:
+        if self.date:
+            return self.date.precision
+        first = self.start or self.end
+        return first.precision if first else None
+
+    def __bool__(self) -> bool:
+        return bool(self.date or self.start or self.end)
+
+    def display(self) -> str:
+        if self.date:
+            return self.date.display()
+        if self.start and self.end:
+            return f"{self.start.display()} – {self.end.display()}"
+        if self.start:
+            return f"since {self.start.display()}"
+        if self.end:
+            return f"until {self.end.display()}"
+        return ""
+
+
+def parse_when(date: str | None, start: str | None, end: str | None) -> When:
+    """Parse the date fields of a fact; DateError names the field at fault."""
+    parsed: dict[str, FuzzyDate | None] = {}
+    for field, value in (("date", date), ("start", start), ("end", end)):
+        if value is None:
+            parsed[field] = None
+            continue
+        try:
+            parsed[field] = parse_date(value)
+        except DateError as exc:
+            raise DateError(f"{field}: {exc}") from None
+    when = When(parsed["date"], parsed["start"], parsed["end"])
+    if when.date and (when.start or when.end):
+        raise DateError("a fact has either `date` or `start`/`end`, not both")
+    if when.start and when.end and when.end.latest < when.start.earliest:
+        raise DateError(f"end {when.end.text!r} is before start {when.start.text!r}")
+    return when

@@ -1,0 +1,289 @@
+"""Loading data folders into entities, with every problem reported and skipped.
+
+One bad file, entity or fact never hides the rest: each problem becomes a
+`Problem` with the file and line, and whatever is still valid is kept. The
+same pass serves `almanac validate` and every other command.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.core.dates import DateError, parse_when
+from desktop.core.model import Citation, Entity, Fact
+from desktop.core.problems import Problem
+from desktop.core.schema import check_entity
+from desktop.core.vocabulary import Vocabulary, load_sources_file, load_vocabulary_file
+from desktop.core.yamlfile import Document, YamlFileError, read_yaml
+
+VOCABULARY_FILE = "vocabulary.yaml"
+SOURCES_FILE = "sources.yaml"
+SCHEMA_FILE = Path("schema") / "entity.schema.json"
+_PARAGRAPH = re.compile(r"^¶\s*(\d+)(?:\s*[-–]\s*(\d+))?$")
+
+
+@dataclass
+class LoadResult:
+    vocabulary: Vocabulary
+    entities: dict[str, Entity] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def fact_count(self) -> int:
+        return sum(len(e.facts) for e in self.entities.values())
+
+
+def data_files(folder: Path) -> Iterator[Path]:
+    """The entity files under a data folder, in a stable order, symlink loops skipped."""
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        try:
+            st = os.stat(root)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen:  # a symlink back up the tree
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        top = Path(root) == folder
+        for name in sorted(files):
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                continue
+            if top and name in (VOCABULARY_FILE, SOURCES_FILE):
+                continue
+            yield Path(root) / name
+
+
+def find_schema(folders: list[Path]) -> Path | None:
+    for folder in folders:
+        if (folder / SCHEMA_FILE).is_file():
+            return folder / SCHEMA_FILE
+    return None
+
+
+class _FileLoader:
+    """Turns the mappings of one parsed file into entities."""
+
+    def __init__(self, result: LoadResult, schema: Path, path: Path, doc: Document, folder: Path) -> None:
+        self.result = result
+        self.vocab = result.vocabulary
+        self.schema = schema
+        self.path = path
+        self.shown = str(path)
+        self.doc = doc
+        self.folder = folder
+
+    def problem(self, where: tuple[int | str, ...], message: str) -> None:
+        line, column = self.doc.place(where)
+        self.result.problems.append(Problem(self.shown, line, column, message))
+
+    def load(self) -> Iterator[Entity]:
+        data = self.doc.data
+        if isinstance(data, dict):
+            items: list[tuple[tuple[int | str, ...], Any]] = [((), data)]
+        elif isinstance(data, list):
+            items = [((i,), item) for i, item in enumerate(data)]
+            if not items:
+                self.problem((), "an empty list: a pack holds one or more entities")
+        else:
+            self.problem((), "not an entity: expected a mapping (one entity) or a list of mappings (a pack)")
+            return
+        for prefix, item in items:
+            if not isinstance(item, dict):
+                self.problem(prefix, "not an entity: each item of a pack must be a mapping with id, kind and name")
+                continue
+            entity = self.entity(prefix, item, single=not prefix)
+            if entity is not None:
+                yield entity
+
+    def entity(self, at: tuple[int | str, ...], item: dict, single: bool) -> Entity | None:
+        bad_fields: set[str] = set()
+        bad_facts: set[int] = set()
+        fatal = False
+        for error in check_entity(self.schema, item):
+            self.problem((*at, *error.path), error.message)
+            if error.key_problem:
+                continue
+            head = error.path[:1]
+            if not head or head[0] in ("id", "kind", "name"):
+                fatal = True
+            elif head[0] == "facts" and len(error.path) > 1 and isinstance(error.path[1], int):
+                bad_facts.add(error.path[1])
+            else:
+                bad_fields.add(str(head[0]))
+        if fatal:
+            return None
+        kind = self.vocab.kinds.get(item["kind"])
+        if kind is None:
+            self.problem((*at, "kind"), f"unknown kind `{item['kind']}` (kinds: {', '.join(self.vocab.kinds)})")
+            return None
+        if single and self.path.stem != item["id"]:
+            self.problem((*at, "id"), f"id `{item['id']}` does not match the file name `{self.path.name}`")
+        line, _ = self.doc.place(at)
+        entity = Entity(
+            id=item["id"],
+            kind=kind.id,
+            name=item["name"].strip(),
+            path=self.shown,
+            line=line,
+            aliases=[] if "aliases" in bad_fields else [a.strip() for a in item.get("aliases") or []],
+            parent=None if "parent" in bad_fields else item.get("parent"),
+            summary="" if "summary" in bad_fields else " ".join((item.get("summary") or "").split()),
+        )
+        facts = [] if "facts" in bad_fields else item.get("facts") or []
+        for k, raw in enumerate(facts):
+            if k in bad_facts:
+                continue
+            fact = self.fact((*at, "facts", k), raw)
+            if fact is not None:
+                entity.facts.append(fact)
+        return entity
+
+    def fact(self, at: tuple[int | str, ...], raw: dict) -> Fact | None:
+        prop = self.vocab.properties.get(raw["property"])
+        if prop is None:
+            self.problem((*at, "property"), f"unknown property `{raw['property']}`")
+            return None
+        unknown = bool(raw.get("unknown"))
+        needs = {"entity": "entity", "quantity": "value", "text": "text"}.get(prop.takes)
+        if prop.takes == "date" and not (raw.get("date") or raw.get("start") or raw.get("end")):
+            self.problem(at, f"`{prop.id}` is a date: give `date` or `start`/`end`")
+            return None
+        if needs and needs not in raw and not unknown:
+            self.problem(at, f"`{prop.id}` takes {'an' if needs == 'entity' else 'a'} `{needs}:` (or `unknown: true`)")
+            return None
+        try:
+            when = parse_when(raw.get("date"), raw.get("start"), raw.get("end"))
+        except DateError as exc:
+            field_name = str(exc).split(":", 1)[0]
+            self.problem((*at, field_name if field_name in raw else "end"), f"bad {exc}" if field_name in raw else str(exc))
+            return None
+        citations = []
+        for j, cite in enumerate(raw["sources"]):
+            source = self.vocab.sources.get(cite["source"])
+            if source is None:
+                self.problem((*at, "sources", j, "source"), f"unknown source `{cite['source']}` (not in sources.yaml)")
+                continue
+            locator = cite["locator"].strip()
+            if (m := _PARAGRAPH.match(locator)) and source.paragraphs:
+                last = int(m.group(2) or m.group(1))
+                if not 1 <= int(m.group(1)) <= last <= source.paragraphs:
+                    self.problem(
+                        (*at, "sources", j, "locator"),
+                        f"locator {locator} is outside `{source.id}`, which has {source.paragraphs} paragraph(s)",
+                    )
+                    continue
+            citations.append(Citation(source.id, locator))
+        if not citations:
+            self.problem((*at, "sources"), "fact left out: none of its sources is valid")
+            return None
+        return Fact(
+            property=prop.id,
+            sources=citations,
+            entity=raw.get("entity"),
+            value=raw.get("value"),
+            unit=raw.get("unit"),
+            text=" ".join(raw["text"].split()) if raw.get("text") else None,
+            unknown=unknown,
+            when=when,
+            note=" ".join(raw["note"].split()) if raw.get("note") else None,
+            line=self.doc.place(at)[0],
+        )
+
+
+def _link_check(result: LoadResult) -> None:
+    """Cross-file rules: links and parents must name entities that exist; no parent cycles."""
+    entities = result.entities
+    vocab = result.vocabulary
+    for entity in entities.values():
+        for fact in entity.facts:
+            if fact.entity is None:
+                continue
+            target = entities.get(fact.entity)
+            if target is None:
+                result.problems.append(
+                    Problem(entity.path, fact.line, 0, f"`{fact.property}` links to `{fact.entity}`, which does not exist")
+                )
+                fact.missing_entity, fact.entity = fact.entity, None
+                continue
+            prop = vocab.properties[fact.property]
+            if prop.range and target.kind not in prop.range:
+                result.problems.append(
+                    Problem(
+                        entity.path,
+                        fact.line,
+                        0,
+                        f"`{fact.property}` links to `{target.id}`, a {target.kind}; it takes {' or '.join(prop.range)}",
+                    )
+                )
+        if entity.parent is not None and entity.parent not in entities:
+            result.problems.append(
+                Problem(entity.path, entity.line, 0, f"parent `{entity.parent}` does not exist")
+            )
+            entity.parent = None
+    # A cycle of parents would make the tree endless: cut it at its smallest id.
+    state: dict[str, int] = {}
+    for start in sorted(entities):
+        trail: list[str] = []
+        node: str | None = start
+        while node is not None and node not in state:
+            state[node] = 1
+            trail.append(node)
+            node = entities[node].parent
+        if node is not None and state.get(node) == 1 and node in trail:
+            cycle = trail[trail.index(node) :]
+            cut = min(cycle)
+            victim = entities[cut]
+            result.problems.append(
+                Problem(victim.path, victim.line, 0, f"parents form a cycle ({' → '.join([*cycle, node])}); `{cut}` shown at the top")
+            )
+            victim.parent = None
+        for done in trail:
+            state[done] = 2
+
+
+def load(folders: list[Path]) -> LoadResult:
+    """Load the vocabulary, sources and entities of the given data folders, in order."""
+    result = LoadResult(Vocabulary())
+    for folder in folders:
+        if not folder.is_dir():
+            result.problems.append(Problem(str(folder), 0, 0, "data folder does not exist or is not a folder"))
+    folders = [f for f in folders if f.is_dir()]
+    for folder in folders:
+        for name, reader in ((VOCABULARY_FILE, load_vocabulary_file), (SOURCES_FILE, load_sources_file)):
+            if (folder / name).is_file():
+                result.files.append(folder / name)
+                reader(folder / name, result.vocabulary, result.problems)
+    schema = find_schema(folders)
+    if schema is None:
+        result.problems.append(Problem(str(folders[0] if folders else "."), 0, 0, f"no {SCHEMA_FILE} in any data folder"))
+        return result
+    result.files.append(schema)
+    first_seen: dict[str, Entity] = {}
+    for folder in folders:
+        for path in data_files(folder):
+            result.files.append(path)
+            try:
+                doc = read_yaml(path)
+            except YamlFileError as exc:
+                result.problems.append(Problem(str(path), exc.line, exc.column, exc.message))
+                continue
+            for entity in _FileLoader(result, schema, path, doc, folder).load():
+                if entity.id in first_seen:
+                    other = first_seen[entity.id]
+                    result.problems.append(
+                        Problem(entity.path, entity.line, 0, f"duplicate id `{entity.id}`: also in {other.path}:{other.line} (that one is kept)")
+                    )
+                    continue
+                first_seen[entity.id] = entity
+    result.entities = first_seen
+    _link_check(result)
+    return result

@@ -1,0 +1,50 @@
+"""Facts as readable phrases: "Administered by Department of Defense"."""
+
+from __future__ import annotations
+
+# Units written before the figure; everything else follows it.
+_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def format_number(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
+
+
+def format_quantity(value: int | float | None, unit: str | None) -> str:
+    if value is None:
+        return ""
+    number = format_number(value)
+    if unit in _CURRENCY_SIGNS:
+        return f"{_CURRENCY_SIGNS[unit]}{number}"
+    if unit in ("percent", "%"):
+        return f"{number}%"
+    return f"{number} {unit}" if unit else number
+
+
+def phrase(
+    label: str,
+    *,
+    linked_name: str | None = None,
+    value: int | float | None = None,
+    unit: str | None = None,
+    text: str | None = None,
+    unknown: bool = False,
+    when: str = "",
+) -> str:
+    """One fact as a phrase; `label` is the property's label or, seen from the other end, its inverse."""
+    parts = [label]
+    if linked_name:
+        parts.append(f" {linked_name}")
+    detail = [d for d in (format_quantity(value, unit), text) if d]
+    if unknown and not detail and not linked_name:
+        detail = ["unknown"]
+    if detail:
+        parts.append(": " + "; ".join(detail))
+    elif when and not linked_name:
+        parts.append(f" {when}")
+        return "".join(parts)
+    if when:
+        parts.append(f" ({when})")
+    return "".join(parts)

@@ -1,0 +1,87 @@
+"""Checking entity mappings against data/schema/entity.schema.json.
+
+The JSON Schema is the single statement of an entity file's shape: editors
+use it while typing and the loader uses it here. jsonschema reports every
+error with its path, which the loader turns into a line in the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    path: tuple[int | str, ...]  # from the entity mapping to the offending value
+    message: str
+    key_problem: bool  # an unknown key: reported, the key ignored, nothing else lost
+
+
+def _where(path: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    where = _where(tuple(error.absolute_path))
+    prefix = f"{where}: " if where else ""
+    value = error.instance
+    validator = error.validator
+    if validator == "required":
+        missing = [k for k in error.validator_value if k not in (value or {})]
+        return f"{prefix}missing required key `{missing[0] if missing else '?'}`"
+    if validator == "type":
+        if isinstance(value, (dt.date, dt.datetime)):
+            return f'{prefix}a date must be a quoted string, e.g. "{value.isoformat()}"'
+        wanted = error.validator_value
+        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        return f"{prefix}must be {'an' if wanted[0] in 'aeiou' else 'a'} {wanted}, not {type(value).__name__} {_short(value)}"
+    if validator == "pattern":
+        return f"{prefix}{_short(value)} is not a valid id (lowercase letters, digits and single hyphens)" if isinstance(value, str) and "-" in error.validator_value else f"{prefix}{_short(value)} does not match {error.validator_value}"
+    if validator == "minItems" and error.absolute_path and error.absolute_path[-1] == "sources":
+        return f"{prefix}a fact needs at least one source"
+    if validator == "not":
+        return f"{prefix}a fact has either `date` or `start`/`end`, not both"
+    if validator == "dependentRequired":
+        return f"{prefix}`value` and `unit` go together (a quantity needs its unit or currency)"
+    if validator in ("maxLength", "minLength"):
+        return f"{prefix}{'too long' if validator == 'maxLength' else 'empty'} (limit {error.validator_value} characters)" if validator == "maxLength" else f"{prefix}must not be empty"
+    return prefix + error.message[:200]
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@cache
+def _validator(schema_path: Path) -> jsonschema.Draft202012Validator:
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    entity = dict(schema["$defs"]["entity"])
+    entity["$defs"] = schema["$defs"]
+    return jsonschema.Draft202012Validator(entity)
+
+
+def check_entity(schema_path: Path, entity: Any) -> Iterator[SchemaError]:
+    """Every way `entity` breaks the schema, unknown keys listed one by one."""
+    validator = _validator(schema_path)
+    for error in validator.iter_errors(entity):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            allowed = error.schema.get("properties", {})
+            for key in error.instance:
+                if key not in allowed:
+                    where = _where(path)
+                    yield SchemaError((*path, key), f"{where + ': ' if where else ''}unknown key `{key}`", True)
+            continue
+        yield SchemaError(path, _describe(error), False)

@@ -1,0 +1,184 @@
+"""Search over the index: exact names, then prefixes, then full text, then typos.
+
+User text never reaches FTS5 as query syntax: it is folded and split into
+words, and each word is quoted before it is matched, so quotes, brackets,
+`-`, `*`, AND/OR/NOT and `U.S.` are all plain text here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+from rapidfuzz import fuzz
+
+from desktop.core.text import fold, words
+from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START, EntityRef, Hit
+
+MAX_QUERY = 200  # characters of a query that are looked at; the rest is noise
+MAX_WORDS = 12
+PREFIX_CANDIDATES = 200
+FUZZY_CANDIDATES = 200
+FUZZY_THRESHOLD = 80
+SNIPPET_SUMMARY = 110
+
+# bm25 weights for the fts columns name, aliases, summary, facts.
+_BM25 = "bm25(fts, 10.0, 8.0, 2.0, 1.0)"
+
+
+def _mark(text: str) -> str:
+    return f"{HIGHLIGHT_START}{text}{HIGHLIGHT_END}"
+
+
+def _name_snippet(matched: str, query_norm: str, summary: str) -> str:
+    """The name that matched, its matching start marked, then the start of the summary."""
+    head = matched
+    cut = len(query_norm)
+    if fold(matched[:cut]) == query_norm:
+        head = _mark(matched[:cut]) + matched[cut:]
+    else:
+        head = _mark(matched)
+    if summary:
+        tail = summary if len(summary) <= SNIPPET_SUMMARY else summary[:SNIPPET_SUMMARY].rsplit(" ", 1)[0] + "…"
+        return f"{head} — {tail}"
+    return head
+
+
+def _kind_clause(kind: str | None) -> tuple[str, tuple]:
+    return (" AND e.kind = ?", (kind,)) if kind else ("", ())
+
+
+def _names_phase(conn: sqlite3.Connection, q: str, kind: str | None, prefix: bool) -> list[Hit]:
+    where, args = _kind_clause(kind)
+    if prefix:
+        cond, cargs = "n.norm > ? AND n.norm < ?", (q, q + "\U0010ffff")
+    else:
+        cond, cargs = "n.norm = ?", (q,)
+    rows = conn.execute(
+        f"""SELECT e.id, e.kind, e.name, e.summary, e.link_count, n.name, n.norm, n.is_primary
+            FROM names n JOIN entities e ON e.rid = n.entity
+            WHERE {cond}{where} LIMIT {PREFIX_CANDIDATES}""",
+        (*cargs, *args),
+    ).fetchall()
+    hits = []
+    for ident, kind_id, name, summary, link_count, matched, norm, primary in rows:
+        popularity = min(link_count, 100) / 100
+        if prefix:
+            # A prefix covering more of the name ranks higher: "pak" → Pakistan before Pakistan Army.
+            score = 500 + 100 * len(q) / len(norm) + 20 * primary + popularity
+        else:
+            score = 1000 + 20 * primary + popularity
+        hits.append(Hit(ident, kind_id, name, score, _name_snippet(matched, q, summary), "prefix" if prefix else "exact"))
+    return hits
+
+
+def _fts_query(tokens: list[str], prefix_last: bool, joiner: str) -> str:
+    quoted = [f'"{t}"' for t in tokens]
+    if prefix_last and len(tokens[-1]) >= 2:
+        quoted[-1] += "*"
+    return joiner.join(quoted)
+
+
+def _text_phase(conn: sqlite3.Connection, tokens: list[str], prefix_last: bool, kind: str | None, limit: int) -> list[Hit]:
+    where, args = _kind_clause(kind)
+    joiners = [" ", " OR "] if len(tokens) > 1 else [" "]
+    for joiner in joiners:
+        rows = conn.execute(
+            f"""SELECT e.id, e.kind, e.name, {_BM25} AS rank,
+                       snippet(fts, -1, ?, ?, '…', 12)
+                FROM fts JOIN entities e ON e.rid = fts.rowid
+                WHERE fts MATCH ?{where} ORDER BY rank LIMIT ?""",
+            (HIGHLIGHT_START, HIGHLIGHT_END, _fts_query(tokens, prefix_last, joiner), *args, limit),
+        ).fetchall()
+        if rows:
+            # With every word required the match is better than with any word.
+            base = 100.0 if joiner == " " else 50.0
+            return [
+                Hit(ident, kind_id, name, base + min(-rank, 49.0), snippet, "text")
+                for ident, kind_id, name, rank, snippet in rows
+            ]
+    return []
+
+
+def _trigram_query(q: str) -> str | None:
+    grams = {q[i : i + 3] for i in range(len(q) - 2)}
+    grams = {g for g in grams if g.strip()}
+    if not grams:
+        return None
+    return " OR ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
+
+
+def fuzzy_names(conn: sqlite3.Connection, q: str, kind: str | None, threshold: float, limit: int) -> list[tuple[float, str, int]]:
+    """Names within `threshold` (0–100) of the folded query: (similarity, matched name, entity rowid)."""
+    match = _trigram_query(q)
+    if match is None:
+        return []
+    rows = conn.execute(
+        f"SELECT n.norm, n.name, n.entity FROM spell JOIN names n ON n.rid = spell.rowid "
+        f"WHERE spell MATCH ? ORDER BY rank LIMIT {FUZZY_CANDIDATES}",
+        (match,),
+    ).fetchall()
+    best: dict[int, tuple[float, str, int]] = {}
+    for norm, name, entity in rows:
+        similarity = fuzz.WRatio(q, norm)
+        if similarity >= threshold and similarity > best.get(entity, (0.0,))[0]:
+            best[entity] = (similarity, name, entity)
+    ranked = sorted(best.values(), key=lambda t: -t[0])
+    if kind:
+        kinds = dict(
+            conn.execute(
+                f"SELECT rid, kind FROM entities WHERE rid IN ({','.join('?' * len(ranked))})", [t[2] for t in ranked]
+            ).fetchall()
+        ) if ranked else {}
+        ranked = [t for t in ranked if kinds.get(t[2]) == kind]
+    return ranked[:limit]
+
+
+def _fuzzy_phase(conn: sqlite3.Connection, q: str, kind: str | None, limit: int) -> list[Hit]:
+    hits = []
+    for similarity, matched, rid in fuzzy_names(conn, q, kind, FUZZY_THRESHOLD, limit):
+        row = conn.execute("SELECT id, kind, name, summary FROM entities WHERE rid = ?", (rid,)).fetchone()
+        ident, kind_id, name, summary = row
+        hits.append(Hit(ident, kind_id, name, similarity / 10, _name_snippet(matched, "\0", summary), "fuzzy"))
+    return hits
+
+
+def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit: int = 50) -> list[Hit]:
+    """Ranked hits for `query`, best first; never raises for any text a person can type."""
+    if limit <= 0:
+        return []
+    raw = query[:MAX_QUERY]
+    # Lone surrogates cannot be encoded for SQLite; they carry no meaning for a search anyway.
+    raw = raw.encode("utf-8", "ignore").decode("utf-8")
+    q = fold(raw)
+    if not q:
+        return []
+    found: dict[str, Hit] = {}
+
+    def add(hits: list[Hit]) -> None:
+        for hit in hits:
+            if hit.id not in found or found[hit.id].score < hit.score:
+                found[hit.id] = hit
+
+    add(_names_phase(conn, q, kind, prefix=False))
+    add(_names_phase(conn, q, kind, prefix=True))
+    tokens = words(raw)[:MAX_WORDS]
+    if tokens:
+        add(_text_phase(conn, tokens, prefix_last=not raw[-1:].isspace(), kind=kind, limit=limit))
+    if len(found) < limit and len(q) >= 3:
+        fresh = [h for h in _fuzzy_phase(conn, q, kind, limit) if h.id not in found]
+        add(fresh)
+    ranked = sorted(found.values(), key=lambda h: (-h.score, h.name.casefold(), h.id))
+    return [replace(h, score=round(h.score, 3)) for h in ranked[:limit]]
+
+
+def closest(conn: sqlite3.Connection, text: str, limit: int = 5) -> list[EntityRef]:
+    """Entities whose names or ids are nearest to `text`, for "did you mean" suggestions."""
+    q = fold(text.encode("utf-8", "ignore").decode("utf-8")[:MAX_QUERY])
+    if len(q) < 3:
+        return []
+    out = []
+    for _, _, rid in fuzzy_names(conn, q, None, threshold=55, limit=limit):
+        ident, kind, name = conn.execute("SELECT id, kind, name FROM entities WHERE rid = ?", (rid,)).fetchone()
+        out.append(EntityRef(ident, kind, name))
+    return out

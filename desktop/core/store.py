@@ -1,0 +1,247 @@
+"""The fact store: the one object the window and the command line read data through.
+
+A Store opens (building if needed) the SQLite index for a list of data
+folders and answers every question the program asks of the data. It holds
+no global state; each thread gets its own read-only connection, so a search
+can run off the GUI thread while the window reads a page.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from desktop.core import index
+from desktop.core import search as searching
+from desktop.core.cache import build_index, default_cache_dir, fingerprint, index_path, read_meta
+from desktop.core.phrases import phrase
+from desktop.core.problems import Problem
+from desktop.core.views import (
+    CitationView,
+    Counts,
+    EntityRef,
+    FactView,
+    Hit,
+    KindInfo,
+    Page,
+    SourceInfo,
+    TreeRow,
+)
+
+
+
+class Store:
+    """Read access to one built index. Use `Store.open` to get one."""
+
+    def __init__(self, path: Path, folders: list[Path], notice: str = "", built: bool = False) -> None:
+        self.path = path
+        self.folders = folders
+        self.notice = notice  # one line on anything unusual about the cache
+        self.built = built  # True when this open had to (re)build the index
+        self._local = threading.local()
+        self._sources: dict[str, SourceInfo] | None = None
+
+    @classmethod
+    def open(cls, folders: list[Path], cache_dir: Path | None = None, rebuild: bool = False) -> Store:
+        """Open the index for `folders`, building it when missing, stale, damaged or asked to."""
+        folders = [Path(f).resolve() if Path(f).exists() else Path(f).absolute() for f in folders]
+        target = index_path(cache_dir or default_cache_dir(), folders)
+        fp = fingerprint(folders)
+        notice = ""
+        if not rebuild:
+            meta = read_meta(target)
+            if meta and meta.get("fingerprint") == fp and meta.get("schema_version") == str(index.SCHEMA_VERSION):
+                return cls(target, folders)
+            if target.exists() and meta is None:
+                notice = f"the index {target} was damaged or unreadable and has been rebuilt"
+            elif meta and meta.get("schema_version") != str(index.SCHEMA_VERSION):
+                notice = "the index was from another version and has been rebuilt"
+        report = build_index(folders, target, fp)
+        return cls(report.path, folders, notice=report.notice or notice, built=True)
+
+    # -- connections -------------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- overview ----------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM meta"))
+
+    def counts(self) -> Counts:
+        meta = self.meta()
+        return Counts(int(meta["entities"]), int(meta["facts"]), self.kinds())
+
+    def kinds(self) -> list[KindInfo]:
+        """The kinds in the vocabulary's order, with how many entities each has."""
+        return [
+            KindInfo(*row)
+            for row in self.conn.execute("SELECT id, label, plural, icon, count FROM kinds ORDER BY position")
+        ]
+
+    def problems(self) -> list[Problem]:
+        return [
+            Problem(path, line, col, message)
+            for path, line, col, message in self.conn.execute(
+                "SELECT path, line, col, message FROM problems ORDER BY position"
+            )
+        ]
+
+    def sources(self) -> dict[str, SourceInfo]:
+        if self._sources is None:
+            self._sources = {
+                row[0]: SourceInfo(*row)
+                for row in self.conn.execute("SELECT id, title, publisher, url, license FROM sources ORDER BY id")
+            }
+        return self._sources
+
+    def most_linked(self, limit: int = 10) -> list[EntityRef]:
+        return [
+            EntityRef(*row)
+            for row in self.conn.execute(
+                "SELECT id, kind, name FROM entities ORDER BY link_count DESC, sort_name LIMIT ?", (limit,)
+            )
+        ]
+
+    # -- entities ----------------------------------------------------------
+
+    def ref(self, ident: str) -> EntityRef | None:
+        row = self.conn.execute("SELECT id, kind, name FROM entities WHERE id = ?", (ident,)).fetchone()
+        return EntityRef(*row) if row else None
+
+    def entities(self, kind: str | None = None) -> Iterator[EntityRef]:
+        """Every entity (of one kind), by kind order then name."""
+        sql = (
+            "SELECT e.id, e.kind, e.name FROM entities e JOIN kinds k ON k.id = e.kind"
+            + (" WHERE e.kind = ?" if kind else "")
+            + " ORDER BY k.position, e.sort_name, e.id"
+        )
+        for row in self.conn.execute(sql, (kind,) if kind else ()):
+            yield EntityRef(*row)
+
+    def level(
+        self, kind: str, parent: str | None = None, after: tuple[str, str] | None = None, limit: int = 256
+    ) -> list[TreeRow]:
+        """One batch of a navigator level: entities of `kind` under `parent`, by name, after a (sort_name, id)."""
+        sql = (
+            "SELECT id, kind, name, sort_name, aliases, child_count FROM entities "
+            "WHERE kind = ? AND tree_parent IS ?"
+        )
+        args: list = [kind, parent]
+        if after is not None:
+            sql += " AND (sort_name, id) > (?, ?)"
+            args.extend(after)
+        sql += " ORDER BY sort_name, id LIMIT ?"
+        args.append(limit)
+        return [
+            TreeRow(ident, kind_id, name, sort_name, tuple(json.loads(aliases)), children)
+            for ident, kind_id, name, sort_name, aliases, children in self.conn.execute(sql, args)
+        ]
+
+    def level_size(self, kind: str, parent: str | None = None) -> int:
+        if parent is None:
+            row = self.conn.execute(
+                "SELECT count(*) FROM entities WHERE kind = ? AND tree_parent IS NULL", (kind,)
+            ).fetchone()
+        else:
+            row = self.conn.execute("SELECT child_count FROM entities WHERE id = ?", (parent,)).fetchone()
+        return row[0] if row else 0
+
+    def tree_path(self, ident: str) -> list[str]:
+        """The ids from the top of the navigator down to `ident` (its kind group not included)."""
+        path: list[str] = []
+        current: str | None = ident
+        while current is not None and current not in path:
+            row = self.conn.execute("SELECT tree_parent FROM entities WHERE id = ?", (current,)).fetchone()
+            if row is None:
+                return []
+            path.append(current)
+            current = row[0]
+        return path[::-1]
+
+    def page(self, ident: str) -> Page | None:
+        """The entity with its facts both ways, its parent and children; None if there is no such id."""
+        row = self.conn.execute(
+            "SELECT e.rid, e.id, e.kind, k.label, e.name, e.aliases, e.summary, e.parent, e.path, e.line "
+            "FROM entities e JOIN kinds k ON k.id = e.kind WHERE e.id = ?",
+            (ident,),
+        ).fetchone()
+        if row is None:
+            return None
+        _, ident, kind, kind_label, name, aliases, summary, parent_id, path, line = row
+        parent = self.ref(parent_id) if parent_id else None
+        children = tuple(
+            EntityRef(*r)
+            for r in self.conn.execute(
+                "SELECT id, kind, name FROM entities WHERE parent = ? ORDER BY sort_name, id", (ident,)
+            )
+        )
+        outgoing = self._facts(
+            "f.subject = ? ORDER BY f.position", (ident,), other="f.object", label="p.label", inbound=False
+        )
+        inbound = self._facts(
+            "f.object = ? ORDER BY p.inverse, o.sort_name, f.position", (ident,), other="f.subject", label="p.inverse", inbound=True
+        )
+        return Page(
+            ident, kind, kind_label, name, tuple(json.loads(aliases)), summary, parent, children,
+            tuple(outgoing), tuple(inbound), path, line,
+        )
+
+    def _facts(self, where: str, args: tuple, other: str, label: str, inbound: bool) -> list[FactView]:
+        rows = self.conn.execute(
+            f"""SELECT f.rid, f.property, {label}, o.id, o.kind, o.name, f.value, f.unit, f.text, f.unknown,
+                       f.date, f.start, f."end", f.earliest, f.latest, f.display_date, f.note, f.missing
+                FROM facts f JOIN properties p ON p.id = f.property
+                LEFT JOIN entities o ON o.id = {other}
+                WHERE {where}""",
+            args,
+        ).fetchall()
+        cites: dict[int, list[CitationView]] = {}
+        if rows:
+            sources = self.sources()
+            marks = ",".join("?" * len(rows))
+            for fact, source, locator in self.conn.execute(
+                f"SELECT fact, source, locator FROM citations WHERE fact IN ({marks}) ORDER BY fact, position",
+                [r[0] for r in rows],
+            ):
+                cites.setdefault(fact, []).append(CitationView(sources[source], locator))
+        out = []
+        for (rid, prop, prop_label, oid, okind, oname, value, unit, text, unknown,
+             date, start, end, earliest, latest, when, note, missing) in rows:
+            entity = EntityRef(oid, okind, oname) if oid else None
+            out.append(
+                FactView(
+                    property=prop, label=prop_label, entity=entity, value=value, unit=unit, text=text,
+                    unknown=bool(unknown), date=date, start=start, end=end, earliest=earliest, latest=latest,
+                    when=when or "", note=note, sources=tuple(cites.get(rid, ())),
+                    phrase=phrase(
+                        prop_label, linked_name=oname or (None if inbound else missing), value=value,
+                        unit=unit, text=text, unknown=bool(unknown), when=when or "",
+                    ),
+                    inbound=inbound, missing=None if inbound else missing,
+                )
+            )
+        return out
+
+    # -- search ------------------------------------------------------------
+
+    def search(self, query: str, kind: str | None = None, limit: int = 50) -> list[Hit]:
+        return searching.search(self.conn, query, kind=kind, limit=limit)
+
+    def closest(self, text: str, limit: int = 5) -> list[EntityRef]:
+        return searching.closest(self.conn, text, limit)

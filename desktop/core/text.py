@@ -1,0 +1,26 @@
+"""Text normalisation shared by the index builder and the search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics and squeeze spaces, so `Côte` matches `cote`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, as FTS5's unicode61 tokenizer would see them."""
+    return _WORD.findall(fold(text).replace("_", " "))
+
+
+def sort_key(name: str) -> str:
+    """The key entities are ordered by in lists and the tree."""
+    return fold(name)

@@ -1,0 +1,122 @@
+"""Read-only views of indexed data, as the store hands them to the window and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    id: str
+    label: str
+    plural: str
+    icon: str
+    count: int
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    id: str
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    id: str
+    kind: str
+    name: str
+    sort_name: str
+    aliases: tuple[str, ...]
+    child_count: int
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: str
+    title: str
+    publisher: str
+    url: str
+    license: str
+
+
+@dataclass(frozen=True)
+class CitationView:
+    source: SourceInfo
+    locator: str
+
+
+@dataclass(frozen=True)
+class FactView:
+    """One fact as seen from an entity page; `inbound` when it points at that entity."""
+
+    property: str
+    label: str  # the property's label, or its inverse label for an inbound fact
+    entity: EntityRef | None  # the entity at the other end
+    value: int | float | None
+    unit: str | None
+    text: str | None
+    unknown: bool
+    date: str | None
+    start: str | None
+    end: str | None
+    earliest: str | None
+    latest: str | None
+    when: str  # the date or period as a person reads it
+    note: str | None
+    sources: tuple[CitationView, ...]
+    phrase: str
+    inbound: bool = False
+    missing: str | None = None  # a link to an id that does not exist
+
+
+@dataclass(frozen=True)
+class Page:
+    """Everything the entity page and `almanac show` need, in one read."""
+
+    id: str
+    kind: str
+    kind_label: str
+    name: str
+    aliases: tuple[str, ...]
+    summary: str
+    parent: EntityRef | None
+    children: tuple[EntityRef, ...]
+    facts: tuple[FactView, ...]
+    inbound: tuple[FactView, ...]
+    path: str
+    line: int
+
+    @property
+    def sources(self) -> tuple[SourceInfo, ...]:
+        """The distinct sources the page cites, in order of first citation."""
+        seen: dict[str, SourceInfo] = {}
+        for fact in (*self.facts, *self.inbound):
+            for cite in fact.sources:
+                seen.setdefault(cite.source.id, cite.source)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    kind: str
+    name: str
+    score: float
+    snippet: str  # the match marked with \x01 … \x02 (see `marked`)
+    phase: str  # exact | prefix | text | fuzzy
+
+    def marked(self, before: str = "[", after: str = "]") -> str:
+        return self.snippet.replace(HIGHLIGHT_START, before).replace(HIGHLIGHT_END, after)
+
+
+# Control characters cannot occur in YAML text, so they mark a match unambiguously.
+HIGHLIGHT_START = "\x01"
+HIGHLIGHT_END = "\x02"
+
+
+@dataclass
+class Counts:
+    entities: int = 0
+    facts: int = 0
+    kinds: list[KindInfo] = field(default_factory=list)
