@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from desktop.core.loader import LoadResult
 from desktop.core.model import Entity
 from desktop.core.phrases import phrase
-from desktop.core.text import fold, sort_key
+from desktop.core.text import name_key, sort_key
 
 # Bump when the tables below change: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -170,7 +170,7 @@ def _names(entities: dict[str, Entity], rids: dict[str, int]) -> Iterator[tuple[
     for entity in entities.values():
         seen = set()
         for name, primary in ((entity.name, 1), *((a, 0) for a in entity.aliases), (entity.id, 0)):
-            norm = fold(name)
+            norm = name_key(name)
             if norm and norm not in seen:
                 seen.add(norm)
                 yield norm, rids[entity.id], name, primary

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from desktop.core.text import fold, words
+from desktop.core.text import name_key, words
 from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START, EntityRef, Hit
 
 MAX_QUERY = 200  # characters of a query that are looked at; the rest is noise
@@ -32,12 +32,14 @@ def _mark(text: str) -> str:
 
 def _name_snippet(matched: str, query_norm: str, summary: str) -> str:
     """The name that matched, its matching start marked, then the start of the summary."""
-    head = matched
-    cut = len(query_norm)
-    if fold(matched[:cut]) == query_norm:
-        head = _mark(matched[:cut]) + matched[cut:]
-    else:
-        head = _mark(matched)
+    head = _mark(matched)
+    for cut in range(1, len(matched) + 1):
+        key = name_key(matched[:cut])
+        if key == query_norm:
+            head = _mark(matched[:cut]) + matched[cut:]
+            break
+        if len(key) > len(query_norm):
+            break
     if summary:
         tail = summary if len(summary) <= SNIPPET_SUMMARY else summary[:SNIPPET_SUMMARY].rsplit(" ", 1)[0] + "…"
         return f"{head} — {tail}"
@@ -108,8 +110,10 @@ def _trigram_query(q: str) -> str | None:
     return " OR ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
 
 
-def fuzzy_names(conn: sqlite3.Connection, q: str, kind: str | None, threshold: float, limit: int) -> list[tuple[float, str, int]]:
-    """Names within `threshold` (0–100) of the folded query: (similarity, matched name, entity rowid)."""
+def fuzzy_names(
+    conn: sqlite3.Connection, q: str, kind: str | None, threshold: float, limit: int, scorer=fuzz.ratio
+) -> list[tuple[float, str, int]]:
+    """Names within `threshold` (0–100) of the query key: (similarity, matched name, entity rowid)."""
     match = _trigram_query(q)
     if match is None:
         return []
@@ -120,7 +124,7 @@ def fuzzy_names(conn: sqlite3.Connection, q: str, kind: str | None, threshold: f
     ).fetchall()
     best: dict[int, tuple[float, str, int]] = {}
     for norm, name, entity in rows:
-        similarity = fuzz.WRatio(q, norm)
+        similarity = scorer(q, norm)
         if similarity >= threshold and similarity > best.get(entity, (0.0,))[0]:
             best[entity] = (similarity, name, entity)
     ranked = sorted(best.values(), key=lambda t: -t[0])
@@ -150,7 +154,7 @@ def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit:
     raw = query[:MAX_QUERY]
     # Lone surrogates cannot be encoded for SQLite; they carry no meaning for a search anyway.
     raw = raw.encode("utf-8", "ignore").decode("utf-8")
-    q = fold(raw)
+    q = name_key(raw)
     if not q:
         return []
     found: dict[str, Hit] = {}
@@ -174,11 +178,11 @@ def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit:
 
 def closest(conn: sqlite3.Connection, text: str, limit: int = 5) -> list[EntityRef]:
     """Entities whose names or ids are nearest to `text`, for "did you mean" suggestions."""
-    q = fold(text.encode("utf-8", "ignore").decode("utf-8")[:MAX_QUERY])
+    q = name_key(text.encode("utf-8", "ignore").decode("utf-8")[:MAX_QUERY])
     if len(q) < 3:
         return []
     out = []
-    for _, _, rid in fuzzy_names(conn, q, None, threshold=55, limit=limit):
+    for _, _, rid in fuzzy_names(conn, q, None, threshold=60, limit=limit, scorer=fuzz.WRatio):
         ident, kind, name = conn.execute("SELECT id, kind, name FROM entities WHERE rid = ?", (rid,)).fetchone()
         out.append(EntityRef(ident, kind, name))
     return out

@@ -21,6 +21,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text).replace("_", " "))
 
 
+def name_key(text: str) -> str:
+    """How names are compared in search: folded words only, so `U.S.`, `u.s` and `(U.S.` agree."""
+    return " ".join(words(text))
+
+
 def sort_key(name: str) -> str:
     """The key entities are ordered by in lists and the tree."""
     return fold(name)
