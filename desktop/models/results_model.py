@@ -1,0 +1,77 @@
+"""The ranked search results shown in place of the tree while a query is typed."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START, Hit
+from desktop.models.roles import Role
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def snippet_html(snippet: str) -> str:
+    """The snippet escaped for HTML, with the store's match marks turned into <b>."""
+    return html.escape(snippet).replace(HIGHLIGHT_START, "<b>").replace(HIGHLIGHT_END, "</b>")
+
+
+class SearchResultsModel(QAbstractListModel):
+    """Hits for the current query, best first."""
+
+    def __init__(
+        self,
+        icon_for: Callable[[str], Any] | None = None,
+        kind_labels: dict[str, str] | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._icon_for = icon_for or (lambda kind: None)
+        self._kind_labels = kind_labels or {}
+        self._hits: list[Hit] = []
+        self.query = ""
+
+    def set_kind_labels(self, labels: dict[str, str]) -> None:
+        self._kind_labels = labels
+
+    def set_hits(self, query: str, hits: list[Hit]) -> None:
+        self.beginResetModel()
+        self.query = query
+        self._hits = list(hits)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_hits("", [])
+
+    def hit(self, row: int) -> Hit | None:
+        return self._hits[row] if 0 <= row < len(self._hits) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return hit.name
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon_for(hit.kind)
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            return hit.marked("", "")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{hit.name}, {self._kind_labels.get(hit.kind, hit.kind)}"
+        if role == Role.ENTITY_ID:
+            return hit.id
+        if role == Role.KIND:
+            return hit.kind
+        if role == Role.KIND_LABEL:
+            return self._kind_labels.get(hit.kind, hit.kind)
+        if role == Role.SNIPPET:
+            return snippet_html(hit.snippet)
+        if role == Role.SCORE:
+            return hit.score
+        return None

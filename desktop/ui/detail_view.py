@@ -1,0 +1,64 @@
+"""The detail pane: a QTextBrowser that routes links itself and never loads anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QMouseEvent
+from PySide6.QtWidgets import QTextBrowser
+
+from desktop.ui.page_html import safe_url
+
+ZOOM_MIN, ZOOM_MAX = -6, 12
+
+
+class DetailView(QTextBrowser):
+    """Signals: entityRequested(id), backRequested(), forwardRequested(), linkRefused(url)."""
+
+    entityRequested = Signal(str)
+    backRequested = Signal()
+    forwardRequested = Signal()
+    linkRefused = Signal(str)
+
+    def __init__(self, open_url: Callable[[QUrl], Any] | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailView")
+        self.setAccessibleName("Entity details")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self._open_url = open_url or QDesktopServices.openUrl
+        self.zoom = 0
+        self.anchorClicked.connect(self._route)
+
+    @Slot(QUrl)
+    def _route(self, url: QUrl) -> None:
+        scheme = url.scheme().lower()
+        if scheme == "entity":
+            self.entityRequested.emit(url.path())
+        elif scheme in ("http", "https") and safe_url(url.toString()):
+            self._open_url(url)
+        else:
+            self.linkRefused.emit(url.toString())
+
+    def loadResource(self, kind: int, name: QUrl) -> Any:
+        # Pages carry no images or style sheets of their own: nothing is fetched, from disk or anywhere.
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.BackButton:
+            self.backRequested.emit()
+        elif event.button() == Qt.MouseButton.ForwardButton:
+            self.forwardRequested.emit()
+        else:
+            super().mousePressEvent(event)
+
+    def set_zoom(self, level: int) -> None:
+        level = max(ZOOM_MIN, min(ZOOM_MAX, level))
+        step = level - self.zoom
+        if step > 0:
+            self.zoomIn(step)
+        elif step < 0:
+            self.zoomOut(-step)
+        self.zoom = level

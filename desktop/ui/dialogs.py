@@ -1,0 +1,110 @@
+"""The small dialogs: data problems, keyboard shortcuts, sources and licence, about."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+)
+
+from desktop import __version__
+from desktop.core.problems import Problem
+from desktop.core.views import SourceInfo
+from desktop.ui.page_html import esc, safe_url
+
+
+def _frame(dialog: QDialog, title: str, body: Any, intro: str = "") -> None:
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    if intro:
+        label = QLabel(intro, dialog)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+    layout.addWidget(body)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.reject)
+    buttons.accepted.connect(dialog.accept)
+    layout.addWidget(buttons)
+
+
+class ProblemsDialog(QDialog):
+    """Every problem found in the data, one `path:line: message` per line, selectable for copying."""
+
+    def __init__(self, problems: Sequence[Problem], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("problemsDialog")
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("problemsList")
+        self.text.setAccessibleName("Data problems")
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setPlainText("\n".join(str(p) for p in problems))
+        _frame(
+            self,
+            "Data problems",
+            self.text,
+            f"{len(problems)} problem(s) were found in the data. Everything else is loaded and usable; "
+            "`almanac validate` prints the same list.",
+        )
+        self.resize(820, 420)
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, rows: Iterable[tuple[str, str]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        rows = list(rows)
+        table = QTableWidget(len(rows), 2, self)
+        table.setObjectName("shortcutsTable")
+        table.setAccessibleName("Keyboard shortcuts")
+        table.setHorizontalHeaderLabels(["Action", "Keys"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for r, (action, keys) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(action))
+            table.setItem(r, 1, QTableWidgetItem(keys))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.resizeColumnToContents(1)
+        self.table = table
+        _frame(self, "Keyboard shortcuts", table)
+        self.resize(520, 560)
+
+
+class SourcesDialog(QDialog):
+    def __init__(self, sources: Iterable[SourceInfo], parent: Any = None) -> None:
+        super().__init__(parent)
+        browser = QTextBrowser(self)
+        browser.setOpenLinks(False)
+        browser.setAccessibleName("Sources and licence")
+        items = []
+        for s in sources:
+            url = safe_url(s.url)
+            items.append(
+                f"<li><b>{esc(s.title)}</b> — {esc(s.publisher)}, {esc(s.license)}<br>"
+                f"<span>{esc(url or s.url)}</span></li>"
+            )
+        browser.setHtml(
+            "<p>The facts in this almanac are drawn from these articles and cite them by paragraph. "
+            "Their text is not reproduced; summaries are written afresh.</p><ol>" + "".join(items) + "</ol>"
+        )
+        _frame(self, "Sources and licence", browser)
+        self.resize(640, 520)
+
+
+def about_text() -> str:
+    return (
+        f"<h3>Security Assistance Almanac {esc(__version__)}</h3>"
+        "<p>An offline reference to US security assistance: programs, agencies, laws, countries, "
+        "institutions, people and events, each fact dated and sourced.</p>"
+        "<p>Built with Python, Qt (PySide6) and SQLite.</p>"
+    )

@@ -1,0 +1,215 @@
+"""Entity pages and the home page as HTML for the detail pane.
+
+Every string that comes from the data passes through `esc` on its way in: a
+data file cannot add markup, images or links of its own. Links are built
+here only: `entity:<id>` for entities and http(s) URLs for sources.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from desktop.core.phrases import format_quantity
+from desktop.core.views import Counts, EntityRef, FactView, Page, SourceInfo
+
+
+@dataclass(frozen=True)
+class Colors:
+    """The palette colours a page is drawn with (CSS colour strings)."""
+
+    text: str = "#1b1b1b"
+    base: str = "#ffffff"
+    link: str = "#1a5fb4"
+    muted: str = "#5e5e5e"
+    rule: str = "#d0d0d0"
+    band: str = "#f3f3f3"
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def entity_href(entity_id: str) -> str:
+    return "entity:" + quote(entity_id, safe="-")
+
+
+def entity_link(ref: EntityRef) -> str:
+    return f'<a href="{entity_href(ref.id)}">{esc(ref.name)}</a>'
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is http(s), else None: nothing else becomes a link."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def _style(c: Colors) -> str:
+    return f"""<style>
+body {{ color: {c.text}; background-color: {c.base}; }}
+a {{ color: {c.link}; text-decoration: none; }}
+h1 {{ font-size: x-large; margin-bottom: 2px; }}
+h2 {{ font-size: large; margin-top: 18px; margin-bottom: 4px; }}
+.meta {{ color: {c.muted}; }}
+.when {{ color: {c.muted}; white-space: nowrap; }}
+.note {{ color: {c.muted}; font-style: italic; }}
+sup {{ color: {c.muted}; }}
+th {{ text-align: left; font-weight: normal; color: {c.muted}; padding-right: 12px; }}
+td {{ padding-right: 12px; }}
+</style>"""
+
+
+def _notes(fact: FactView, numbers: dict[str, int]) -> str:
+    """The fact's source notes: note number and paragraph, e.g. [1 ¶2]."""
+    marks = "; ".join(f"{numbers[c.source.id]} {c.locator}" for c in fact.sources)
+    return f"<sup>[{esc(marks)}]</sup>" if marks else ""
+
+
+def _value(fact: FactView) -> str:
+    """A fact's value cell: a link, a quantity, a text, or the date for a date-only fact."""
+    parts = []
+    if fact.entity:
+        parts.append(entity_link(fact.entity))
+    elif fact.missing:
+        parts.append(f"{esc(fact.missing)} <span class=note>(not in the data)</span>")
+    quantity = format_quantity(fact.value, fact.unit)
+    if quantity:
+        parts.append(esc(quantity))
+    if fact.text:
+        parts.append(esc(fact.text))
+    if fact.unknown and not parts:
+        parts.append("<span class=note>unknown</span>")
+    if not parts and fact.when:
+        return esc(fact.when)
+    return "; ".join(parts)
+
+
+def _fact_sentence(fact: FactView) -> str:
+    """A fact as a phrase with its linked entity as a link, for the timeline."""
+    if fact.entity:
+        detail = [format_quantity(fact.value, fact.unit), fact.text or ""]
+        extra = "; ".join(d for d in detail if d)
+        return f"{esc(fact.label)} {entity_link(fact.entity)}" + (f": {esc(extra)}" if extra else "")
+    value = _value(fact)
+    if value == esc(fact.when):
+        return esc(fact.label)
+    return f"{esc(fact.label)}: {value}"
+
+
+def render_page(page: Page, colors: Colors = Colors()) -> str:
+    numbers = {s.id: n for n, s in enumerate(page.sources, start=1)}
+    out = [f"<html><head>{_style(colors)}</head><body>"]
+    out.append(f"<h1>{esc(page.name)}</h1>")
+    meta = [esc(page.kind_label)]
+    if page.parent:
+        meta.append(f"part of {entity_link(page.parent)}")
+    out.append(f"<p class=meta>{' · '.join(meta)}</p>")
+    if page.aliases:
+        out.append(f"<p><span class=meta>Also known as:</span> {esc(', '.join(page.aliases))}</p>")
+    if page.summary:
+        out.append(f"<p>{esc(page.summary)}</p>")
+
+    if page.facts:
+        out.append("<h2>Key facts</h2><table cellspacing=0 cellpadding=3>")
+        previous = None
+        for fact in page.facts:
+            when = (
+                f" <span class=when>({esc(fact.when)})</span>" if fact.when and _value(fact) != esc(fact.when) else ""
+            )
+            note = f" <span class=note>— {esc(fact.note)}</span>" if fact.note else ""
+            # A run of facts with one label reads as a list under that label.
+            label = esc(fact.label) if fact.label != previous else ""
+            previous = fact.label
+            out.append(
+                f"<tr><th valign=top>{label}</th><td>{_value(fact)}{when}{note} {_notes(fact, numbers)}</td></tr>"
+            )
+        out.append("</table>")
+
+    dated = sorted((f for f in (*page.facts, *page.inbound) if f.earliest), key=lambda f: (f.earliest, f.latest or ""))
+    if dated:
+        out.append("<h2>Timeline</h2><table cellspacing=0 cellpadding=3>")
+        for fact in dated:
+            if fact.inbound and fact.entity:
+                sentence = f"{esc(fact.label)} {entity_link(fact.entity)}"
+            else:
+                sentence = _fact_sentence(fact)
+            out.append(
+                f"<tr><td valign=top class=when>{esc(fact.when)}</td><td>{sentence} {_notes(fact, numbers)}</td></tr>"
+            )
+        out.append("</table>")
+
+    related: dict[str, list[tuple[EntityRef, FactView]]] = {}
+    for fact in (*page.facts, *page.inbound):
+        if fact.entity:
+            related.setdefault(fact.label, []).append((fact.entity, fact))
+    if related or page.children:
+        out.append("<h2>Related</h2><table cellspacing=0 cellpadding=3>")
+        for label, pairs in related.items():
+            seen: dict[str, str] = {}
+            for ref, fact in pairs:
+                seen.setdefault(ref.id, f"{entity_link(ref)} {_notes(fact, numbers)}")
+            out.append(f"<tr><th valign=top>{esc(label)}</th><td>{', '.join(seen.values())}</td></tr>")
+        if page.children:
+            children = ", ".join(entity_link(c) for c in page.children)
+            out.append(f"<tr><th valign=top>Includes</th><td>{children}</td></tr>")
+        out.append("</table>")
+
+    if page.sources:
+        out.append("<h2>Sources</h2><ol>")
+        for source in page.sources:
+            locators = sorted(
+                {c.locator for f in (*page.facts, *page.inbound) for c in f.sources if c.source.id == source.id},
+                key=lambda s: (len(s), s),
+            )
+            out.append(f"<li>{_source_line(source)} <span class=meta>({esc(', '.join(locators))})</span></li>")
+        out.append("</ol>")
+    out.append("</body></html>")
+    return "".join(out)
+
+
+def _source_line(source: SourceInfo) -> str:
+    url = safe_url(source.url)
+    title = f'<a href="{esc(url)}">{esc(source.title)}</a>' if url else esc(source.title)
+    extra = ", ".join(esc(x) for x in (source.publisher, source.license) if x)
+    return f"{title}{' — ' + extra if extra else ''}"
+
+
+def render_home(
+    counts: Counts,
+    starting_points: Sequence[EntityRef],
+    recent: Iterable[EntityRef],
+    sources: Iterable[SourceInfo],
+    colors: Colors = Colors(),
+) -> str:
+    out = [f"<html><head>{_style(colors)}</head><body>"]
+    out.append("<h1>Security Assistance Almanac</h1>")
+    out.append(
+        "<p>An offline reference to US security assistance: the programs that train and equip foreign "
+        "forces, the agencies that run them, the laws behind them, and the countries, institutions, "
+        "people and events around them. Every fact carries its date where known and its source.</p>"
+    )
+    out.append(f"<p class=meta>{counts.entities:,} entities · {counts.facts:,} facts</p>")
+    out.append("<h2>What it covers</h2><table cellspacing=0 cellpadding=3>")
+    for kind in counts.kinds:
+        out.append(f"<tr><th>{esc(kind.plural)}</th><td align=right>{kind.count:,}</td></tr>")
+    out.append("</table>")
+    if starting_points:
+        out.append("<h2>Starting points</h2><p>" + " · ".join(entity_link(r) for r in starting_points) + "</p>")
+    recent = list(recent)
+    if recent:
+        out.append("<h2>Recently viewed</h2><p>" + " · ".join(entity_link(r) for r in recent) + "</p>")
+    sources = list(sources)
+    if sources:
+        out.append("<h2>Sources and licence</h2><ol>")
+        out.extend(f"<li>{_source_line(s)}</li>" for s in sources)
+        out.append("</ol>")
+    out.append(
+        "<p class=meta>Type in the search box (Ctrl+K) to find anything; "
+        "Help → Keyboard shortcuts lists every key.</p></body></html>"
+    )
+    return "".join(out)

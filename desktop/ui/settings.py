@@ -1,0 +1,87 @@
+"""What the window remembers between runs, in an INI file in the platform's config folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+
+CONFIG_ENV = "ALMANAC_CONFIG_DIR"
+
+
+def settings_path() -> Path:
+    """$ALMANAC_CONFIG_DIR/settings.ini, else the platform's config folder (XDG_CONFIG_HOME on Linux)."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override) / "settings.ini"
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    return Path(base) / "sa-almanac" / "settings.ini"
+
+
+class AppSettings:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or settings_path()
+        self._s = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._s.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._s.setValue("window/geometry", value)
+
+    @property
+    def splitter(self) -> QByteArray | None:
+        return self._bytes("window/splitter")
+
+    @splitter.setter
+    def splitter(self, value: QByteArray) -> None:
+        self._s.setValue("window/splitter", value)
+
+    @property
+    def last_entity(self) -> str | None:
+        value = self._s.value("view/last_entity", "")
+        return str(value) or None
+
+    @last_entity.setter
+    def last_entity(self, value: str | None) -> None:
+        self._s.setValue("view/last_entity", value or "")
+
+    @property
+    def zoom(self) -> int:
+        try:
+            return int(self._s.value("view/zoom", 0))
+        except (TypeError, ValueError):
+            return 0
+
+    @zoom.setter
+    def zoom(self, value: int) -> None:
+        self._s.setValue("view/zoom", int(value))
+
+    @property
+    def theme(self) -> str:
+        return str(self._s.value("view/theme", "system"))
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._s.setValue("view/theme", value)
+
+    @property
+    def data_folders(self) -> list[Path]:
+        value = self._s.value("data/folders", [])
+        if isinstance(value, str):
+            value = [value]
+        return [Path(v) for v in value or [] if v]
+
+    @data_folders.setter
+    def data_folders(self, folders: list[Path]) -> None:
+        self._s.setValue("data/folders", [str(f) for f in folders])
+
+    def sync(self) -> None:
+        self._s.sync()
