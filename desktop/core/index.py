@@ -19,7 +19,7 @@ from desktop.core.phrases import phrase
 from desktop.core.text import name_key, sort_key
 
 # Bump when the tables below change: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -106,27 +106,24 @@ def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str) -> Non
 
     fact_rows: list[tuple] = []
     citation_rows: list[tuple] = []
-    fts_rows: list[tuple] = []
+    # Full text covers each fact from both ends: "Suspended Pakistan" on IMET and
+    # "Suspended from International Military Education and Training" on Pakistan.
+    texts: dict[str, list[str]] = {ident: [] for ident in entities}
     rid = 0
     for entity in entities.values():
-        texts = []
         for position, fact in enumerate(entity.facts):
             rid += 1
             when = fact.when
             prop = vocab.properties[fact.property]
             target = entities.get(fact.entity) if fact.entity else None
-            texts.append(
-                phrase(
-                    prop.label,
-                    linked_name=target.name if target else fact.missing_entity,
-                    value=fact.value,
-                    unit=fact.unit,
-                    text=fact.text,
-                    unknown=fact.unknown,
-                )
+            detail = {"value": fact.value, "unit": fact.unit, "text": fact.text, "unknown": fact.unknown}
+            texts[entity.id].append(
+                phrase(prop.label, linked_name=target.name if target else fact.missing_entity, **detail)
             )
+            if target is not None:
+                texts[target.id].append(phrase(prop.inverse, linked_name=entity.name, **detail))
             if fact.note:
-                texts.append(fact.note)
+                texts[entity.id].append(fact.note)
             fact_rows.append(
                 (
                     rid, entity.id, position, fact.property, fact.entity, fact.missing_entity, fact.value, fact.unit,
@@ -134,13 +131,18 @@ def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str) -> Non
                     when.start.text if when.start else None, when.end.text if when.end else None,
                     when.earliest, when.latest, when.precision, when.display() or None, fact.note, fact.line,
                 )
-            )
+            )  # fmt: skip
             citation_rows.extend((rid, j, c.source, c.locator) for j, c in enumerate(fact.sources))
-        fts_rows.append((rids[entity.id], entity.name, " ; ".join(entity.aliases), entity.summary, " ; ".join(texts)))
         if len(fact_rows) > 50_000:
             _flush(conn, fact_rows, citation_rows)
     _flush(conn, fact_rows, citation_rows)
-    conn.executemany("INSERT INTO fts(rowid, name, aliases, summary, facts) VALUES (?,?,?,?,?)", fts_rows)
+    conn.executemany(
+        "INSERT INTO fts(rowid, name, aliases, summary, facts) VALUES (?,?,?,?,?)",
+        (
+            (rids[e.id], e.name, " · ".join(e.aliases), e.summary, " · ".join(texts[e.id]))
+            for e in entities.values()
+        ),
+    )
     conn.executemany("INSERT INTO names(norm, entity, name, is_primary) VALUES (?,?,?,?)", _names(entities, rids))
     conn.execute("INSERT INTO spell(spell) VALUES ('rebuild')")
     conn.executemany(

@@ -27,7 +27,10 @@ class ResultDelegate(QStyledItemDelegate):
             f'<div style="color:{text.name()}"><b>{name}</b> <span style="font-size:small">· {kind}</span><br>'
             f'<span style="font-size:small">{snippet}</span></div>'
         )
-        width = option.rect.width() - ICON - 3 * PAD
+        # sizeHint gets no usable rect: lay the text out to the view's width instead.
+        view = option.widget
+        full = view.viewport().width() if view is not None and hasattr(view, "viewport") else option.rect.width()
+        width = full - ICON - 3 * PAD
         doc.setTextWidth(max(width, 120))
         return doc
 
@@ -54,4 +57,4 @@ class ResultDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         doc = self._document(option, index)
-        return QSize(int(doc.idealWidth()) + ICON + 3 * PAD, int(doc.size().height()) + PAD)
+        return QSize(int(doc.textWidth()) + ICON + 3 * PAD, int(doc.size().height()) + PAD)
