@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -30,11 +31,9 @@ def _application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def _window_for(args: argparse.Namespace, theme: str | None = None) -> MainWindow:
+def _window_for(args: argparse.Namespace, settings: AppSettings | None = None) -> MainWindow:
     _application()
-    settings = AppSettings()
-    if theme:
-        settings.theme = theme
+    settings = settings or AppSettings()
     base = data_folders(args)
     cache_dir = args.cache_dir
 
@@ -81,22 +80,24 @@ def screenshot(args: argparse.Namespace, size: tuple[int, int], out: TextIO, err
     """Render the real window offscreen into args.out as PNG."""
     app = _application()
     apply_theme(app, args.theme)
-    window = _window_for(args)
-    window.settings.theme = window.settings.theme  # leave the user's own setting as it was
-    if args.show and window.store.ref(args.show) is None:
-        raise UsageError(f"no entity with id {args.show!r}")
-    if args.show:
-        window.show_entity(args.show)
-    else:
-        window.show_home()
-    window.resize(*size)
-    window.show()
-    if args.search:
-        window.search_box.setText(args.search)
-        _wait_for(window.searchFinished, 5000)
-    app.processEvents()
-    image = window.grab().toImage()
-    window.close()
+    with tempfile.TemporaryDirectory(prefix="almanac-screenshot-") as scratch:
+        # Fresh settings: not the user's theme, zoom, size or added folders, and nothing saved over theirs.
+        window = _window_for(args, AppSettings(Path(scratch) / "settings.ini"))
+        if args.show and window.store.ref(args.show) is None:
+            window.close()
+            raise UsageError(f"no entity with id {args.show!r}")
+        if args.show:
+            window.show_entity(args.show)
+        else:
+            window.show_home()
+        window.resize(*size)
+        window.show()
+        if args.search:
+            window.search_box.setText(args.search)
+            _wait_for(window.searchFinished, 5000)
+        app.processEvents()
+        image = window.grab().toImage()
+        window.close()
     if not image.save(str(args.out), "PNG"):
         print(f"almanac: error: could not write {args.out}", file=err)
         return 1

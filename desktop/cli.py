@@ -16,7 +16,7 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from desktop import __version__
 from desktop.core.bundle import bundled_data_dir
@@ -43,67 +43,140 @@ def _positive(text: str) -> int:
     return value
 
 
-def _common() -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one line (via UsageError), not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+    def parse_known_args(
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        return _merge_data_options(parsed), extras
+
+
+# The data options are accepted before and after the subcommand. argparse copies a
+# subcommand's defaults over whatever was given before it (`almanac --no-bundled list`
+# would lose --no-bundled), so the subcommands store theirs under these names and
+# `_merge_data_options` combines the two.
+_SUB = "sub_"
+
+
+def _common(dest_prefix: str = "") -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("data")
     group.add_argument(
-        "--data", metavar="DIR", action="append", default=[], type=Path,
+        "--data",
+        dest=f"{dest_prefix}data",
+        metavar="DIR",
+        action="append",
+        default=[],
+        type=Path,
         help="add a data folder to the bundled data (repeatable)",
     )
-    group.add_argument("--no-bundled", action="store_true", help="use only the --data folders, not the bundled data")
     group.add_argument(
-        "--cache-dir", metavar="DIR", type=Path,
+        "--no-bundled",
+        dest=f"{dest_prefix}no_bundled",
+        action="store_true",
+        help="use only the --data folders, not the bundled data",
+    )
+    group.add_argument(
+        "--cache-dir",
+        dest=f"{dest_prefix}cache_dir",
+        metavar="DIR",
+        type=Path,
         help=f"where the index is kept (default: ${CACHE_ENV}, else the platform's cache folder)",
     )
     return common
 
 
+def _merge_data_options(args: argparse.Namespace) -> argparse.Namespace:
+    if not hasattr(args, "data"):  # a subcommand's own parse: the top level merges
+        return args
+    args.data = [*args.data, *getattr(args, f"{_SUB}data", [])]
+    args.no_bundled = args.no_bundled or getattr(args, f"{_SUB}no_bundled", False)
+    args.cache_dir = getattr(args, f"{_SUB}cache_dir", None) or args.cache_dir
+    for name in ("data", "no_bundled", "cache_dir"):
+        if hasattr(args, _SUB + name):
+            delattr(args, _SUB + name)
+    return args
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = _common()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="almanac",
         description="Security Assistance Almanac: an offline reference for US security assistance. "
         "With no command, opens the window.",
-        parents=[common],
+        parents=[_common()],
         epilog="Exit codes: 0 done, 1 not found or invalid data, 2 usage error.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = _common(_SUB)
 
-    p = sub.add_parser("search", parents=[common], help="search names, aliases and facts",
-                       description="Search names, aliases, summaries and facts; best matches first.")
+    p = sub.add_parser(
+        "search",
+        parents=[common],
+        help="search names, aliases and facts",
+        description="Search names, aliases, summaries and facts; best matches first.",
+    )
     p.add_argument("query", metavar="QUERY", nargs="+", help="what to look for (several words are one query)")
     p.add_argument("--kind", metavar="K", help="only entities of this kind (see `almanac list --kinds`)")
     p.add_argument("--limit", metavar="N", type=_positive, default=20, help="at most N results (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON (see the README for its shape)")
 
-    p = sub.add_parser("show", parents=[common], help="show one entity with its facts and sources",
-                       description="Show an entity: its facts both ways, parent, children and sources.")
+    p = sub.add_parser(
+        "show",
+        parents=[common],
+        help="show one entity with its facts and sources",
+        description="Show an entity: its facts both ways, parent, children and sources.",
+    )
     p.add_argument("id", metavar="ID", help="the entity's id, e.g. imet")
     p.add_argument("--json", action="store_true", help="print JSON (see the README for its shape)")
 
-    p = sub.add_parser("list", parents=[common], help="list entities",
-                       description="List entities by kind and name.")
+    p = sub.add_parser("list", parents=[common], help="list entities", description="List entities by kind and name.")
     p.add_argument("--kind", metavar="K", help="only entities of this kind")
     p.add_argument("--kinds", action="store_true", help="list the kinds instead, with their counts")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("validate", parents=[common], help="check data folders and report every problem",
-                       description="Check the data and print one line per problem as path:line:column: message. "
-                       "Exit 0 when clean, 1 when not.")
-    p.add_argument("dirs", metavar="DIR", nargs="*", type=Path,
-                   help="data folders to check with the bundled data (default: the bundled data and --data)")
+    p = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check data folders and report every problem",
+        description="Check the data and print one line per problem as path:line:column: message. "
+        "Exit 0 when clean, 1 when not.",
+    )
+    p.add_argument(
+        "dirs",
+        metavar="DIR",
+        nargs="*",
+        type=Path,
+        help="data folders to check with the bundled data (default: the bundled data and --data)",
+    )
 
-    p = sub.add_parser("index", parents=[common], help="build or refresh the search index",
-                       description="Build the index if the data changed (or always with --rebuild) and print counts.")
+    p = sub.add_parser(
+        "index",
+        parents=[common],
+        help="build or refresh the search index",
+        description="Build the index if the data changed (or always with --rebuild) and print counts.",
+    )
     p.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
 
-    p = sub.add_parser("open", parents=[common], help="open the window at an entity",
-                       description="Open the window showing the entity ID.")
+    p = sub.add_parser(
+        "open",
+        parents=[common],
+        help="open the window at an entity",
+        description="Open the window showing the entity ID.",
+    )
     p.add_argument("id", metavar="ID", help="the entity's id")
 
-    p = sub.add_parser("screenshot", parents=[common], help="render the window into a PNG file",
-                       description="Render the real window offscreen into a PNG image.")
+    p = sub.add_parser(
+        "screenshot",
+        parents=[common],
+        help="render the window into a PNG file",
+        description="Render the real window offscreen into a PNG image.",
+    )
     p.add_argument("out", metavar="OUT.png", type=Path, help="the PNG file to write")
     p.add_argument("--show", metavar="ID", help="show this entity")
     p.add_argument("--search", metavar="TEXT", help="type this into the search box")
@@ -234,7 +307,9 @@ def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         json.dump(
             [{"id": h.id, "kind": h.kind, "name": h.name, "score": h.score, "snippet": h.marked()} for h in hits],
-            out, ensure_ascii=False, indent=2,
+            out,
+            ensure_ascii=False,
+            indent=2,
         )
         print(file=out)
         return EXIT_OK
@@ -355,7 +430,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors 2
+    except UsageError as exc:
+        print(f"almanac: error: {exc}", file=err)
+        return EXIT_USAGE
+    except SystemExit as exc:  # argparse: --help and --version exit 0
         return int(exc.code or 0)
     try:
         return COMMANDS[args.command](args, out, err)
@@ -370,7 +448,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except KeyboardInterrupt:
         print("almanac: interrupted", file=err)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:
         print(f"almanac: internal error: {type(exc).__name__}: {exc}", file=err)
         return EXIT_INTERNAL
 

@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.core.bundle import bundled_data_dir  # noqa: E402
-from desktop.core.store import Store  # noqa: E402
+from desktop.core.bundle import bundled_data_dir
+from desktop.core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = bundled_data_dir()

@@ -22,9 +22,20 @@ _PART = re.compile(r"^(early|mid|late)[ -](\d{4}|\d{3}0s)$")
 _DECADE_PARTS = {"early": (0, 3), "mid": (3, 6), "late": (7, 9)}
 _YEAR_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 class DateError(ValueError):
@@ -61,7 +72,7 @@ def _check_year(year: int, text: str) -> None:
 def parse_date(text: str) -> FuzzyDate:
     """Parse one date string; raise DateError with a readable reason."""
     if not isinstance(text, str):
-        raise DateError(f"a date must be a quoted string such as \"2016\", not {text!r}")
+        raise DateError(f'a date must be a quoted string such as "2016", not {text!r}')
     raw = text.strip()
     if m := _DAY.match(raw):
         year, month, day = (int(g) for g in m.groups())

@@ -97,8 +97,20 @@ def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str) -> Non
         "INSERT INTO entities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             (
-                rids[e.id], e.id, e.kind, e.name, sort_key(e.name), json.dumps(e.aliases, ensure_ascii=False),
-                e.parent, tree_parent[e.id], e.summary, e.path, e.line, child_count[e.id], links[e.id], len(e.facts),
+                rids[e.id],
+                e.id,
+                e.kind,
+                e.name,
+                sort_key(e.name),
+                json.dumps(e.aliases, ensure_ascii=False),
+                e.parent,
+                tree_parent[e.id],
+                e.summary,
+                e.path,
+                e.line,
+                child_count[e.id],
+                links[e.id],
+                len(e.facts),
             )
             for e in entities.values()
         ),
@@ -138,10 +150,7 @@ def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str) -> Non
     _flush(conn, fact_rows, citation_rows)
     conn.executemany(
         "INSERT INTO fts(rowid, name, aliases, summary, facts) VALUES (?,?,?,?,?)",
-        (
-            (rids[e.id], e.name, " · ".join(e.aliases), e.summary, " · ".join(texts[e.id]))
-            for e in entities.values()
-        ),
+        ((rids[e.id], e.name, " · ".join(e.aliases), e.summary, " · ".join(texts[e.id])) for e in entities.values()),
     )
     conn.executemany("INSERT INTO names(norm, entity, name, is_primary) VALUES (?,?,?,?)", _names(entities, rids))
     conn.execute("INSERT INTO spell(spell) VALUES ('rebuild')")

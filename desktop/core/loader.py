@@ -81,8 +81,8 @@ class _FileLoader:
         self.doc = doc
         self.folder = folder
 
-    def problem(self, where: tuple[int | str, ...], message: str) -> None:
-        line, column = self.doc.place(where)
+    def problem(self, where: tuple[int | str, ...], message: str, key: bool = False) -> None:
+        line, column = self.doc.key_place(where) if key else self.doc.place(where)
         self.result.problems.append(Problem(self.shown, line, column, message))
 
     def load(self) -> Iterator[Entity]:
@@ -109,7 +109,7 @@ class _FileLoader:
         bad_facts: set[int] = set()
         fatal = False
         for error in check_entity(self.schema, item):
-            self.problem((*at, *error.path), error.message)
+            self.problem((*at, *error.path), error.message, key=error.key_problem)
             if error.key_problem:
                 continue
             head = error.path[:1]
@@ -137,6 +137,7 @@ class _FileLoader:
             aliases=[] if "aliases" in bad_fields else [a.strip() for a in item.get("aliases") or []],
             parent=None if "parent" in bad_fields else item.get("parent"),
             summary="" if "summary" in bad_fields else " ".join((item.get("summary") or "").split()),
+            parent_place=self.doc.place((*at, "parent")) if "parent" in item else (0, 0),
         )
         facts = [] if "facts" in bad_fields else item.get("facts") or []
         for k, raw in enumerate(facts):
@@ -164,7 +165,9 @@ class _FileLoader:
             when = parse_when(raw.get("date"), raw.get("start"), raw.get("end"))
         except DateError as exc:
             field_name = str(exc).split(":", 1)[0]
-            self.problem((*at, field_name if field_name in raw else "end"), f"bad {exc}" if field_name in raw else str(exc))
+            self.problem(
+                (*at, field_name if field_name in raw else "end"), f"bad {exc}" if field_name in raw else str(exc)
+            )
             return None
         citations = []
         for j, cite in enumerate(raw["sources"]):
@@ -210,7 +213,9 @@ def _link_check(result: LoadResult) -> None:
             target = entities.get(fact.entity)
             if target is None:
                 result.problems.append(
-                    Problem(entity.path, fact.line, 0, f"`{fact.property}` links to `{fact.entity}`, which does not exist")
+                    Problem(
+                        entity.path, fact.line, 0, f"`{fact.property}` links to `{fact.entity}`, which does not exist"
+                    )
                 )
                 fact.missing_entity, fact.entity = fact.entity, None
                 continue
@@ -221,13 +226,13 @@ def _link_check(result: LoadResult) -> None:
                         entity.path,
                         fact.line,
                         0,
-                        f"`{fact.property}` links to `{target.id}`, a {target.kind}; it takes {' or '.join(prop.range)}",
+                        f"`{fact.property}` links to `{target.id}`, a {target.kind}; "
+                        f"it takes {' or '.join(prop.range)}",
                     )
                 )
         if entity.parent is not None and entity.parent not in entities:
-            result.problems.append(
-                Problem(entity.path, entity.line, 0, f"parent `{entity.parent}` does not exist")
-            )
+            line, column = entity.parent_place if entity.parent_place[0] else (entity.line, 0)
+            result.problems.append(Problem(entity.path, line, column, f"parent `{entity.parent}` does not exist"))
             entity.parent = None
     # A cycle of parents would make the tree endless: cut it at its smallest id.
     state: dict[str, int] = {}
@@ -242,8 +247,14 @@ def _link_check(result: LoadResult) -> None:
             cycle = trail[trail.index(node) :]
             cut = min(cycle)
             victim = entities[cut]
+            line, column = victim.parent_place if victim.parent_place[0] else (victim.line, 0)
             result.problems.append(
-                Problem(victim.path, victim.line, 0, f"parents form a cycle ({' → '.join([*cycle, node])}); `{cut}` shown at the top")
+                Problem(
+                    victim.path,
+                    line,
+                    column,
+                    f"parents form a cycle ({' → '.join([*cycle, node])}); `{cut}` shown at the top",
+                )
             )
             victim.parent = None
         for done in trail:
@@ -264,7 +275,9 @@ def load(folders: list[Path]) -> LoadResult:
                 reader(folder / name, result.vocabulary, result.problems)
     schema = find_schema(folders)
     if schema is None:
-        result.problems.append(Problem(str(folders[0] if folders else "."), 0, 0, f"no {SCHEMA_FILE} in any data folder"))
+        result.problems.append(
+            Problem(str(folders[0] if folders else "."), 0, 0, f"no {SCHEMA_FILE} in any data folder")
+        )
         return result
     result.files.append(schema)
     first_seen: dict[str, Entity] = {}
@@ -280,7 +293,12 @@ def load(folders: list[Path]) -> LoadResult:
                 if entity.id in first_seen:
                     other = first_seen[entity.id]
                     result.problems.append(
-                        Problem(entity.path, entity.line, 0, f"duplicate id `{entity.id}`: also in {other.path}:{other.line} (that one is kept)")
+                        Problem(
+                            entity.path,
+                            entity.line,
+                            0,
+                            f"duplicate id `{entity.id}`: also in {other.path}:{other.line} (that one is kept)",
+                        )
                     )
                     continue
                 first_seen[entity.id] = entity

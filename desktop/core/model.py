@@ -39,4 +39,5 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     parent: str | None = None
     summary: str = ""
+    parent_place: tuple[int, int] = (0, 0)  # (line, column) of the `parent:` value, when given
     facts: list[Fact] = field(default_factory=list)

@@ -25,6 +25,9 @@ class SchemaError:
     key_problem: bool  # an unknown key: reported, the key ignored, nothing else lost
 
 
+_DATE_FIELDS = ("date", "start", "end")
+
+
 def _where(path: tuple[int | str, ...]) -> str:
     out = ""
     for part in path:
@@ -43,11 +46,20 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if validator == "type":
         if isinstance(value, (dt.date, dt.datetime)):
             return f'{prefix}a date must be a quoted string, e.g. "{value.isoformat()}"'
+        at = error.absolute_path[-1] if error.absolute_path else None
+        if at in _DATE_FIELDS and isinstance(value, (int, float)) and not isinstance(value, bool):
+            # `date: 2019` is read as a number
+            return f'{prefix}a date must be a quoted string, e.g. "{value}"'
         wanted = error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
-        return f"{prefix}must be {'an' if wanted[0] in 'aeiou' else 'a'} {wanted}, not {type(value).__name__} {_short(value)}"
+        article = "an" if wanted[0] in "aeiou" else "a"
+        return f"{prefix}must be {article} {wanted}, not {type(value).__name__} {_short(value)}"
     if validator == "pattern":
-        return f"{prefix}{_short(value)} is not a valid id (lowercase letters, digits and single hyphens)" if isinstance(value, str) and "-" in error.validator_value else f"{prefix}{_short(value)} does not match {error.validator_value}"
+        return (
+            f"{prefix}{_short(value)} is not a valid id (lowercase letters, digits and single hyphens)"
+            if isinstance(value, str) and "-" in error.validator_value
+            else f"{prefix}{_short(value)} does not match {error.validator_value}"
+        )
     if validator == "minItems" and error.absolute_path and error.absolute_path[-1] == "sources":
         return f"{prefix}a fact needs at least one source"
     if validator == "not":
@@ -55,7 +67,9 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if validator == "dependentRequired":
         return f"{prefix}`value` and `unit` go together (a quantity needs its unit or currency)"
     if validator in ("maxLength", "minLength"):
-        return f"{prefix}{'too long' if validator == 'maxLength' else 'empty'} (limit {error.validator_value} characters)" if validator == "maxLength" else f"{prefix}must not be empty"
+        if validator == "maxLength":
+            return f"{prefix}too long (limit {error.validator_value} characters)"
+        return f"{prefix}must not be empty"
     return prefix + error.message[:200]
 
 

@@ -70,7 +70,9 @@ def _names_phase(conn: sqlite3.Connection, q: str, kind: str | None, prefix: boo
             score = 500 + 100 * len(q) / len(norm) + 20 * primary + popularity
         else:
             score = 1000 + 20 * primary + popularity
-        hits.append(Hit(ident, kind_id, name, score, _name_snippet(matched, q, summary), "prefix" if prefix else "exact"))
+        hits.append(
+            Hit(ident, kind_id, name, score, _name_snippet(matched, q, summary), "prefix" if prefix else "exact")
+        )
     return hits
 
 
@@ -81,7 +83,9 @@ def _fts_query(tokens: list[str], prefix_last: bool, joiner: str) -> str:
     return joiner.join(quoted)
 
 
-def _text_phase(conn: sqlite3.Connection, tokens: list[str], prefix_last: bool, kind: str | None, limit: int) -> list[Hit]:
+def _text_phase(
+    conn: sqlite3.Connection, tokens: list[str], prefix_last: bool, kind: str | None, limit: int
+) -> list[Hit]:
     where, args = _kind_clause(kind)
     joiners = [" ", " OR "] if len(tokens) > 1 else [" "]
     for joiner in joiners:
@@ -129,11 +133,16 @@ def fuzzy_names(
             best[entity] = (similarity, name, entity)
     ranked = sorted(best.values(), key=lambda t: -t[0])
     if kind:
-        kinds = dict(
-            conn.execute(
-                f"SELECT rid, kind FROM entities WHERE rid IN ({','.join('?' * len(ranked))})", [t[2] for t in ranked]
-            ).fetchall()
-        ) if ranked else {}
+        kinds = (
+            dict(
+                conn.execute(
+                    f"SELECT rid, kind FROM entities WHERE rid IN ({','.join('?' * len(ranked))})",
+                    [t[2] for t in ranked],
+                ).fetchall()
+            )
+            if ranked
+            else {}
+        )
         ranked = [t for t in ranked if kinds.get(t[2]) == kind]
     return ranked[:limit]
 

@@ -32,7 +32,6 @@ from desktop.core.views import (
 )
 
 
-
 class Store:
     """Read access to one built index. Use `Store.open` to get one."""
 
@@ -138,10 +137,7 @@ class Store:
         self, kind: str, parent: str | None = None, after: tuple[str, str] | None = None, limit: int = 256
     ) -> list[TreeRow]:
         """One batch of a navigator level: entities of `kind` under `parent`, by name, after a (sort_name, id)."""
-        sql = (
-            "SELECT id, kind, name, sort_name, aliases, child_count FROM entities "
-            "WHERE kind = ? AND tree_parent IS ?"
-        )
+        sql = "SELECT id, kind, name, sort_name, aliases, child_count FROM entities WHERE kind = ? AND tree_parent IS ?"
         args: list = [kind, parent]
         if after is not None:
             sql += " AND (sort_name, id) > (?, ?)"
@@ -195,11 +191,25 @@ class Store:
             "f.subject = ? ORDER BY f.position", (ident,), other="f.object", label="p.label", inbound=False
         )
         inbound = self._facts(
-            "f.object = ? ORDER BY p.inverse, o.sort_name, f.position", (ident,), other="f.subject", label="p.inverse", inbound=True
+            "f.object = ? ORDER BY p.inverse, o.sort_name, f.position",
+            (ident,),
+            other="f.subject",
+            label="p.inverse",
+            inbound=True,
         )
         return Page(
-            ident, kind, kind_label, name, tuple(json.loads(aliases)), summary, parent, children,
-            tuple(outgoing), tuple(inbound), path, line,
+            ident,
+            kind,
+            kind_label,
+            name,
+            tuple(json.loads(aliases)),
+            summary,
+            parent,
+            children,
+            tuple(outgoing),
+            tuple(inbound),
+            path,
+            line,
         )
 
     def _facts(self, where: str, args: tuple, other: str, label: str, inbound: bool) -> list[FactView]:
@@ -221,19 +231,55 @@ class Store:
             ):
                 cites.setdefault(fact, []).append(CitationView(sources[source], locator))
         out = []
-        for (rid, prop, prop_label, oid, okind, oname, value, unit, text, unknown,
-             date, start, end, earliest, latest, when, note, missing) in rows:
+        for (
+            rid,
+            prop,
+            prop_label,
+            oid,
+            okind,
+            oname,
+            value,
+            unit,
+            text,
+            unknown,
+            date,
+            start,
+            end,
+            earliest,
+            latest,
+            when,
+            note,
+            missing,
+        ) in rows:
             entity = EntityRef(oid, okind, oname) if oid else None
             out.append(
                 FactView(
-                    property=prop, label=prop_label, entity=entity, value=value, unit=unit, text=text,
-                    unknown=bool(unknown), date=date, start=start, end=end, earliest=earliest, latest=latest,
-                    when=when or "", note=note, sources=tuple(cites.get(rid, ())),
+                    property=prop,
+                    label=prop_label,
+                    entity=entity,
+                    value=value,
+                    unit=unit,
+                    text=text,
+                    unknown=bool(unknown),
+                    date=date,
+                    start=start,
+                    end=end,
+                    earliest=earliest,
+                    latest=latest,
+                    when=when or "",
+                    note=note,
+                    sources=tuple(cites.get(rid, ())),
                     phrase=phrase(
-                        prop_label, linked_name=oname or (None if inbound else missing), value=value,
-                        unit=unit, text=text, unknown=bool(unknown), when=when or "",
+                        prop_label,
+                        linked_name=oname or (None if inbound else missing),
+                        value=value,
+                        unit=unit,
+                        text=text,
+                        unknown=bool(unknown),
+                        when=when or "",
                     ),
-                    inbound=inbound, missing=None if inbound else missing,
+                    inbound=inbound,
+                    missing=None if inbound else missing,
                 )
             )
         return out

@@ -43,6 +43,8 @@ class Document:
     data: Any
     # (line, column), 1-based, of every node by its path from the root
     places: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # (line, column) of the key of every mapping entry, by the entry's path
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
     def place(self, path: Path_) -> tuple[int, int]:
         """The place of the deepest node on `path` that the file has."""
@@ -50,6 +52,10 @@ class Document:
         while path not in self.places and path:
             path = path[:-1]
         return self.places.get(path, (1, 1))
+
+    def key_place(self, path: Path_) -> tuple[int, int]:
+        """The place of the key of the mapping entry at `path` (for problems with the key itself)."""
+        return self.keys.get(tuple(path)) or self.place(path)
 
 
 _SAFE_TAGS = {
@@ -104,7 +110,7 @@ def _compose(loader: Any, doc: Document) -> yaml.Node | None:
             return (*path, "\0key")
         items.append((key, node))
         pending_key[-1] = None
-        doc.places.setdefault((*path, key.value), _mark(key))
+        doc.keys.setdefault((*path, key.value), _mark(key))
         return (*path, key.value)
 
     while not loader.check_event(yaml.DocumentEndEvent):
@@ -148,7 +154,9 @@ def _compose(loader: Any, doc: Document) -> yaml.Node | None:
                 pending_key.append(None)
     loader.get_event()  # document end
     if not loader.check_event(yaml.StreamEndEvent):
-        raise YamlFileError("a data file holds one YAML document; found a second (---)", *_event_mark(loader.peek_event()))
+        raise YamlFileError(
+            "a data file holds one YAML document; found a second (---)", *_event_mark(loader.peek_event())
+        )
     return root
 
 
@@ -177,7 +185,9 @@ def parse_yaml(raw: bytes) -> Document:
     except UnicodeDecodeError as exc:
         guess = "UTF-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "another encoding (Latin-1 or Windows-1252?)"
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlFileError(f"not UTF-8 text: byte {exc.start} looks like {guess}; save the file as UTF-8", line) from None
+        raise YamlFileError(
+            f"not UTF-8 text: byte {exc.start} looks like {guess}; save the file as UTF-8", line
+        ) from None
     loader = _Loader(text)
     try:
         doc = Document(None)

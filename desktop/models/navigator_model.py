@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 
 from desktop.core.store import Store
 from desktop.core.views import KindInfo, TreeRow
+from desktop.models.results_model import tooltip_html
 from desktop.models.roles import Role
 
 BATCH = 256
@@ -49,6 +50,7 @@ class NavigatorModel(QAbstractItemModel):
         self._store = store
         self._root = _Node(None, 0, None, None, 0)
         self._kinds: dict[str, KindInfo] = {}
+        self._fetching = False
         self._load_groups()
 
     def _load_groups(self) -> None:
@@ -108,8 +110,17 @@ class NavigatorModel(QAbstractItemModel):
 
     def fetchMore(self, parent: Index) -> None:
         node = self._node(parent)
-        if node is self._root or node.kind is None:
+        if node is self._root or node.kind is None or self._fetching:
+            # Not re-entered: a listener to rowsAboutToBeInserted (QAbstractItemModelTester does this)
+            # may call fetchMore again before this batch is in, and would load the same batch twice.
             return
+        self._fetching = True
+        try:
+            self._fetch_batch(parent, node)
+        finally:
+            self._fetching = False
+
+    def _fetch_batch(self, parent: Index, node: _Node) -> None:
         parent_id = node.entity.id if node.entity else None
         rows = self._store.level(node.kind.id, parent_id, after=node.after, limit=BATCH)
         if not rows:
@@ -141,10 +152,10 @@ class NavigatorModel(QAbstractItemModel):
             return self._icon_for(kind.id)
         if role == Qt.ItemDataRole.ToolTipRole:
             if entity is None:
-                return f"{kind.plural}: {kind.count:,}"
+                return tooltip_html(f"{kind.plural}: {kind.count:,}")
             if entity.aliases:
-                return f"{entity.name}\nAlso known as: {', '.join(entity.aliases)}"
-            return entity.name
+                return tooltip_html(f"{entity.name}\nAlso known as: {', '.join(entity.aliases)}")
+            return tooltip_html(entity.name)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return entity.name if entity else kind.plural
         if role == Role.ENTITY_ID:

@@ -19,6 +19,12 @@ def snippet_html(snippet: str) -> str:
     return html.escape(snippet).replace(HIGHLIGHT_START, "<b>").replace(HIGHLIGHT_END, "</b>")
 
 
+def tooltip_html(text: str) -> str:
+    """Plain text as a rich-text tooltip: Qt renders a tooltip that looks like markup as HTML,
+    so data must be escaped, and then marked as rich text so the escapes are not shown."""
+    return "<qt>" + html.escape(text, quote=False).replace("\n", "<br>") + "</qt>"
+
+
 class SearchResultsModel(QAbstractListModel):
     """Hits for the current query, best first."""
 
@@ -60,7 +66,9 @@ class SearchResultsModel(QAbstractListModel):
             return hit.name
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icon_for(hit.kind)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip_html(hit.marked("", ""))
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return hit.marked("", "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{hit.name}, {self._kind_labels.get(hit.kind, hit.kind)}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QMouseEvent
 from PySide6.QtWidgets import QTextBrowser
 
@@ -15,12 +15,13 @@ ZOOM_MIN, ZOOM_MAX = -6, 12
 
 
 class DetailView(QTextBrowser):
-    """Signals: entityRequested(id), backRequested(), forwardRequested(), linkRefused(url)."""
+    """Signals: entityRequested(id), backRequested(), forwardRequested(), linkRefused(url), paletteChanged()."""
 
     entityRequested = Signal(str)
     backRequested = Signal()
     forwardRequested = Signal()
     linkRefused = Signal(str)
+    paletteChanged = Signal()
 
     def __init__(self, open_url: Callable[[QUrl], Any] | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -53,6 +54,12 @@ class DetailView(QTextBrowser):
             self.forwardRequested.emit()
         else:
             super().mousePressEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The page is drawn in this view's palette colours: it must be drawn again when they change.
+        if event.type() == QEvent.Type.PaletteChange:
+            self.paletteChanged.emit()
 
     def set_zoom(self, level: int) -> None:
         level = max(ZOOM_MIN, min(ZOOM_MAX, level))

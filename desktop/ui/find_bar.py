@@ -36,7 +36,8 @@ class FindBar(QWidget):
         layout.addStretch(1)
         layout.addWidget(close_button)
         self.field.textEdited.connect(self._incremental)
-        self.field.returnPressed.connect(self.find_next)
+        # Enter and Shift+Enter are handled in keyPressEvent (the field passes them on): returnPressed
+        # fires for Shift+Enter too, which would find the next match before going back to the previous.
         next_button.clicked.connect(self.find_next)
         prev_button.clicked.connect(self.find_previous)
         close_button.clicked.connect(self.close_bar)
@@ -86,12 +87,12 @@ class FindBar(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.close_bar()
-        elif event.matches(QKeySequence.StandardKey.FindNext):
-            self.find_next()
         elif event.matches(QKeySequence.StandardKey.FindPrevious) or (
             event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         ):
             self.find_previous()
+        elif event.matches(QKeySequence.StandardKey.FindNext) or event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.find_next()
         else:
             super().keyPressEvent(event)

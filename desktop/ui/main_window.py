@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.detail.backRequested.connect(self.go_back)
         self.detail.forwardRequested.connect(self.go_forward)
         self.detail.linkRefused.connect(self._on_link_refused)
+        self.detail.paletteChanged.connect(self._on_detail_palette)
         self.find_bar = FindBar(self.detail, self)
 
         right = QWidget(self)
@@ -555,9 +556,11 @@ class MainWindow(QMainWindow):
         else:
             self.show_home(record=False)
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "history"):
+    @Slot()
+    def _on_detail_palette(self) -> None:
+        # The application palette reaches the detail view after the window (through the event loop):
+        # the page is drawn again when the view's own palette has changed, not the window's.
+        if not self.detail.document().isEmpty():  # nothing shown yet (still being built): nothing to redraw
             self._rerender()
 
     # -- copy, print, export ------------------------------------------------

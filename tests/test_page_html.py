@@ -1,0 +1,270 @@
+"""The HTML of entity pages and the home page (no widgets needed)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from desktop.core.store import Store
+from desktop.core.views import CitationView, Counts, EntityRef, FactView, KindInfo, Page, SourceInfo
+from desktop.ui.page_html import Colors, entity_href, esc, render_home, render_page, safe_url
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x>", '<a href="file:///etc/passwd">x</a>']
+EVIL = " ".join(HOSTILE)
+
+WIKI = SourceInfo("wiki", "Wiki article", "Wikipedia", "https://en.wikipedia.org/wiki/X", "CC BY-SA 4.0")
+OTHER = SourceInfo("other", "Other article", "Press", "https://example.org/other", "CC BY 4.0")
+EVIL_SOURCE = SourceInfo("evil", f"Title {EVIL}", f"Publisher {EVIL}", "javascript:alert(1)", f"Licence {EVIL}")
+
+
+def fact(label: str, **kw) -> FactView:
+    values = {
+        "property": label.lower().replace(" ", "_"),
+        "label": label,
+        "entity": None,
+        "value": None,
+        "unit": None,
+        "text": None,
+        "unknown": False,
+        "date": None,
+        "start": None,
+        "end": None,
+        "earliest": None,
+        "latest": None,
+        "when": "",
+        "note": None,
+        "sources": (CitationView(WIKI, "¶2"),),
+        "phrase": label,
+    }
+    values.update(kw)
+    return FactView(**values)
+
+
+def page(**kw) -> Page:
+    values = {
+        "id": "thing",
+        "kind": "program",
+        "kind_label": "Program",
+        "name": "Thing Program",
+        "aliases": ("TP",),
+        "summary": "A program.",
+        "parent": None,
+        "children": (),
+        "facts": (),
+        "inbound": (),
+        "path": "data/programs/thing.yaml",
+        "line": 1,
+    }
+    values.update(kw)
+    return Page(**values)
+
+
+class Tags(HTMLParser):
+    """Every start tag and its attributes, and the text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if not self._in_style:
+            self.text.append(data)
+
+
+def parse(html: str) -> Tags:
+    parser = Tags()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "style",
+    "body",
+    "h1",
+    "h2",
+    "p",
+    "span",
+    "table",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "sup",
+    "ol",
+    "li",
+}
+
+
+def assert_safe(html: str) -> Tags:
+    tags = parse(html)
+    assert {t for t, _ in tags.tags} <= ALLOWED_TAGS
+    assert [t for t, _ in tags.tags].count("style") == 1
+    for tag, attrs in tags.tags:
+        if tag == "a":
+            assert set(attrs) == {"href"}
+            assert attrs["href"].startswith(("entity:", "https://", "http://")), attrs
+        else:
+            assert not {"href", "src", "onclick", "onerror"} & set(attrs), (tag, attrs)
+    for fragment in ("<script", "<img", 'href="file:', 'href="javascript:'):
+        assert fragment not in html
+    return tags
+
+
+def test_markup_in_every_field_of_a_page_is_escaped() -> None:
+    other = EntityRef("other", "agency", f"Other {EVIL}")
+    evil_cite = (CitationView(EVIL_SOURCE, f"¶1 {EVIL}"),)
+    hostile = page(
+        name=f"Name {EVIL}",
+        kind_label=f"Kind {EVIL}",
+        aliases=(f"Alias {EVIL}",),
+        summary=f"Summary {EVIL}",
+        parent=EntityRef("parent", "agency", f"Parent {EVIL}"),
+        children=(EntityRef("child", "agency", f"Child {EVIL}"),),
+        facts=(
+            fact(f"Label {EVIL}", text=f"Text {EVIL}", note=f"Note {EVIL}", when=f"1999 {EVIL}", earliest="1999"),
+            fact("Spending", value=5, unit=f"Unit {EVIL}", sources=evil_cite),
+            fact("Linked", entity=other, text=f"Extra {EVIL}", earliest="2001", when="2001"),
+            fact("Gone", missing=f"missing-{EVIL}"),
+        ),
+        inbound=(fact(f"Inverse {EVIL}", entity=other, inbound=True, earliest="1990", when="1990"),),
+    )
+    html = render_page(hostile)
+    tags = assert_safe(html)
+    text = "".join(tags.text)
+    for label in ("Name", "Kind", "Alias", "Summary", "Parent", "Child", "Label", "Text", "Note", "Other", "Extra"):
+        assert f"{label} {EVIL}" in text, label
+    for label in ("Unit", "Title", "Publisher", "Licence", "Inverse"):
+        assert f"{label} {EVIL}" in text, label
+    # The hostile source's URL is not a link; the entity links are.
+    hrefs = [a["href"] for t, a in tags.tags if t == "a"]
+    assert "javascript:alert(1)" not in hrefs
+    assert {"entity:other", "entity:parent", "entity:child"} <= set(hrefs)
+
+
+def test_entity_href_and_safe_url() -> None:
+    assert entity_href("department-of-defense") == "entity:department-of-defense"
+    assert entity_href('a"b<c>') == "entity:a%22b%3Cc%3E"
+    assert safe_url("https://x.org/a") == "https://x.org/a"
+    assert safe_url("HTTP://x.org/") == "HTTP://x.org/"
+    for bad in ("file:///etc/passwd", "javascript:alert(1)", "ftp://x", "data:,x", "x", "", "http://[::1"):
+        assert safe_url(bad) is None, bad
+    assert esc('<a href="x">&') == "&lt;a href=&quot;x&quot;&gt;&amp;"
+
+
+def test_page_sections_in_order() -> None:
+    other = EntityRef("dod", "agency", "Department of Defense")
+    p = page(
+        facts=(
+            fact("Administered by", entity=other, when="2019", earliest="2019", latest="2019"),
+            fact("Enacted", when="1961-09-04", earliest="1961-09-04", latest="1961-09-04"),
+            fact("Purpose", text="Training", sources=(CitationView(OTHER, "¶3"),)),
+            fact("Spending", value=111_000_000, unit="USD", when="1976", earliest="1976", latest="1976"),
+        ),
+        inbound=(fact("Advises", entity=EntityRef("board", "agency", "Advisory Board"), inbound=True),),
+        children=(EntityRef("sub", "program", "Sub Program"),),
+    )
+    html = render_page(p)
+    text = "".join(parse(html).text)
+    positions = [
+        text.index(h)
+        for h in ("Thing Program", "Also known as", "A program.", "Key facts", "Timeline", "Related", "Sources")
+    ]
+    assert positions == sorted(positions)
+    # The timeline is oldest first.
+    timeline = text[text.index("Timeline") : text.index("Related")]
+    assert timeline.index("1961") < timeline.index("1976") < timeline.index("2019")
+    # Related, both ways, grouped by label; the inverse label for incoming facts; children.
+    related = text[text.index("Related") : text.index("Sources")]
+    assert "Administered by" in related and "Department of Defense" in related
+    assert "Advises" in related and "Advisory Board" in related
+    assert "Includes" in related and "Sub Program" in related
+    # Numbered source notes: the first cited source is 1, the second 2; each fact carries its note.
+    assert "[1 ¶2]" in text and "[2 ¶3]" in text
+    sources = text[text.index("Sources") :]
+    assert sources.index("Wiki article") < sources.index("Other article")
+    assert "CC BY-SA 4.0" in sources and "(¶2)" in sources
+    assert '<a href="https://en.wikipedia.org/wiki/X">Wiki article</a>' in html
+    assert '<a href="entity:dod">Department of Defense</a>' in html
+
+
+def test_page_without_facts_has_no_empty_sections() -> None:
+    text = "".join(parse(render_page(page(aliases=(), summary=""))).text)
+    for heading in ("Key facts", "Timeline", "Related", "Sources", "Also known as"):
+        assert heading not in text
+
+
+def test_a_bundled_page(bundled_store: Store) -> None:
+    p = bundled_store.page("imet")
+    html = render_page(p)
+    assert_safe(html)
+    text = "".join(parse(html).text)
+    assert text.startswith("International Military Education and Training")
+    for source in p.sources:
+        assert source.title in text
+
+
+COUNTS = Counts(
+    entities=12,
+    facts=34,
+    kinds=[
+        KindInfo("program", "Program", "Programs", "program.svg", 5),
+        KindInfo("country", "Country", "Countries", "c.svg", 7),
+    ],
+)
+
+
+def test_home_page() -> None:
+    starting = [EntityRef("imet", "program", "IMET"), EntityRef("fmf", "program", "FMF")]
+    recent = [EntityRef("pakistan", "country", "Pakistan")]
+    html = render_home(COUNTS, starting, recent, [WIKI, OTHER])
+    tags = assert_safe(html)
+    text = "".join(tags.text)
+    assert "12 entities · 34 facts" in text
+    assert re.search(r"Programs\s*5", text) and re.search(r"Countries\s*7", text)
+    assert "Starting points" in text and "Recently viewed" in text
+    assert text.index("IMET") < text.index("FMF") < text.index("Recently viewed") < text.index("Pakistan")
+    assert '<a href="entity:pakistan">Pakistan</a>' in html
+    assert "Sources and licence" in text
+    assert "Wiki article — Wikipedia, CC BY-SA 4.0" in text
+    assert "Other article — Press, CC BY 4.0" in text
+
+
+def test_home_page_without_history_or_sources() -> None:
+    text = "".join(parse(render_home(COUNTS, [], [], [])).text)
+    assert "Recently viewed" not in text and "Starting points" not in text and "Sources and licence" not in text
+    assert "12 entities" in text
+
+
+def test_home_page_escapes_everything() -> None:
+    kinds = [KindInfo("k", "K", f"Plural {EVIL}", "k.svg", 1)]
+    html = render_home(
+        Counts(1, 0, kinds),
+        [EntityRef("a", "k", f"Start {EVIL}")],
+        [EntityRef("b", "k", f"Recent {EVIL}")],
+        [EVIL_SOURCE],
+    )
+    text = "".join(assert_safe(html).text)
+    for label in ("Plural", "Start", "Recent", "Title", "Publisher", "Licence"):
+        assert f"{label} {EVIL}" in text, label
+
+
+@pytest.mark.parametrize("colors", [Colors(), Colors(text="#e6e6e6", base="#1f1f22", link="#8ab4f8")])
+def test_pages_use_the_colours_given(colors: Colors) -> None:
+    for html in (render_page(page(), colors), render_home(COUNTS, [], [], [], colors)):
+        assert f"color: {colors.text}; background-color: {colors.base};" in html
+        for value in (colors.link, colors.muted):
+            assert value in html

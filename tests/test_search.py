@@ -1,0 +1,301 @@
+"""Search: phases and ranking, diacritics, the kind filter, and hostile input that must never raise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from datafiles import entity, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop.core.store import Store
+from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START, Hit
+
+
+def ids(hits: list[Hit]) -> list[str]:
+    return [h.id for h in hits]
+
+
+# -- phases and ranking on the bundled data ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["fmf", "FMF", "Fmf", " fmf ", "Foreign Military Financing", "foreign-military-financing"]
+)
+def test_an_acronym_in_any_case_puts_its_entity_first(bundled_store: Store, query: str):
+    hits = bundled_store.search(query)
+    assert hits[0].id == "foreign-military-financing"
+    assert hits[0].phase == "exact"
+
+
+@pytest.mark.parametrize("query", ["imet", "IMET", "International Military Education and Training"])
+def test_imet_first(bundled_store: Store, query: str):
+    hits = bundled_store.search(query)
+    assert hits[0].id == "imet"
+    assert hits[0].phase == "exact"
+    assert hits[0].score > hits[1].score
+
+
+def test_an_exact_match_outranks_everything_else(bundled_store: Store):
+    hits = bundled_store.search("senegal")
+    assert hits[0].id == "senegal"
+    assert hits[0].phase == "exact"
+    assert all(h.phase != "exact" for h in hits[1:])
+
+
+def test_a_prefix_finds_names_shortest_first(bundled_store: Store):
+    hits = bundled_store.search("pak")
+    assert ids(hits)[:2] == ["pakistan", "pakistan-army"]
+    assert hits[0].phase == hits[1].phase == "prefix"
+    assert hits[0].snippet.startswith(f"{HIGHLIGHT_START}Pak{HIGHLIGHT_END}istan")
+
+
+def test_an_alias_prefix_finds_its_entity(bundled_store: Store):
+    assert bundled_store.search("usai")[0].id == "usaid"
+
+
+def test_results_come_best_first_with_no_repeats(bundled_store: Store):
+    hits = bundled_store.search("military")
+    assert len(hits) > 5
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert len(set(ids(hits))) == len(hits)
+
+
+def test_full_text_finds_words_in_fact_notes_with_the_match_marked(bundled_store: Store):
+    hits = bundled_store.search("bribery")
+    assert "malian-armed-forces" in ids(hits)
+    for hit in hits:
+        assert hit.phase == "text"
+        assert f"{HIGHLIGHT_START}bribery{HIGHLIGHT_END}" in hit.snippet.lower()
+    assert hits[0].marked("<", ">").count("<bribery>") == 1
+
+
+@pytest.mark.parametrize(
+    ("typo", "expected"), [("Pakstan", "pakistan"), ("Sengal", "senegal"), ("Pakistn", "pakistan")]
+)
+def test_a_typo_still_finds_the_name(bundled_store: Store, typo: str, expected: str):
+    hits = bundled_store.search(typo)
+    assert hits[0].id == expected
+    assert hits[0].phase == "fuzzy"
+
+
+def test_the_kind_filter(bundled_store: Store):
+    countries = bundled_store.search("imet", kind="country")
+    assert countries
+    assert {h.kind for h in countries} == {"country"}
+    assert "imet" not in ids(countries)
+    assert ids(bundled_store.search("imet", kind="program")) == ["imet"]
+    assert ids(bundled_store.search("pak", kind="armed-force"))[0] == "pakistan-army"
+    assert ids(bundled_store.search("Pakstan", kind="country")) == ["pakistan"]
+    assert bundled_store.search("Pakstan", kind="armed-force") == []
+    assert bundled_store.search("imet", kind="no-such-kind") == []
+
+
+def test_the_limit(bundled_store: Store):
+    assert len(bundled_store.search("military", limit=3)) == 3
+    assert ids(bundled_store.search("military", limit=3)) == ids(bundled_store.search("military"))[:3]
+    assert bundled_store.search("imet", limit=0) == []
+    assert bundled_store.search("imet", limit=-1) == []
+
+
+def test_hits_carry_id_kind_name_score_and_snippet(bundled_store: Store):
+    hit = bundled_store.search("imet")[0]
+    assert (hit.id, hit.kind, hit.name) == ("imet", "program", "International Military Education and Training")
+    assert isinstance(hit.score, float)
+    assert hit.snippet.startswith(f"{HIGHLIGHT_START}IMET{HIGHLIGHT_END}")
+    assert hit.marked("[", "]").startswith("[IMET]")
+
+
+# -- a small controlled data folder -------------------------------------------------------
+
+
+@pytest.fixture
+def small_store(data_dir: Path, tmp_path: Path) -> Store:
+    write(data_dir, "countries/cote-d-ivoire.yaml", entity("cote-d-ivoire", kind="country", name="Côte d'Ivoire"))
+    write(
+        data_dir,
+        "countries/erewhon.yaml",
+        entity("erewhon", kind="country", body="summary: A land visited by a zeppelin once a year.\n"),
+    )
+    write(data_dir, "countries/blue-office.yaml", entity("blue-office", kind="country", name="Blue Widget Office"))
+    write(
+        data_dir,
+        "countries/plain.yaml",
+        entity("plain", kind="country", body="summary: Known for the widget trade and for nothing else at all here.\n"),
+    )
+    return Store.open([data_dir], cache_dir=tmp_path / "cache")
+
+
+@pytest.mark.parametrize(
+    "query", ["cote", "côte", "Côte", "COTE", "cote d'ivoire", "Côte d’Ivoire", "Cote d Ivoire", "côte-d'ivoire"]
+)
+def test_diacritics_fold(small_store: Store, query: str):
+    assert small_store.search(query)[0].id == "cote-d-ivoire"
+
+
+def test_a_word_only_in_a_summary_finds_its_entity_with_the_match_marked(small_store: Store):
+    hits = small_store.search("zeppelin")
+    assert ids(hits) == ["erewhon"]
+    assert hits[0].phase == "text"
+    assert f"{HIGHLIGHT_START}zeppelin{HIGHLIGHT_END}" in hits[0].snippet
+
+
+def test_full_text_weighs_names_above_summaries(small_store: Store):
+    hits = small_store.search("widget")
+    assert ids(hits) == ["blue-office", "plain"]
+    assert {h.phase for h in hits} == {"text"}
+
+
+def test_a_text_prefix_matches_while_typing(small_store: Store):
+    assert ids(small_store.search("zeppe")) == ["erewhon"]
+
+
+# -- hostile input ---------------------------------------------------------------------------
+
+
+NASTY = [
+    '"imet"',
+    "'imet'",
+    "(imet",
+    "imet)",
+    "(",
+    ")",
+    "()",
+    "-",
+    "-imet",
+    "--",
+    "*",
+    "imet*",
+    "**",
+    "AND",
+    "OR",
+    "NOT",
+    "imet AND fmf",
+    "NOT imet",
+    "imet OR",
+    "AND OR NOT",
+    "NEAR(imet fmf)",
+    "name:imet",
+    "{name aliases}: imet",
+    "^imet",
+    "imet + fmf",
+    "U.S.",
+    "u.s",
+    "saudi-arabia",
+    "%",
+    "%imet%",
+    "_",
+    '"',
+    '""',
+    "'",
+    "\\",
+    "a" * 10_000,
+    "imet " * 2_000,
+    "\ud800",
+    "imet\ud800",
+    "\udfff\ud800",
+    "\x00",
+    "imet\x00fmf",
+    "\x01\x02",
+    "\x1b[31mred",
+    "\t\n\r",
+    "🇺🇸",
+    "🙂 imet",
+    "👨‍👩‍👧",
+    "مصر",
+    "שלום עולם",
+    "\u202eimet",
+    "'; DROP TABLE entities; --",
+    '"; DROP TABLE fts; --',
+    "imet'; DELETE FROM names; --",
+    "",
+    " ",
+    "\ufeff",
+    "\uffff",
+    "\U0010ffff",
+    "e\u0301",
+    "\u0301",
+    "ß",
+    "ﬁ",
+]
+
+
+def _tables(store: Store) -> list[str]:
+    return sorted(r[0] for r in store.conn.execute("SELECT name FROM sqlite_master"))
+
+
+@pytest.mark.parametrize("query", NASTY, ids=range(len(NASTY)))
+def test_nasty_input_returns_a_list_and_changes_nothing(bundled_store: Store, query: str):
+    before = (bundled_store.conn.execute("SELECT count(*) FROM entities").fetchone()[0], _tables(bundled_store))
+    hits = bundled_store.search(query)
+    assert isinstance(hits, list)
+    assert all(isinstance(h, Hit) for h in hits)
+    for kind in ("country", None):
+        assert isinstance(bundled_store.search(query, kind=kind, limit=5), list)
+    assert isinstance(bundled_store.closest(query), list)
+    after = (bundled_store.conn.execute("SELECT count(*) FROM entities").fetchone()[0], _tables(bundled_store))
+    assert after == before
+    assert bundled_store.counts().entities == before[0]
+
+
+@pytest.mark.parametrize(
+    "query", ['"imet"', "(imet", "imet)", "-imet", "imet*", "%imet%", "🙂 imet", "\u202eimet", "imet\ud800"]
+)
+def test_punctuation_around_a_word_is_just_punctuation(bundled_store: Store, query: str):
+    assert bundled_store.search(query)[0].id == "imet"
+
+
+@pytest.mark.parametrize(("query", "expected"), [("U.S.", "united-states"), ("saudi-arabia", "saudi-arabia")])
+def test_dotted_and_hyphenated_names(bundled_store: Store, query: str, expected: str):
+    assert bundled_store.search(query)[0].id == expected
+
+
+def test_sql_in_the_query_is_only_text(bundled_store: Store):
+    bundled_store.search("'; DROP TABLE entities; --")
+    assert bundled_store.search("imet")[0].id == "imet"
+    assert bundled_store.counts().entities >= 70
+
+
+_OPERATORS = st.sampled_from(
+    [
+        '"',
+        "'",
+        "(",
+        ")",
+        "*",
+        "-",
+        "+",
+        ":",
+        "^",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR",
+        "%",
+        "_",
+        "\\",
+        " ",
+        "imet",
+        "pak",
+        "{",
+        "}",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.text(st.characters(codec=None, exclude_categories=()), max_size=60),
+        st.lists(_OPERATORS, max_size=12).map("".join),
+        st.lists(_OPERATORS, max_size=12).map(" ".join),
+    )
+)
+def test_any_text_at_all_returns_a_list(bundled_store: Store, query: str):
+    hits = bundled_store.search(query, limit=10)
+    assert isinstance(hits, list)
+    assert len(hits) <= 10
+    assert all(isinstance(h, Hit) and h.id and h.snippet is not None for h in hits)

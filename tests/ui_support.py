@@ -1,0 +1,65 @@
+"""Helpers for the window tests: small data folders, opening windows, restoring the app's theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from desktop.app import build_main_window
+from desktop.core.store import Store
+from desktop.ui.main_window import MainWindow
+from desktop.ui.theme import apply_theme
+
+# A source in the bundled sources.yaml (15 paragraphs), for facts that need a citation.
+SOURCE = "international-military-education-and-training"
+CITE = [{"source": SOURCE, "locator": "¶2"}]
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """No anchors and aliases for repeated objects: data files may not use them."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def write_yaml(folder: Path, relative: str, data: Any) -> Path:
+    """Dump `data` as YAML to folder/relative (folders created); return the path."""
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def bundled_args(store: Store) -> list[str]:
+    """Command-line arguments for a window on the bundled data that reuses the session's index."""
+    return ["--cache-dir", str(store.path.parent)]
+
+
+def open_window(qtbot: Any, args: list[str] | None = None) -> MainWindow:
+    """build_main_window(args), registered with qtbot (closed after the test), shown and active."""
+    window = build_main_window(args)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+    return window
+
+
+class ThemeGuard:
+    """Remembers the application's style and palette, and puts them back (themes change both)."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.style = app.style().name()
+        self.palette = QPalette(app.palette())
+
+    def restore(self) -> None:
+        apply_theme(self.app, "system")
+        style = QStyleFactory.create(self.style)
+        if style is not None:
+            self.app.setStyle(style)
+        self.app.setPalette(self.palette)
