@@ -199,6 +199,9 @@ def parse_yaml(raw: bytes) -> Document:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        if "nesting depth" in reason:
+            # Newer libyaml builds stop deep flow nesting while scanning ahead, before our own check.
+            raise YamlFileError(f"nested more than {MAX_DEPTH} levels deep", line, column) from None
         raise YamlFileError(f"YAML syntax error: {reason}", line, column) from None
     except yaml.YAMLError as exc:
         raise YamlFileError(f"YAML error: {exc}") from None
