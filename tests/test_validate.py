@@ -480,7 +480,8 @@ def test_a_link_to_a_missing_entity_keeps_the_fact_unlinked(data_dir: Path):
     path = write(data_dir, "programs/a.yaml", entity("a", body=body))
     result = load([data_dir])
     problem = only(result)
-    assert (problem.path, problem.line) == (str(path), 5)
+    # at the `entity:` value: line 6, column 13
+    assert (problem.path, problem.line, problem.column) == (str(path), 6, 13)
     assert problem.message == "`administered_by` links to `nowhere`, which does not exist"
     kept = result.entities["a"].facts[0]
     assert (kept.property, kept.entity, kept.missing_entity) == ("administered_by", None, "nowhere")
@@ -498,7 +499,7 @@ def test_a_link_outside_the_propertys_range_is_reported_and_kept(data_dir: Path)
     good(data_dir)
     result = load([data_dir])
     problem = only(result)
-    assert (problem.path, problem.line) == (str(path), 5)
+    assert (problem.path, problem.line, problem.column) == (str(path), 6, 13)
     assert "a program; it takes law" in problem.message
     assert result.entities["a"].facts[0].entity == "good"
 

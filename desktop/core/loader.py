@@ -199,6 +199,7 @@ class _FileLoader:
             when=when,
             note=" ".join(raw["note"].split()) if raw.get("note") else None,
             line=self.doc.place(at)[0],
+            link_place=self.doc.place((*at, "entity")) if "entity" in raw else (0, 0),
         )
 
 
@@ -214,7 +215,9 @@ def _link_check(result: LoadResult) -> None:
             if target is None:
                 result.problems.append(
                     Problem(
-                        entity.path, fact.line, 0, f"`{fact.property}` links to `{fact.entity}`, which does not exist"
+                        entity.path,
+                        *fact.link_place,
+                        f"`{fact.property}` links to `{fact.entity}`, which does not exist",
                     )
                 )
                 fact.missing_entity, fact.entity = fact.entity, None
@@ -224,8 +227,7 @@ def _link_check(result: LoadResult) -> None:
                 result.problems.append(
                     Problem(
                         entity.path,
-                        fact.line,
-                        0,
+                        *fact.link_place,
                         f"`{fact.property}` links to `{target.id}`, a {target.kind}; "
                         f"it takes {' or '.join(prop.range)}",
                     )

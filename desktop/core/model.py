@@ -25,6 +25,7 @@ class Fact:
     when: When = field(default_factory=When)
     note: str | None = None
     line: int = 0
+    link_place: tuple[int, int] = (0, 0)  # (line, column) of the `entity:` value, for link problems
     # the id a link named when no such entity exists: the fact is kept, unlinked
     missing_entity: str | None = None
 
