@@ -387,7 +387,10 @@ def cmd_index(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(f"{what} {counts.entities} entities, {counts.facts} facts in {elapsed:.2f} s", file=out)
     for kind in counts.kinds:
         print(f"  {kind.plural:<26} {kind.count:>7}", file=out)
-    print(f"Index: {store.path} ({store.path.stat().st_size / 1024:.0f} KiB)", file=out)
+    if store.path is not None:
+        print(f"Index: {store.path} ({store.path.stat().st_size / 1024:.0f} KiB)", file=out)
+    else:
+        print("Index: in memory for this run only", file=out)
     return EXIT_OK
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sqlite3
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import platformdirs
 
@@ -53,43 +56,104 @@ def index_path(cache_dir: Path, folders: list[Path]) -> Path:
 
 def read_meta(path: Path) -> dict[str, str] | None:
     """The meta table of an index file, or None when it is missing or not a usable database."""
+    return inspect(path)[1]
+
+
+def inspect(path: Path) -> tuple[str, dict[str, str] | None]:
+    """("ok", meta) for a readable index, else ("missing" | "locked" | "damaged", None)."""
     if not path.is_file():
-        return None
+        return "missing", None
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.2)) as conn:
             meta = dict(conn.execute("SELECT key, value FROM meta"))
             conn.execute("SELECT rid FROM entities LIMIT 1").fetchall()
-            return meta
-    except sqlite3.Error:
-        return None
+            return "ok", meta
+    except sqlite3.OperationalError as exc:
+        return ("locked" if "locked" in str(exc) else "damaged"), None
+    except (sqlite3.Error, OSError, ValueError):
+        return "damaged", None
 
 
 @dataclass
 class BuildReport:
-    path: Path
+    path: Path | None  # None when the index could only be kept in memory
+    uri: str  # what readers pass to sqlite3.connect(uri=True)
     result: LoadResult
     notice: str = ""  # a one-line explanation when the cache could not be used as usual
+    keeper: sqlite3.Connection | None = None  # holds an in-memory index alive
+
+
+def file_uri(path: Path) -> str:
+    return f"file:{quote(str(path))}?mode=ro"
 
 
 def build_index(folders: list[Path], target: Path, known_fingerprint: str | None = None) -> BuildReport:
-    """Load the data and write a new index at `target` via a temporary file and an atomic rename."""
+    """Load the data and write a new index at `target` via a temporary file and an atomic rename.
+
+    When the cache folder cannot be written (read-only, full, not a folder), the
+    index goes to the temporary folder, and failing that into memory: the
+    program runs either way and the notice says why.
+    """
     fp = known_fingerprint or fingerprint(folders)
     result = load(folders)
-    notice = ""
+    reasons = []
+    fallback = Path(tempfile.gettempdir()) / APP_NAME / target.name
+    for place in (target, fallback):
+        try:
+            place.parent.mkdir(parents=True, exist_ok=True)
+            path = _write(result, place, fp)
+        except (OSError, sqlite3.Error) as exc:
+            reasons.append(f"{place.parent}: {getattr(exc, 'strerror', None) or exc}")
+            continue
+        notice = f"cache folder not usable ({reasons[0]}); index kept in {place.parent}" if reasons else ""
+        return BuildReport(path, file_uri(path), result, notice)
+    uri = f"file:almanac-{uuid.uuid4().hex}?mode=memory&cache=shared"
+    keeper = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    with keeper:
+        index.build(result, keeper, fp)
+    notice = f"no folder could hold the index ({'; '.join(reasons)}); it is kept in memory for this run"
+    return BuildReport(None, uri, result, notice, keeper)
+
+
+_TEMP = re.compile(r"^\.index-[0-9a-f]+-(\d+)-.*\.tmp$")
+
+
+def sweep_temporaries(folder: Path) -> int:
+    """Delete temporary files left by builds that were killed; returns how many went.
+
+    A temporary file names the process that writes it; one whose process is
+    gone is debris, whatever its age.
+    """
+    removed = 0
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        path = _write(result, target, fp)
-    except OSError as exc:
-        # An unwritable or full cache folder must not stop the program.
-        fallback = Path(tempfile.gettempdir()) / APP_NAME / target.name
-        notice = f"cache folder {target.parent} is not usable ({exc.strerror or exc}); index kept in {fallback.parent}"
-        fallback.parent.mkdir(parents=True, exist_ok=True)
-        path = _write(result, fallback, fp)
-    return BuildReport(path, result, notice)
+        entries = list(folder.iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _TEMP.match(entry.name)
+        if not match or _alive(int(match.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process, alive
+    return True
 
 
 def _write(result: LoadResult, target: Path, fp: str) -> Path:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+    sweep_temporaries(target.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-{os.getpid()}-", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -101,6 +165,7 @@ def _write(result: LoadResult, target: Path, fp: str) -> Path:
                 index.build(result, conn, fp)
         finally:
             conn.close()
+        # Readers that opened the old file keep reading it; new readers see only the complete new one.
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

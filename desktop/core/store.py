@@ -16,7 +16,7 @@ from pathlib import Path
 
 from desktop.core import index
 from desktop.core import search as searching
-from desktop.core.cache import build_index, default_cache_dir, fingerprint, index_path, read_meta
+from desktop.core.cache import build_index, default_cache_dir, file_uri, fingerprint, index_path, inspect
 from desktop.core.phrases import phrase
 from desktop.core.problems import Problem
 from desktop.core.views import (
@@ -35,13 +35,26 @@ from desktop.core.views import (
 class Store:
     """Read access to one built index. Use `Store.open` to get one."""
 
-    def __init__(self, path: Path, folders: list[Path], notice: str = "", built: bool = False) -> None:
-        self.path = path
+    def __init__(
+        self,
+        path: Path | None,
+        folders: list[Path],
+        notice: str = "",
+        built: bool = False,
+        uri: str | None = None,
+        keeper: sqlite3.Connection | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self.path = path  # None when the index lives in memory
+        self.uri = uri or file_uri(path)  # type: ignore[arg-type]
         self.folders = folders
         self.notice = notice  # one line on anything unusual about the cache
         self.built = built  # True when this open had to (re)build the index
+        self._cache_dir = cache_dir
+        self._keeper = keeper
         self._local = threading.local()
         self._sources: dict[str, SourceInfo] | None = None
+        self._rebuild_lock = threading.Lock()
 
     @classmethod
     def open(cls, folders: list[Path], cache_dir: Path | None = None, rebuild: bool = False) -> Store:
@@ -51,25 +64,43 @@ class Store:
         fp = fingerprint(folders)
         notice = ""
         if not rebuild:
-            meta = read_meta(target)
-            if meta and meta.get("fingerprint") == fp and meta.get("schema_version") == str(index.SCHEMA_VERSION):
-                return cls(target, folders)
-            if target.exists() and meta is None:
+            state, meta = inspect(target)
+            current = meta is not None and meta.get("schema_version") == str(index.SCHEMA_VERSION)
+            if current and meta.get("fingerprint") == fp:
+                return cls(target, folders, cache_dir=cache_dir)
+            if state == "damaged":
                 notice = f"the index {target} was damaged or unreadable and has been rebuilt"
-            elif meta and meta.get("schema_version") != str(index.SCHEMA_VERSION):
+            elif state == "locked":
+                notice = "the index was locked by another process; a fresh copy was built beside it"
+            elif meta is not None and not current:
                 notice = "the index was from another version and has been rebuilt"
         report = build_index(folders, target, fp)
-        return cls(report.path, folders, notice=report.notice or notice, built=True)
+        return cls(
+            report.path, folders, notice=report.notice or notice, built=True, uri=report.uri,
+            keeper=report.keeper, cache_dir=cache_dir,
+        )  # fmt: skip
 
     # -- connections -------------------------------------------------------
 
     @property
     def conn(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            if self.path is not None and not self.path.exists():
+                self._rebuild_missing()
+            conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
             self._local.conn = conn
         return conn
+
+    def _rebuild_missing(self) -> None:
+        # The index was deleted under us (it is only a cache): build it again in place.
+        with self._rebuild_lock:
+            if self.path is not None and self.path.exists():
+                return
+            report = build_index(self.folders, self.path)  # type: ignore[arg-type]
+            self.path, self.uri, self._keeper = report.path, report.uri, report.keeper
+            self.notice = report.notice or "the index was deleted while in use and has been rebuilt"
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
