@@ -80,6 +80,15 @@ class Store:
             keeper=report.keeper, cache_dir=cache_dir,
         )  # fmt: skip
 
+    def reopen(self) -> Store:
+        """A store over the same folders, rebuilt if the data changed since this one was opened."""
+        return Store.open(self.folders, cache_dir=self._cache_dir)
+
+    def is_current(self) -> bool:
+        """Whether the data folders are unchanged since this store's index was built."""
+        meta = self.meta()
+        return meta.get("fingerprint") == fingerprint(self.folders)
+
     # -- connections -------------------------------------------------------
 
     @property

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.core.citation import citation_text
 from desktop.core.store import Store
 from desktop.core.views import EntityRef, Hit
+from desktop.models.data_watcher import DataWatcher
 from desktop.models.navigator_model import NavigatorModel
 from desktop.models.results_model import SearchResultsModel
 from desktop.models.roles import Role
@@ -69,9 +70,11 @@ EXTRA_KEYS = [
 
 
 class MainWindow(QMainWindow):
-    """Signals: pageShown(id or ""), searchFinished(query) after results are shown."""
+    """Signals: pageShown(id or ""), searchFinished(query) after results are shown,
+    storeReloaded() after the data changed on disk and the window switched to the rebuilt index."""
 
     pageShown = Signal(str)
+    storeReloaded = Signal()
     searchFinished = Signal(str)
 
     def __init__(
@@ -101,6 +104,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.search_runner = SearchRunner(store, parent=self)
         self.search_runner.finished.connect(self._on_search_finished)
+        self.data_watcher = DataWatcher(store.folders, lambda: self.store.reopen(), self)
+        self.data_watcher.storeReady.connect(self._on_store_reloaded)
+        self.data_watcher.failed.connect(lambda message: self.statusBar().showMessage(message, 15000))
         self._restore_state()
 
     # -- construction ------------------------------------------------------
@@ -644,6 +650,15 @@ class MainWindow(QMainWindow):
         self.set_store(self._open_store(folders))
         return True
 
+    @Slot(object)
+    def _on_store_reloaded(self, store: Store) -> None:
+        if store.built:
+            self.set_store(store)
+            self.statusBar().showMessage("The data changed on disk: index rebuilt.", 8000)
+            self.storeReloaded.emit()
+        else:
+            store.close()
+
     def set_store(self, store: Store) -> None:
         """Show another store, keeping the page shown if it still exists."""
         old = self.store
@@ -652,6 +667,7 @@ class MainWindow(QMainWindow):
         self.nav_model.set_store(store)
         self.results_model.set_kind_labels({k.id: k.label for k in store.kinds()})
         self.search_runner.set_store(store)
+        self.data_watcher.watch(store.folders)
         self._update_status()
         self._rerender()
         if self.search_box.text().strip():
@@ -706,4 +722,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.search_runner.stop()
+        self.data_watcher.stop()
         super().closeEvent(event)
