@@ -42,3 +42,12 @@ def data_dir(tmp_path: Path) -> Path:
         shutil.copy(BUNDLED / name, folder / name)
     shutil.copytree(BUNDLED / "schema", folder / "schema")
     return folder
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
+    from hostile import summary
+
+    line = summary()
+    if line and exitstatus == 0:
+        terminalreporter.write_sep("-", "robustness")
+        terminalreporter.write_line(line)
