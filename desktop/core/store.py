@@ -16,7 +16,15 @@ from pathlib import Path
 
 from desktop.core import index
 from desktop.core import search as searching
-from desktop.core.cache import build_index, default_cache_dir, file_uri, fingerprint, index_path, inspect
+from desktop.core.cache import (
+    build_index,
+    default_cache_dir,
+    file_uri,
+    fingerprint,
+    index_path,
+    inspect,
+    sweep_temporaries,
+)
 from desktop.core.phrases import phrase
 from desktop.core.problems import Problem
 from desktop.core.views import (
@@ -67,6 +75,7 @@ class Store:
             state, meta = inspect(target)
             current = meta is not None and meta.get("schema_version") == str(index.SCHEMA_VERSION)
             if current and meta.get("fingerprint") == fp:
+                sweep_temporaries(target.parent)  # debris of a build that was killed, even when none is needed now
                 return cls(target, folders, cache_dir=cache_dir)
             if state == "damaged":
                 notice = f"the index {target} was damaged or unreadable and has been rebuilt"
@@ -160,6 +169,8 @@ class Store:
     # -- entities ----------------------------------------------------------
 
     def ref(self, ident: str) -> EntityRef | None:
+        if not _bindable(ident):
+            return None
         row = self.conn.execute("SELECT id, kind, name FROM entities WHERE id = ?", (ident,)).fetchone()
         return EntityRef(*row) if row else None
 
@@ -212,6 +223,8 @@ class Store:
 
     def page(self, ident: str) -> Page | None:
         """The entity with its facts both ways, its parent and children; None if there is no such id."""
+        if not _bindable(ident):
+            return None
         row = self.conn.execute(
             "SELECT e.rid, e.id, e.kind, k.label, e.name, e.aliases, e.summary, e.parent, e.path, e.line "
             "FROM entities e JOIN kinds k ON k.id = e.kind WHERE e.id = ?",
@@ -331,3 +344,12 @@ class Store:
 
     def closest(self, text: str, limit: int = 5) -> list[EntityRef]:
         return searching.closest(self.conn, text, limit)
+
+
+def _bindable(text: str) -> bool:
+    """Whether SQLite can be given `text`: a lone surrogate (an undecodable byte on the command line) cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -8,7 +8,7 @@ hostile file (an alias bomb, deep nesting, a huge string) costs little.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,21 @@ try:  # libyaml is several times faster; fall back to pure Python when absent
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+def _libyaml_version() -> tuple[int, ...]:
+    try:
+        from yaml import _yaml
+
+        return tuple(int(p) for p in _yaml.get_version_string().split(".")[:3])
+    except (ImportError, AttributeError, ValueError):
+        return (0,)
+
+
+# libyaml composes far faster than Python, but it recurses once per nesting level:
+# from 0.2.6 it stops at 1,000 levels itself; before that a file nested a few
+# hundred thousand deep crashes the interpreter, so older builds use `_compose`.
+_C_COMPOSER_SAFE = _Loader is not yaml.SafeLoader and _libyaml_version() >= (0, 2, 6)
 
 # Limits on a single data file. A bulk pack of 100,000 entities is about 60 MB.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -38,24 +53,42 @@ class YamlFileError(Exception):
         self.column = column
 
 
-@dataclass
 class Document:
-    data: Any
-    # (line, column), 1-based, of every node by its path from the root
-    places: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    # (line, column) of the key of every mapping entry, by the entry's path
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    """A parsed file: its data, and its node tree for finding where a value is written.
+
+    Places are looked up only when a problem needs one, by walking the node
+    tree along the path, so a clean file costs nothing for them.
+    """
+
+    def __init__(self, data: Any, root: yaml.Node | None = None) -> None:
+        self.data = data
+        self.root = root
+
+    def _walk(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """The deepest node on `path` and, when the last step was a mapping key, that key's node."""
+        node, key_node = self.root, None
+        for step in path:
+            key_node = None
+            if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node = node.value[step]
+            elif isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if k.value == step), None)
+                if found is None:
+                    break
+                key_node, node = found
+            else:
+                break
+        return node, key_node
 
     def place(self, path: Path_) -> tuple[int, int]:
         """The place of the deepest node on `path` that the file has."""
-        path = tuple(path)
-        while path not in self.places and path:
-            path = path[:-1]
-        return self.places.get(path, (1, 1))
+        node, _ = self._walk(tuple(path))
+        return _mark(node) if node is not None else (1, 1)
 
     def key_place(self, path: Path_) -> tuple[int, int]:
         """The place of the key of the mapping entry at `path` (for problems with the key itself)."""
-        return self.keys.get(tuple(path)) or self.place(path)
+        _, key = self._walk(tuple(path))
+        return _mark(key) if key is not None else self.place(path)
 
 
 _SAFE_TAGS = {
@@ -77,7 +110,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _compose(loader: Any, doc: Document) -> yaml.Node | None:
+def _compose(loader: Any) -> yaml.Node | None:
     """Build the node tree from parser events without recursion.
 
     libyaml's own composer recurses once per nesting level and crashes the
@@ -88,30 +121,28 @@ def _compose(loader: Any, doc: Document) -> yaml.Node | None:
     if loader.check_event(yaml.StreamEndEvent):
         return None
     loader.get_event()  # document start
-    stack: list[tuple[yaml.Node, Path_, list[Any]]] = []  # open collections
+    stack: list[tuple[yaml.Node, list[Any]]] = []  # open collections
     root: yaml.Node | None = None
     pending_key: list[yaml.Node | None] = []
     count = 0
 
-    def attach(node: yaml.Node) -> Path_:
+    def attach(node: yaml.Node) -> None:
         nonlocal root
         if not stack:
             root = node
-            return ()
-        parent, path, items = stack[-1]
+            return
+        parent, items = stack[-1]
         if isinstance(parent, yaml.SequenceNode):
             items.append(node)
-            return (*path, len(items) - 1)
+            return
         key = pending_key[-1]
         if key is None:
             if not isinstance(node, yaml.ScalarNode):
                 raise YamlFileError("a mapping key must be a plain value", *_mark(node))
             pending_key[-1] = node
-            return (*path, "\0key")
+            return
         items.append((key, node))
         pending_key[-1] = None
-        doc.keys.setdefault((*path, key.value), _mark(key))
-        return (*path, key.value)
 
     while not loader.check_event(yaml.DocumentEndEvent):
         event = loader.get_event()
@@ -121,7 +152,7 @@ def _compose(loader: Any, doc: Document) -> yaml.Node | None:
         if isinstance(event, yaml.AliasEvent):
             raise YamlFileError("YAML aliases (*name) are not allowed in data files", *_event_mark(event))
         if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            node, _, items = stack.pop()
+            node, items = stack.pop()
             node.value = items
             if isinstance(node, yaml.MappingNode):
                 pending_key.pop()
@@ -142,14 +173,12 @@ def _compose(loader: Any, doc: Document) -> yaml.Node | None:
                 tag = loader.resolve(yaml.MappingNode, None, event.implicit)
             node = yaml.MappingNode(tag, [], event.start_mark, None, event.flow_style)
         if tag not in _SAFE_TAGS:
-            raise YamlFileError(f"the tag {tag!r} is not allowed (data files hold plain values only)", *_mark(node))
-        path = attach(node)
-        if path[-1:] != ("\0key",):
-            doc.places[path] = _mark(node)
+            raise YamlFileError(_tag_message(tag), *_mark(node))
+        attach(node)
         if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
             if len(stack) >= MAX_DEPTH:
                 raise YamlFileError(f"nested more than {MAX_DEPTH} levels deep", *_mark(node))
-            stack.append((node, path, []))
+            stack.append((node, []))
             if isinstance(node, yaml.MappingNode):
                 pending_key.append(None)
     loader.get_event()  # document end
@@ -160,6 +189,43 @@ def _compose(loader: Any, doc: Document) -> yaml.Node | None:
     return root
 
 
+def _check_nodes(root: yaml.Node) -> None:
+    """The limits of `_compose`, checked on a tree that libyaml composed itself."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise YamlFileError(f"more than {MAX_NODES:,} values in one file", *_mark(node))
+        if id(node) in seen:  # the same node twice: an alias
+            raise YamlFileError("YAML aliases (*name) are not allowed in data files", *_mark(node))
+        seen.add(id(node))
+        if node.tag not in _SAFE_TAGS:
+            raise YamlFileError(
+                f"the tag {node.tag!r} is not allowed (data files hold plain values only)", *_mark(node)
+            )
+        if isinstance(node, yaml.ScalarNode):
+            if len(node.value) > MAX_STRING:
+                raise YamlFileError(f"a value longer than {MAX_STRING:,} characters", *_mark(node))
+            continue
+        if depth >= MAX_DEPTH:
+            raise YamlFileError(f"nested more than {MAX_DEPTH} levels deep", *_mark(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+        else:
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    raise YamlFileError("a mapping key must be a plain value", *_mark(key))
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+
+
+def _tag_message(tag: str) -> str:
+    return f"the tag {tag!r} is not allowed (data files hold plain values only)"
+
+
 def _event_mark(event: yaml.Event) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
@@ -167,9 +233,13 @@ def _event_mark(event: yaml.Event) -> tuple[int, int]:
 def read_yaml(path: Path) -> Document:
     """Read and parse one file; raise YamlFileError with a clear message."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise YamlFileError(f"cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        # Reading a FIFO blocks until someone writes to it, and a device such as /dev/zero never ends.
+        raise YamlFileError("cannot read: not a regular file")
+    size = st.st_size
     if size > MAX_FILE_BYTES:
         raise YamlFileError(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
     try:
@@ -188,13 +258,26 @@ def parse_yaml(raw: bytes) -> Document:
         raise YamlFileError(
             f"not UTF-8 text: byte {exc.start} looks like {guess}; save the file as UTF-8", line
         ) from None
+    if _C_COMPOSER_SAFE:
+        try:
+            return _parse(text, fast=True)
+        except YamlFileError:
+            pass  # problems are rare: say them exactly as the careful path does
+    return _parse(text, fast=False)
+
+
+def _parse(text: str, fast: bool) -> Document:
     loader = _Loader(text)
     try:
-        doc = Document(None)
-        root = _compose(loader, doc)
+        if fast:
+            root = loader.get_single_node()
+            if root is not None:
+                _check_nodes(root)
+        else:
+            root = _compose(loader)
         if root is None:
             raise YamlFileError("the file is empty (or holds only comments)")
-        doc.data = loader.construct_document(root)
+        return Document(loader.construct_document(root), root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
@@ -209,4 +292,3 @@ def parse_yaml(raw: bytes) -> Document:
         raise YamlFileError(f"nested too deeply (the limit is {MAX_DEPTH} levels)") from None
     finally:
         loader.dispose()
-    return doc
