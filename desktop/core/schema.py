@@ -118,4 +118,6 @@ def check_entity(schema_path: Path, entity: Any) -> Iterator[SchemaError]:
                     where = _where(path)
                     yield SchemaError((*path, key), f"{where + ': ' if where else ''}unknown key `{key}`", True)
             continue
+        if error.validator == "not" and not isinstance(error.instance, dict):
+            continue  # `not: required` holds for anything but a mapping; its type error says what is wrong
         yield SchemaError(path, _describe(error), False)

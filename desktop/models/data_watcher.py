@@ -58,7 +58,9 @@ class DataWatcher(QObject):
             for root, subdirs, names in os.walk(folder):
                 subdirs[:] = [d for d in subdirs if not d.startswith(".")]
                 dirs.append(root)
-                files.extend(os.path.join(root, n) for n in names if n.endswith((".yaml", ".yml", ".json")))
+                # A dangling or looping symlink cannot be watched (Qt warns); its folder still is.
+                found = (os.path.join(root, n) for n in names if n.endswith((".yaml", ".yml", ".json")))
+                files.extend(p for p in found if os.path.isfile(p))
         paths = dirs + files[:MAX_WATCHED_FILES]
         if paths:
             self._watcher.addPaths(paths)
