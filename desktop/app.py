@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -15,11 +16,13 @@ from desktop import __version__
 from desktop.cli import UsageError, build_parser, data_folders
 from desktop.core.store import Store
 from desktop.ui.main_window import APP_TITLE, MainWindow
+from desktop.ui.pyside_refs import shield
 from desktop.ui.settings import AppSettings
 from desktop.ui.theme import apply_theme
 
 
 def _application(argv: list[str] | None = None) -> QApplication:
+    shield()  # this PySide6 may drop references to None and True on every call: see pyside_refs
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv or [sys.argv[0]])
@@ -66,6 +69,29 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         return 1
     window.open_initial(entity)
     window.show()
+    if os.environ.get("ALMANAC_EXIT_AFTER_PAINT") == "1":  # for tests/benchmarks/bench.py: startup time and memory
+        import json
+        import resource
+
+        from PySide6.QtCore import QEvent, QObject
+
+        class _FirstPaint(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    watched.removeEventFilter(self)
+                    QTimer.singleShot(0, app.quit)  # once this paint pass is done
+                return False
+
+        first_paint = _FirstPaint(window)
+        window.detail.viewport().installEventFilter(first_paint)
+        status = app.exec()
+        try:  # VmHWM: after fork+exec, ru_maxrss also counts the peak of the process that spawned this one
+            with open("/proc/self/status", encoding="ascii") as proc_status:
+                peak = next(int(line.split()[1]) for line in proc_status if line.startswith("VmHWM:"))
+        except (OSError, StopIteration, ValueError):
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(json.dumps({"first_paint": True, "peak_rss_kib": peak}), flush=True)
+        return status
     return app.exec()
 
 
@@ -86,12 +112,18 @@ def screenshot(args: argparse.Namespace, size: tuple[int, int], out: TextIO, err
         if args.show and window.store.ref(args.show) is None:
             window.close()
             raise UsageError(f"no entity with id {args.show!r}")
+        if getattr(args, "as_of", None):
+            window.set_as_of(args.as_of)
         if args.show:
             window.show_entity(args.show)
         else:
             window.show_home()
         window.resize(*size)
         window.show()
+        if getattr(args, "timeline", False):
+            window.time.set_timeline_visible(True)
+            app.processEvents()
+            window.time.timeline().view.fit_all()  # fitted to the dock's final width
         if args.search:
             window.search_box.setText(args.search)
             _wait_for(window.searchFinished, 5000)

@@ -1,4 +1,4 @@
-"""The `almanac` command line: search, show, list, validate and index from a terminal.
+"""The `almanac` command line: search, show, list, timeline, validate and index from a terminal.
 
 With no subcommand it opens the window. Exit codes: 0 done, 1 not found or
 invalid data, 2 usage error, 70 an unexpected internal error (one line, no
@@ -15,15 +15,18 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from desktop import __version__
+from desktop.core.asof import PageAsOf, annotate, parse_as_of
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.cache import CACHE_ENV
+from desktop.core.dates import DateError, FuzzyDate, parse_date
 from desktop.core.loader import load
 from desktop.core.store import Store
-from desktop.core.views import FactView, Page
+from desktop.core.views import FactView, Page, TimelineItem
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 MAX_PROBLEMS_SHOWN = 20
@@ -40,7 +43,21 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
+    return min(value, 2**63 - 1)  # SQLite's largest integer: more results than there can be
+
+
+def _as_of(text: str) -> FuzzyDate:
+    try:
+        return parse_as_of(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _date(text: str) -> FuzzyDate:
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -133,6 +150,28 @@ def build_parser() -> argparse.ArgumentParser:
         description="Show an entity: its facts both ways, parent, children and sources.",
     )
     p.add_argument("id", metavar="ID", help="the entity's id, e.g. imet")
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        type=_as_of,
+        help="the entity as it stood at DATE (2019, 2019-01 or 2019-01-15): each fact marked current, past "
+        "or uncertain, facts not yet true left out (kept in --json with status future)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON (see the README for its shape)")
+
+    p = sub.add_parser(
+        "timeline",
+        parents=[common],
+        help="list dated facts, oldest first",
+        description="List every dated fact, oldest first, with its bounds and sources; "
+        "the options narrow the list and combine.",
+    )
+    p.add_argument("--entity", metavar="ID", help="only the facts of this entity and the facts pointing at it")
+    p.add_argument("--kind", metavar="K", help="only facts whose subject is of this kind")
+    p.add_argument("--from", dest="start", metavar="DATE", type=_date, help="only facts still true on or after DATE")
+    p.add_argument("--to", dest="end", metavar="DATE", type=_date, help="only facts already true by DATE")
+    p.add_argument("--text", metavar="TEXT", help="only facts that mention TEXT")
+    p.add_argument("--limit", metavar="N", type=_positive, help="at most N facts")
     p.add_argument("--json", action="store_true", help="print JSON (see the README for its shape)")
 
     p = sub.add_parser("list", parents=[common], help="list entities", description="List entities by kind and name.")
@@ -182,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--search", metavar="TEXT", help="type this into the search box")
     p.add_argument("--size", metavar="WxH", default="1280x800", help="window size (default 1280x800)")
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colour theme (default light)")
+    p.add_argument("--timeline", action="store_true", help="open the timeline under the page")
+    p.add_argument("--as-of", metavar="DATE", type=_as_of, help="show the page (and the timeline's cursor) as of DATE")
     return parser
 
 
@@ -262,7 +303,23 @@ def page_json(page: Page) -> dict:
     }
 
 
-def print_page(page: Page, out: TextIO) -> None:
+def page_as_of_json(view: PageAsOf) -> dict:
+    """page_json with each fact's status as of the date, and that date as "as_of"."""
+    data = page_json(view.page)
+    data["as_of"] = view.as_of.text
+    for key, annotated in (("facts", view.facts), ("inbound", view.inbound)):
+        for fact, item in zip(data[key], annotated, strict=True):
+            fact["status"] = item.status
+    return data
+
+
+def print_page(page: Page, out: TextIO, as_of: PageAsOf | None = None) -> None:
+    marks: dict[int, str] = {}
+    if as_of is not None:
+        # As it stood then: facts not yet true are left out, so are sources only they cite.
+        shown, shown_inbound = (tuple(f.fact for f in as_of.shown(inbound)) for inbound in (False, True))
+        page = replace(page, facts=shown, inbound=shown_inbound)
+        marks = {id(f.fact): f"[{f.status}] " for f in (*as_of.facts, *as_of.inbound)}
     numbers = {s.id: n for n, s in enumerate(page.sources, start=1)}
 
     def notes(fact: FactView) -> str:
@@ -274,6 +331,9 @@ def print_page(page: Page, out: TextIO) -> None:
         print(f"Also known as: {', '.join(page.aliases)}", file=out)
     if page.parent:
         print(f"Part of: {page.parent.name} ({page.parent.id})", file=out)
+    if as_of is not None:
+        print(f"As of {as_of.as_of.display()}: [current] facts in force then, [past] facts over by then, "
+              "[uncertain] facts whose dates are too vague to tell", file=out)  # fmt: skip
     if page.summary:
         print(file=out)
         print(_wrap(page.summary, "", out), file=out)
@@ -281,7 +341,7 @@ def print_page(page: Page, out: TextIO) -> None:
         if facts:
             print(f"\n{title}", file=out)
             for fact in facts:
-                line = fact.phrase
+                line = marks.get(id(fact), "") + fact.phrase
                 if fact.note:
                     line += f" — {fact.note}"
                 print(_wrap(f"{line} {notes(fact)}", "  ", out), file=out)
@@ -294,6 +354,38 @@ def print_page(page: Page, out: TextIO) -> None:
         for source, n in numbers.items():
             info = next(s for s in page.sources if s.id == source)
             print(f"  [{n}] {info.title} — {info.publisher}, {info.license}. {info.url}", file=out)
+    if as_of is not None and (later := as_of.hidden_count()):
+        print(f"\n{later} fact{'s' if later != 1 else ''} from after {as_of.as_of.display()} not shown.", file=out)
+
+
+def timeline_json(item: TimelineItem) -> dict:
+    return {
+        "subject": _ref_json(item.subject),
+        "entity": _ref_json(item.other),
+        "property": item.property,
+        "label": item.label,
+        "text": item.phrase,
+        "note": item.note,
+        "date": item.date,
+        "start": item.start,
+        "end": item.end,
+        "earliest": item.earliest,
+        "latest": item.latest,
+        "precision": item.precision,
+        "sources": [
+            {"id": c.source.id, "title": c.source.title, "url": c.source.url, "locator": c.locator}
+            for c in item.sources
+        ],
+    }
+
+
+def print_timeline(items: list[TimelineItem], out: TextIO) -> None:
+    """One fact a line, its bounds first ("…" for an open start or end), its sources below it."""
+    for item in items:
+        bounds = f"{item.earliest or '…'} – {item.latest or '…'}"
+        print(textwrap.fill(f"{bounds:<25} {item.sentence}", _width(out), subsequent_indent=" " * 26), file=out)
+        cited = "; ".join(f"{c.source.title} {c.locator}" for c in item.sources)
+        print(_wrap(cited, " " * 26, out), file=out)
 
 
 # -- commands ---------------------------------------------------------------
@@ -334,11 +426,41 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         hint = f" Did you mean: {', '.join(r.id for r in near)}?" if near else ""
         print(f"almanac: no entity with id {args.id!r}.{hint}", file=err)
         return EXIT_NOT_FOUND
+    as_of = annotate(page, args.as_of) if args.as_of else None
     if args.json:
-        json.dump(page_json(page), out, ensure_ascii=False, indent=2)
+        json.dump(page_as_of_json(as_of) if as_of else page_json(page), out, ensure_ascii=False, indent=2)
         print(file=out)
     else:
-        print_page(page, out)
+        print_page(page, out, as_of)
+    return EXIT_OK
+
+
+def cmd_timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.start and args.end and args.start.earliest > args.end.latest:
+        raise UsageError(f"--from {args.start.text} is after --to {args.end.text}")
+    store = open_store(args, err)
+    if args.kind and args.kind not in {k.id for k in store.kinds()}:
+        raise UsageError(f"unknown kind {args.kind!r} (kinds: {', '.join(k.id for k in store.kinds())})")
+    if args.entity and store.ref(args.entity) is None:
+        near = store.closest(args.entity)
+        hint = f" Did you mean: {', '.join(r.id for r in near)}?" if near else ""
+        print(f"almanac: no entity with id {args.entity!r}.{hint}", file=err)
+        return EXIT_NOT_FOUND
+    items = store.timeline(
+        entity=args.entity,
+        kind=args.kind,
+        start=args.start.text if args.start else None,
+        end=args.end.text if args.end else None,
+        text=args.text,
+        limit=args.limit,
+    )
+    if args.json:
+        json.dump([timeline_json(i) for i in items], out, ensure_ascii=False, indent=2)
+        print(file=out)
+    elif items:
+        print_timeline(items, out)
+    else:
+        print("No dated facts match.", file=out)
     return EXIT_OK
 
 
@@ -419,6 +541,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, TextIO, TextIO], int]] 
     "search": cmd_search,
     "show": cmd_show,
     "list": cmd_list,
+    "timeline": cmd_timeline,
     "validate": cmd_validate,
     "index": cmd_index,
     "open": cmd_window,

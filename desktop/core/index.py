@@ -19,7 +19,7 @@ from desktop.core.phrases import phrase
 from desktop.core.text import name_key, sort_key
 
 # Bump when the tables below change: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -43,6 +43,8 @@ CREATE TABLE facts(
 CREATE INDEX facts_subject ON facts(subject, position);
 CREATE INDEX facts_object ON facts(object, subject);
 CREATE INDEX facts_time ON facts(earliest, latest) WHERE earliest IS NOT NULL;
+-- Periods known only by their end ("until January 2009"): the timeline places them by that end.
+CREATE INDEX facts_until ON facts(latest) WHERE earliest IS NULL AND latest IS NOT NULL;
 CREATE TABLE citations(fact INTEGER NOT NULL, position INTEGER NOT NULL, source TEXT NOT NULL,
                        locator TEXT NOT NULL, PRIMARY KEY(fact, position)) WITHOUT ROWID;
 CREATE TABLE names(rid INTEGER PRIMARY KEY, norm TEXT NOT NULL, entity INTEGER NOT NULL,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from desktop.core import index
 from desktop.core import search as searching
+from desktop.core import timeline as timelines
 from desktop.core.cache import (
     build_index,
     default_cache_dir,
@@ -36,6 +37,7 @@ from desktop.core.views import (
     KindInfo,
     Page,
     SourceInfo,
+    TimelineItem,
     TreeRow,
 )
 
@@ -336,6 +338,27 @@ class Store:
                 )
             )
         return out
+
+    # -- time --------------------------------------------------------------
+
+    def timeline(
+        self,
+        entity: str | None = None,
+        kind: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+    ) -> list[TimelineItem]:
+        """Dated facts, oldest first: all of them, or those of `entity` (both ways), whose subject is of
+        `kind`, whose time overlaps the dates `start`..`end`, or that mention `text`. DateError on a bad date."""
+        if not all(_bindable(t) for t in (entity, kind, text) if t is not None):
+            return []
+        return timelines.timeline(self.conn, self.sources(), entity, kind, start, end, text, limit)
+
+    def time_span(self) -> tuple[str | None, str | None]:
+        """The first and last ISO days a fact starts or ends on; (None, None) when nothing is dated."""
+        return timelines.extent(self.conn)
 
     # -- search ------------------------------------------------------------
 

@@ -98,6 +98,32 @@ class Page:
 
 
 @dataclass(frozen=True)
+class TimelineItem:
+    """One dated fact on the timeline of the whole store, read from its subject's side."""
+
+    fact: int  # the fact's row id in the index: stable for one index
+    subject: EntityRef
+    other: EntityRef | None  # the linked entity, if the fact links to one that exists
+    property: str
+    label: str  # the property's label
+    phrase: str  # e.g. "Suspended Pakistan (since August 2018)"
+    when: str  # the date or period as a person reads it
+    earliest: str | None  # None: open start (a period known only by its end)
+    latest: str | None  # None: open end (ongoing)
+    precision: str
+    date: str | None
+    start: str | None
+    end: str | None
+    note: str | None
+    sources: tuple[CitationView, ...]
+
+    @property
+    def sentence(self) -> str:
+        """The fact as a sentence that names its subject."""
+        return f"{self.subject.name}: {self.phrase}" + (f" — {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
 class Hit:
     id: str
     kind: str

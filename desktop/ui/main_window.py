@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.citation import citation_text
+from desktop.core.dates import FuzzyDate
 from desktop.core.store import Store
 from desktop.core.views import EntityRef, Hit
 from desktop.models.data_watcher import DataWatcher
@@ -53,6 +54,7 @@ from desktop.ui.page_html import Colors, entity_href, esc, render_home, render_p
 from desktop.ui.result_delegate import ResultDelegate
 from desktop.ui.settings import AppSettings
 from desktop.ui.theme import THEMES, apply_theme, page_colors
+from desktop.ui.time_controls import TimeControls
 
 APP_TITLE = "Security Assistance Almanac"
 TREE_PAGE, RESULTS_PAGE = 0, 1
@@ -66,6 +68,8 @@ EXTRA_KEYS = [
     ("Next / previous match in the find bar", "Enter / Shift+Enter, F3 / Shift+F3"),
     ("Close the find bar", "Esc"),
     ("Back / forward", "Mouse back / forward buttons"),
+    ("Timeline: zoom in / out / fit all (when it has focus)", "Wheel, Ctrl+= / Ctrl+-, Ctrl+0"),
+    ("Timeline: pan", "Drag, arrow keys"),
 ]
 
 
@@ -95,6 +99,7 @@ class MainWindow(QMainWindow):
         self.history = History()
         self._syncing = False
         self._current: str | None = None
+        self.as_of: FuzzyDate | None = None  # the page shows the entity as it stood then; None: latest
         self.icons = KindIcons({k.id: k.icon for k in store.kinds()})
         self.setWindowIcon(self.icons.app_icon())
 
@@ -244,6 +249,7 @@ class MainWindow(QMainWindow):
             self.theme_group.addAction(action)
             self.theme_actions[theme] = action
 
+        self.time = TimeControls(self)
         QShortcut(QKeySequence("F6"), self, self._cycle_focus)
         QShortcut(QKeySequence("Shift+F6"), self, lambda: self._cycle_focus(backwards=True))
         self._update_nav_actions()
@@ -255,6 +261,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.action_print)
         file_menu.addAction(self.action_export_pdf)
+        file_menu.addAction(self.time.action_export)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
         edit_menu = bar.addMenu("&Edit")
@@ -264,6 +271,7 @@ class MainWindow(QMainWindow):
         for action in (self.action_zoom_in, self.action_zoom_out, self.action_zoom_reset):
             view_menu.addAction(action)
         view_menu.addSeparator()
+        view_menu.addAction(self.time.action_timeline)
         theme_menu = view_menu.addMenu("&Theme")
         for action in self.theme_actions.values():
             theme_menu.addAction(action)
@@ -283,6 +291,11 @@ class MainWindow(QMainWindow):
             button = toolbar.widgetForAction(action)
             button.setAccessibleName(action.text().replace("&", ""))
             button.setAccessibleDescription(action.shortcut().toString())
+        toolbar.addSeparator()
+        as_of_label = QLabel(" As of ", self)
+        as_of_label.setBuddy(self.time.as_of_control)
+        toolbar.addWidget(as_of_label)
+        toolbar.addWidget(self.time.as_of_control)
 
     def _build_status_bar(self) -> None:
         self.counts_label = QLabel(self)
@@ -334,7 +347,7 @@ class MainWindow(QMainWindow):
         if page is None:
             self.statusBar().showMessage(f"No entity with id “{entity_id}” in the data.", 8000)
             return False
-        self.detail.setHtml(render_page(page, page_colors(self.detail.palette())))
+        self.detail.setHtml(render_page(page, page_colors(self.detail.palette()), self.as_of))
         self._current = entity_id
         if record:
             self.history.visit(entity_id)
@@ -344,6 +357,17 @@ class MainWindow(QMainWindow):
         self._update_nav_actions()
         self.pageShown.emit(entity_id)
         return True
+
+    @Slot(object)
+    def set_as_of(self, when: FuzzyDate | None) -> None:
+        """Show pages as they stood at `when` (None: the latest), and mark that date on the timeline."""
+        if self.time.as_of_control.value != when:
+            self.time.as_of_control.set_text(when.text if when else "")  # its asOfChanged comes back here
+            return
+        self.as_of = when
+        self.time.set_as_of(when)
+        if self._current is not None:
+            self.show_entity(self._current, record=False)
 
     @Slot()
     def show_home(self, record: bool = True) -> None:
@@ -608,7 +632,7 @@ class MainWindow(QMainWindow):
         # Print in light colours whatever the theme: paper is white.
         doc = self.detail.document().clone(self)
         if self._current is not None and (page := self.store.page(self._current)):
-            doc.setHtml(render_page(page, Colors()))
+            doc.setHtml(render_page(page, Colors(), self.as_of))
         return doc
 
     @Slot()
@@ -667,6 +691,7 @@ class MainWindow(QMainWindow):
         self.nav_model.set_store(store)
         self.results_model.set_kind_labels({k.id: k.label for k in store.kinds()})
         self.search_runner.set_store(store)
+        self.time.set_store(store)
         self.data_watcher.watch(store.folders)
         self._update_status()
         self._rerender()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
+from desktop.core.asof import PAST, UNCERTAIN, annotate
+from desktop.core.dates import FuzzyDate
 from desktop.core.phrases import format_quantity
 from desktop.core.views import Counts, EntityRef, FactView, Page, SourceInfo
 
@@ -58,6 +60,7 @@ h2 {{ font-size: large; margin-top: 18px; margin-bottom: 4px; }}
 .meta {{ color: {c.muted}; }}
 .when {{ color: {c.muted}; white-space: nowrap; }}
 .note {{ color: {c.muted}; font-style: italic; }}
+.status {{ color: {c.muted}; font-size: small; font-weight: bold; }}
 sup {{ color: {c.muted}; }}
 th {{ text-align: left; font-weight: normal; color: {c.muted}; padding-right: 12px; }}
 td {{ padding-right: 12px; }}
@@ -101,14 +104,33 @@ def _fact_sentence(fact: FactView) -> str:
     return f"{esc(fact.label)}: {value}"
 
 
-def render_page(page: Page, colors: Colors = Colors()) -> str:
+def render_page(page: Page, colors: Colors = Colors(), as_of: FuzzyDate | None = None) -> str:
+    """The entity page; with `as_of`, as it stood then: later facts left out, ended and vague ones marked."""
+    marks: dict[int, str] = {}
+    later = 0
+    if as_of is not None:
+        view = annotate(page, as_of)
+        later = view.hidden_count()
+        page = replace(page, facts=tuple(f.fact for f in view.shown()), inbound=tuple(f.fact for f in view.shown(True)))
+        words = {PAST: "past", UNCERTAIN: "uncertain"}
+        marks = {
+            id(f.fact): f" <span class=status>[{words[f.status]}]</span>"
+            for f in (*view.facts, *view.inbound)
+            if f.status in words
+        }
     numbers = {s.id: n for n, s in enumerate(page.sources, start=1)}
     out = [f"<html><head>{_style(colors)}</head><body>"]
     out.append(f"<h1>{esc(page.name)}</h1>")
     meta = [esc(page.kind_label)]
     if page.parent:
         meta.append(f"part of {entity_link(page.parent)}")
+    if as_of is not None:
+        meta.append(f"<b>as of {esc(as_of.display())}</b>")
     out.append(f"<p class=meta>{' · '.join(meta)}</p>")
+    if later:
+        out.append(
+            f"<p class=note>{later} fact{'s' if later != 1 else ''} from after {esc(as_of.display())} not shown.</p>"
+        )
     if page.aliases:
         out.append(f"<p><span class=meta>Also known as:</span> {esc(', '.join(page.aliases))}</p>")
     if page.summary:
@@ -126,7 +148,8 @@ def render_page(page: Page, colors: Colors = Colors()) -> str:
             label = esc(fact.label) if fact.label != previous else ""
             previous = fact.label
             out.append(
-                f"<tr><th valign=top>{label}</th><td>{_value(fact)}{when}{note} {_notes(fact, numbers)}</td></tr>"
+                f"<tr><th valign=top>{label}</th><td>{_value(fact)}{when}{note}{marks.get(id(fact), '')} "
+                f"{_notes(fact, numbers)}</td></tr>"
             )
         out.append("</table>")
 
@@ -139,7 +162,8 @@ def render_page(page: Page, colors: Colors = Colors()) -> str:
             else:
                 sentence = _fact_sentence(fact)
             out.append(
-                f"<tr><td valign=top class=when>{esc(fact.when)}</td><td>{sentence} {_notes(fact, numbers)}</td></tr>"
+                f"<tr><td valign=top class=when>{esc(fact.when)}</td>"
+                f"<td>{sentence}{marks.get(id(fact), '')} {_notes(fact, numbers)}</td></tr>"
             )
         out.append("</table>")
 
@@ -151,8 +175,10 @@ def render_page(page: Page, colors: Colors = Colors()) -> str:
         out.append("<h2>Related</h2><table cellspacing=0 cellpadding=3>")
         for label, pairs in related.items():
             seen: dict[str, str] = {}
+            live = {ref.id for ref, fact in pairs if id(fact) not in marks}  # a link still in force is not marked
             for ref, fact in pairs:
-                seen.setdefault(ref.id, f"{entity_link(ref)} {_notes(fact, numbers)}")
+                mark = "" if ref.id in live else marks.get(id(fact), "")
+                seen.setdefault(ref.id, f"{entity_link(ref)}{mark} {_notes(fact, numbers)}")
             out.append(f"<tr><th valign=top>{esc(label)}</th><td>{', '.join(seen.values())}</td></tr>")
         if page.children:
             children = ", ".join(entity_link(c) for c in page.children)

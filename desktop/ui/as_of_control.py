@@ -1,0 +1,75 @@
+"""The toolbar's "As of" control: Latest, a year from the list, or a year or month typed in."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Signal, Slot
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from desktop.core.asof import parse_as_of
+from desktop.core.dates import DateError, FuzzyDate
+
+LATEST = "Latest"
+
+
+class AsOfControl(QComboBox):
+    """Signals: asOfChanged(FuzzyDate or None for latest), rejected(reason) for text that is not a date."""
+
+    asOfChanged = Signal(object)
+    rejected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("asOfControl")
+        self.setAccessibleName("As of")
+        self.setToolTip("Show the page as it stood at a date: a year (2015) or a month (2019-01). Latest shows all.")
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMinimumContentsLength(9)
+        # Digits as a year or year-month while typing, or letters on the way to "Latest".
+        pattern = QRegularExpression(r"^(\d{0,4}(-\d{0,2})?|[A-Za-z]{0,6})$")
+        self.lineEdit().setValidator(QRegularExpressionValidator(pattern, self))
+        self.lineEdit().setPlaceholderText(LATEST)
+        self.value: FuzzyDate | None = None
+        self.set_years(None, None)
+        self.activated.connect(self._on_activated)
+        self.lineEdit().editingFinished.connect(self._commit_text)
+
+    def set_years(self, first: int | None, last: int | None) -> None:
+        """Offer Latest and every year from `last` back to `first` (the years the data covers)."""
+        self.blockSignals(True)
+        self.clear()
+        self.addItem(LATEST)
+        if first is not None and last is not None:
+            for year in range(last, first - 1, -1):
+                self.addItem(str(year))
+        self.setEditText(self.value.text if self.value else LATEST)
+        self.blockSignals(False)
+
+    @Slot(int)
+    def _on_activated(self, index: int) -> None:
+        self.set_text(self.itemText(index))
+
+    @Slot()
+    def _commit_text(self) -> None:
+        self.set_text(self.currentText())
+
+    def set_text(self, text: str) -> bool:
+        """Apply a date typed or chosen; False (and the previous value kept) when it is not one."""
+        text = text.strip()
+        if not text or text.lower() == LATEST.lower():
+            return self._apply(None)
+        try:
+            when = parse_as_of(text)
+        except DateError as exc:
+            self.setEditText(self.value.text if self.value else LATEST)
+            self.rejected.emit(str(exc))
+            return False
+        return self._apply(when)
+
+    def _apply(self, when: FuzzyDate | None) -> bool:
+        self.setEditText(when.text if when else LATEST)
+        if when != self.value:
+            self.value = when
+            self.asOfChanged.emit(when)
+        return True

@@ -1,0 +1,130 @@
+"""Time in the main window: View → Timeline (a dock under the page), File → Export timeline, the As of control.
+
+The timeline is built the first time it is opened, so a window that never
+shows it never reads every dated fact.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog
+
+from desktop.core.dates import FuzzyDate
+from desktop.core.store import Store
+from desktop.ui.as_of_control import AsOfControl
+from desktop.ui.timeline_panel import TimelinePanel
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+EXPORT_FILTERS = "PNG image (*.png);;SVG image (*.svg)"
+
+
+class TimeControls(QObject):
+    """Owns the timeline dock, its actions and the As of control of one main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.panel: TimelinePanel | None = None
+        self.dock: QDockWidget | None = None
+        self.action_timeline = QAction("Time&line", window, checkable=True)
+        self.action_timeline.setObjectName("actionTimeline")
+        self.action_timeline.setShortcut(QKeySequence("Ctrl+T"))
+        self.action_timeline.toggled.connect(self.set_timeline_visible)
+        window.addAction(self.action_timeline)
+        self.action_export = QAction("Export &timeline as PNG or SVG…", window)
+        self.action_export.setObjectName("actionExportTimeline")
+        self.action_export.triggered.connect(self._choose_export)
+        window.addAction(self.action_export)
+        self.as_of_control = AsOfControl(window)
+        self.as_of_control.asOfChanged.connect(window.set_as_of)
+        self.as_of_control.rejected.connect(lambda reason: window.statusBar().showMessage(reason, 8000))
+        self._fill_years(window.store)
+        window.pageShown.connect(self._on_page_shown)
+
+    def _fill_years(self, store: Store) -> None:
+        first, last = store.time_span()
+        self.as_of_control.set_years(int(first[:4]) if first else None, int(last[:4]) if last else None)
+
+    # -- the dock --------------------------------------------------------------
+
+    def timeline(self) -> TimelinePanel:
+        """The timeline pane, built (and docked, hidden) on first use."""
+        if self.panel is None:
+            window = self.window
+            self.panel = TimelinePanel(window.store, window)
+            self.panel.entityActivated.connect(window.show_entity)
+            self.panel.set_current_entity(window.current_entity or "")
+            self.panel.set_as_of(window.as_of)
+            self.dock = QDockWidget("Timeline", window)
+            self.dock.setObjectName("timelineDock")
+            self.dock.setWidget(self.panel)
+            self.dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea)
+            self.dock.hide()
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+            self.dock.visibilityChanged.connect(self._on_dock_visibility)
+        return self.panel
+
+    @Slot(bool)
+    def set_timeline_visible(self, visible: bool) -> None:
+        if visible:
+            panel = self.timeline()
+            self.dock.show()  # type: ignore[union-attr]
+            if self.window.height() > 300:
+                self.window.resizeDocks([self.dock], [int(self.window.height() * 0.42)], Qt.Orientation.Vertical)
+            panel.view.fit_all()
+            panel.focus_view()
+        elif self.dock is not None:
+            self.dock.hide()
+        if self.action_timeline.isChecked() != visible:
+            self.action_timeline.setChecked(visible)
+
+    @Slot(bool)
+    def _on_dock_visibility(self, visible: bool) -> None:
+        # The dock's own close button hides it: keep View → Timeline's tick in step.
+        if self.dock is not None and not self.dock.isVisible() and self.action_timeline.isChecked():
+            self.action_timeline.setChecked(False)
+
+    # -- following the window ----------------------------------------------------
+
+    @Slot(str)
+    def _on_page_shown(self, entity_id: str) -> None:
+        if self.panel is not None:
+            self.panel.set_current_entity(entity_id)
+
+    def set_as_of(self, when: FuzzyDate | None) -> None:
+        if self.panel is not None:
+            self.panel.set_as_of(when)
+
+    def set_store(self, store: Store) -> None:
+        self._fill_years(store)
+        if self.panel is not None:
+            self.panel.set_store(store)
+
+    # -- export ------------------------------------------------------------------
+
+    def export(self, path: Path) -> bool:
+        """Write the timeline as shown (opening it if need be) to a PNG or, for .svg, an SVG file."""
+        if not self.action_timeline.isChecked():
+            self.set_timeline_visible(True)
+        return self.timeline().view.export(path)
+
+    @Slot()
+    def _choose_export(self) -> None:
+        if not self.action_timeline.isChecked():
+            self.set_timeline_visible(True)
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Export timeline", "timeline.png", EXPORT_FILTERS)
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".png", ".svg"):
+            target = target.with_suffix(".svg" if "svg" in chosen.lower() else ".png")
+        if self.export(target):
+            self.window.statusBar().showMessage(f"Saved {target}", 6000)
+        else:
+            self.window.statusBar().showMessage(f"Could not write {target}", 8000)

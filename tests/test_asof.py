@@ -1,0 +1,246 @@
+"""The as-of rules (desktop/core/asof.py): a fact's bounds, and whether it is current, past, future or uncertain."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.core.asof import (
+    AFTER_ALL,
+    BEFORE_ALL,
+    CURRENT,
+    FUTURE,
+    PAST,
+    UNCERTAIN,
+    Bounds,
+    annotate,
+    bounds,
+    fact_status,
+    parse_as_of,
+    status,
+)
+from desktop.core.dates import DateError
+from desktop.core.store import Store
+from desktop.core.views import FactView
+
+
+def point(date: str, query: str) -> str:
+    return status(bounds(date, None, None), parse_as_of(query))
+
+
+def period(start: str | None, end: str | None, query: str) -> str:
+    return status(bounds(None, start, end), parse_as_of(query))
+
+
+# -- bounds -----------------------------------------------------------------------------------
+
+
+def test_a_point_is_a_period_that_starts_and_ends_on_its_one_date() -> None:
+    assert bounds("2018-08", None, None) == Bounds("2018-08-01", "2018-08-31", "2018-08-01", "2018-08-31")
+    assert bounds("early 1960s", None, None) == Bounds("1960-01-01", "1963-12-31", "1960-01-01", "1963-12-31")
+
+
+def test_a_period_takes_the_range_of_each_end() -> None:
+    assert bounds(None, "2010-11", "2015") == Bounds("2010-11-01", "2010-11-30", "2015-01-01", "2015-12-31")
+
+
+def test_open_ends_reach_before_and_after_every_date() -> None:
+    assert bounds(None, "1947", None) == Bounds("1947-01-01", "1947-12-31", AFTER_ALL, AFTER_ALL)
+    assert bounds(None, None, "2009-01") == Bounds(BEFORE_ALL, BEFORE_ALL, "2009-01-01", "2009-01-31")
+    assert BEFORE_ALL < "0001-01-01" and AFTER_ALL > "9999-12-31"
+
+
+def test_an_undated_fact_has_no_bounds_and_is_always_current() -> None:
+    assert bounds(None, None, None) is None
+    for query in ("1900", "2019-01", "2050-12-31"):
+        assert status(None, parse_as_of(query)) == CURRENT
+
+
+def test_bad_dates_raise() -> None:
+    with pytest.raises(DateError):
+        bounds("someday", None, None)
+
+
+# -- the query date -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest"),
+    [
+        ("2019", "2019-01-01", "2019-12-31"),
+        ("2019-01", "2019-01-01", "2019-01-31"),
+        ("2020-02", "2020-02-01", "2020-02-29"),
+        ("2019-01-15", "2019-01-15", "2019-01-15"),
+        (" 2015 ", "2015-01-01", "2015-12-31"),
+    ],
+)
+def test_a_query_date_stands_for_its_whole_span(text: str, earliest: str, latest: str) -> None:
+    when = parse_as_of(text)
+    assert (when.earliest, when.latest) == (earliest, latest)
+
+
+@pytest.mark.parametrize("text", ["1990s", "early 1960s", "late 2019", "2019-13", "yesterday", "", "19"])
+def test_a_query_date_is_a_year_a_month_or_a_day(text: str) -> None:
+    with pytest.raises(DateError):
+        parse_as_of(text)
+
+
+# -- points ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "query", "expected"),
+    [
+        # day
+        ("1976-06-30", "1976-06-29", FUTURE),
+        ("1976-06-30", "1976-06-30", CURRENT),
+        ("1976-06-30", "1976-06", CURRENT),  # it happens within the month asked about
+        ("1976-06-30", "1976", CURRENT),
+        ("1976-06-30", "1976-07", PAST),
+        ("1976-06-30", "1977", PAST),
+        ("1976-06-30", "1975", FUTURE),
+        # month
+        ("2019-12", "2019-11", FUTURE),
+        ("2019-12", "2019-12", CURRENT),
+        ("2019-12", "2019", CURRENT),
+        ("2019-12", "2020-01", PAST),
+        ("2019-12", "2019-12-15", UNCERTAIN),  # a day inside the month: before or after it, who knows
+        # year
+        ("2016", "2015", FUTURE),
+        ("2016", "2016", CURRENT),
+        ("2016", "2016-06", UNCERTAIN),
+        ("2016", "2017-01", PAST),
+        # decade
+        ("1990s", "1989", FUTURE),
+        ("1990s", "1995", UNCERTAIN),
+        ("1990s", "1999-12", UNCERTAIN),
+        ("1990s", "2000", PAST),
+        # part of a decade
+        ("early 1970s", "1969-12", FUTURE),
+        ("early 1970s", "1972", UNCERTAIN),
+        ("early 1970s", "1974", PAST),
+        # part of a year
+        ("late 2019", "2019-08", FUTURE),
+        ("late 2019", "2019-10", UNCERTAIN),
+        ("late 2019", "2019", CURRENT),  # Sept–Dec lies wholly inside 2019
+        ("late 2019", "2020", PAST),
+    ],
+)
+def test_points(date: str, query: str, expected: str) -> None:
+    assert point(date, query) == expected
+
+
+# -- periods --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "query", "expected"),
+    [
+        # closed, month to year
+        ("2010-11", "2015", "2010-10", FUTURE),
+        ("2010-11", "2015", "2010-11", CURRENT),  # it begins during the month
+        ("2010-11", "2015", "2010", CURRENT),
+        ("2010-11", "2015", "2013-05-02", CURRENT),
+        ("2010-11", "2015", "2015", CURRENT),  # it held on the first day of 2015 at least
+        ("2010-11", "2015", "2015-06", UNCERTAIN),  # it ended some time in 2015
+        ("2010-11", "2015", "2016", PAST),
+        # day bounds
+        ("1991-06-25", "1991-07-04", "1991-06-24", FUTURE),
+        ("1991-06-25", "1991-07-04", "1991-06-25", CURRENT),
+        ("1991-06-25", "1991-07-04", "1991-07-04", CURRENT),
+        ("1991-06-25", "1991-07-04", "1991-07-05", PAST),
+        # a vague start: part of a decade
+        ("early 1960s", "1990s", "1959", FUTURE),
+        ("early 1960s", "1990s", "1962", UNCERTAIN),
+        ("early 1960s", "1990s", "1964", CURRENT),
+        ("early 1960s", "1990s", "1989-12", CURRENT),
+        ("early 1960s", "1990s", "1995", UNCERTAIN),
+        ("early 1960s", "1990s", "2000-01", PAST),
+        # part of a year at the end
+        ("2018", "early 2019", "2019-02", UNCERTAIN),
+        ("2018", "early 2019", "2019-05", PAST),
+        # a short period inside a vague span: never sure, so never plainly current
+        ("1990s", "1990s", "1995", UNCERTAIN),
+        ("1990s", "1990s", "1985", FUTURE),
+        ("1990s", "1990s", "2001", PAST),
+    ],
+)
+def test_periods(start: str, end: str, query: str, expected: str) -> None:
+    assert period(start, end, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "query", "expected"),
+    [
+        ("2018-08", "2018-07", FUTURE),
+        ("2018-08", "2018-08", CURRENT),
+        ("2018-08", "2018-08-10", UNCERTAIN),
+        ("2018-08", "2019-01", CURRENT),
+        ("2018-08", "2999", CURRENT),  # an open end is ongoing
+        ("1947", "1946", FUTURE),
+        ("1947", "1947-03", UNCERTAIN),
+        ("1947", "2015", CURRENT),
+        ("early 1970s", "1971", UNCERTAIN),
+        ("early 1970s", "1980", CURRENT),
+    ],
+)
+def test_an_open_end_is_ongoing(start: str, query: str, expected: str) -> None:
+    assert period(start, None, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("end", "query", "expected"),
+    [
+        ("2009-01", "1900", CURRENT),  # held from before anything the data records
+        ("2009-01", "2008", CURRENT),
+        ("2009-01", "2009", CURRENT),
+        ("2009-01", "2009-01-20", UNCERTAIN),
+        ("2009-01", "2009-02", PAST),
+        ("1990s", "1995", UNCERTAIN),
+        ("1990s", "2000", PAST),
+    ],
+)
+def test_an_open_start_holds_until_its_end(end: str, query: str, expected: str) -> None:
+    assert period(None, end, query) == expected
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+
+def by_phrase(facts) -> dict[str, str]:
+    return {f.fact.phrase: f.status for f in facts}
+
+
+def test_pakistan_in_january_2019_was_suspended_from_imet(bundled_store: Store) -> None:
+    view = annotate(bundled_store.page("pakistan"), parse_as_of("2019-01"))
+    inbound = by_phrase(view.inbound)
+    imet = "International Military Education and Training"
+    assert inbound[f"Suspended from {imet} (since August 2018)"] == CURRENT
+    assert inbound[f"Takes part in {imet} (2001 – August 2018)"] == PAST
+    assert inbound[f"Takes part in {imet} (early 1960s – 1990s)"] == PAST
+    assert inbound[f"Suspension announced from {imet} (September 2017)"] == PAST
+    assert inbound[f"Resumption approved in {imet} (December 2019)"] == FUTURE
+    assert view.hidden_count() == 1
+    assert f"Resumption approved in {imet} (December 2019)" not in by_phrase(view.shown(inbound=True))
+
+
+def test_pakistan_in_2015_took_part_in_imet(bundled_store: Store) -> None:
+    view = annotate(bundled_store.page("pakistan"), parse_as_of("2015"))
+    inbound = by_phrase(view.inbound)
+    imet = "International Military Education and Training"
+    assert inbound[f"Takes part in {imet} (2001 – August 2018)"] == CURRENT
+    assert inbound[f"Suspended from {imet} (since August 2018)"] == FUTURE
+    assert inbound[f"Suspended from {imet} (1990s)"] == PAST
+    assert by_phrase(view.facts)["Relations with United States (since 1947)"] == CURRENT
+
+
+def test_annotate_keeps_the_page_order(bundled_store: Store) -> None:
+    page = bundled_store.page("imet")
+    view = annotate(page, parse_as_of("2000"))
+    assert [f.fact for f in view.facts] == list(page.facts)
+    assert [f.fact for f in view.inbound] == list(page.inbound)
+
+
+def test_a_fact_with_an_unreadable_date_is_uncertain(bundled_store: Store) -> None:
+    fact = bundled_store.page("pakistan").facts[0]
+    broken = FactView(**{**fact.__dict__, "start": "not a date"})
+    assert fact_status(broken, parse_as_of("2015")) == UNCERTAIN
