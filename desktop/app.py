@@ -16,13 +16,11 @@ from desktop import __version__
 from desktop.cli import UsageError, build_parser, data_folders
 from desktop.core.store import Store
 from desktop.ui.main_window import APP_TITLE, MainWindow
-from desktop.ui.pyside_refs import shield
 from desktop.ui.settings import AppSettings
 from desktop.ui.theme import apply_theme
 
 
 def _application(argv: list[str] | None = None) -> QApplication:
-    shield()  # this PySide6 may drop references to None and True on every call: see pyside_refs
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv or [sys.argv[0]])

@@ -476,17 +476,6 @@ def test_screenshot_with_the_timeline(qapp, bundled_store: Store, tmp_path: Path
     assert code == 2 and "an as-of date is a year" in err.getvalue()
 
 
-def test_the_reference_guard_is_in_place_when_this_pyside6_needs_it() -> None:
-    import sys
-
-    from desktop.ui.pyside_refs import SPARE, loses_references, shield
-
-    shield()
-    if loses_references():  # PySide6 6.12.0 on Python 3.11: None and True get spare references
-        assert sys.getrefcount(None) > SPARE // 2 and sys.getrefcount(True) > SPARE // 2
-    assert shield() is False  # once is enough
-
-
 def test_the_viewport_shows_the_tooltip_on_a_help_event(panel: TimelinePanel, monkeypatch) -> None:
     shown: list[str] = []
 

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEd
 from desktop.core.dates import FuzzyDate
 from desktop.core.store import Store
 from desktop.core.views import TimelineItem
-from desktop.ui.pyside_refs import shield
 from desktop.ui.timeline_scene import TimelineScene
 from desktop.ui.timeline_view import TimelineView
 
@@ -23,7 +22,6 @@ class TimelinePanel(QWidget):
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        shield()  # panning repaints make hundreds of void Qt calls a frame: see pyside_refs
         self.setObjectName("timelinePanel")
         self.store = store
         self._current: str | None = None

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import gc
 import itertools
 import json
@@ -915,14 +914,6 @@ def main(argv: list[str] | None = None) -> int:
     sizes = opts.entities or ([200] if opts.quick else DEFAULT_SIZES)
     if any(n < 10 for n in sizes):
         parser.error("N must be 10 or more")
-    # PySide6 6.12.0 on Python 3.11 drops a reference to None on every call of a void Qt method from
-    # Python, and one to True on every signal emit (None and the bools are immortal only from 3.12):
-    # a few thousand calls abort the interpreter ("Fatal Python error: none_dealloc"). Typing 2,000 keys
-    # makes tens of thousands, so hold spare references for the length of the run; the lists are never
-    # freed (their own references are leaked on purpose), since freeing them at exit would take the
-    # counts below zero by what PySide6 lost meanwhile. machine()["pyside6_refs_lost_per_call"] shows it.
-    for immortal in (None, True, False):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object([immortal] * 2_000_000))
     opts.queries = opts.queries or (12 if opts.quick else 200)
     opts.query_reps = 1 if opts.quick else 3
     opts.process_reps = 1 if opts.quick else 5
