@@ -24,7 +24,6 @@ from desktop.core.asof import PageAsOf, annotate, parse_as_of
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.cache import CACHE_ENV
 from desktop.core.dates import DateError, FuzzyDate, parse_date
-from desktop.core.loader import load
 from desktop.core.store import Store
 from desktop.core.views import FactView, Page, TimelineItem
 
@@ -489,6 +488,8 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     folders = data_folders(args, args.dirs)
+    from desktop.core.loader import load  # the YAML and schema machinery, only for this command
+
     result = load(folders)
     for problem in result.problems:
         print(problem, file=out)

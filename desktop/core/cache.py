@@ -11,13 +11,17 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import platformdirs
 
 from desktop import __version__
 from desktop.core import index
-from desktop.core.loader import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, LoadResult, data_files, load
+from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, data_files
+
+if TYPE_CHECKING:
+    from desktop.core.loader import LoadResult
 
 CACHE_ENV = "ALMANAC_CACHE_DIR"
 APP_NAME = "sa-almanac"
@@ -94,6 +98,8 @@ def build_index(folders: list[Path], target: Path, known_fingerprint: str | None
     index goes to the temporary folder, and failing that into memory: the
     program runs either way and the notice says why.
     """
+    from desktop.core.loader import load  # YAML and schema machinery: only when building
+
     fp = known_fingerprint or fingerprint(folders)
     result = load(folders)
     reasons = []

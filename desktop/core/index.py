@@ -12,11 +12,14 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from desktop.core.loader import LoadResult
 from desktop.core.model import Entity
 from desktop.core.phrases import phrase
 from desktop.core.text import name_key, sort_key
+
+if TYPE_CHECKING:
+    from desktop.core.loader import LoadResult
 
 # Bump when the tables below change: an index of another version is rebuilt.
 SCHEMA_VERSION = 6

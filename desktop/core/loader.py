@@ -7,7 +7,6 @@ same pass serves `almanac validate` and every other command.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,15 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.dates import DateError, parse_when
+from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, data_files
 from desktop.core.model import Citation, Entity, Fact
 from desktop.core.problems import Problem
 from desktop.core.schema import check_entity
 from desktop.core.vocabulary import Vocabulary, load_sources_file, load_vocabulary_file
 from desktop.core.yamlfile import Document, YamlFileError, read_yaml
 
-VOCABULARY_FILE = "vocabulary.yaml"
-SOURCES_FILE = "sources.yaml"
-SCHEMA_FILE = Path("schema") / "entity.schema.json"
 _PARAGRAPH = re.compile(r"^¶\s*(\d+)(?:\s*[-–]\s*(\d+))?$")
 
 
@@ -37,29 +34,6 @@ class LoadResult:
     @property
     def fact_count(self) -> int:
         return sum(len(e.facts) for e in self.entities.values())
-
-
-def data_files(folder: Path) -> Iterator[Path]:
-    """The entity files under a data folder, in a stable order, symlink loops skipped."""
-    seen: set[tuple[int, int]] = set()
-    for root, dirs, files in os.walk(folder, followlinks=True):
-        try:
-            st = os.stat(root)
-        except OSError:
-            dirs[:] = []
-            continue
-        if (st.st_dev, st.st_ino) in seen:  # a symlink back up the tree
-            dirs[:] = []
-            continue
-        seen.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        top = Path(root) == folder
-        for name in sorted(files):
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
-                continue
-            if top and name in (VOCABULARY_FILE, SOURCES_FILE):
-                continue
-            yield Path(root) / name
 
 
 def find_schema(folders: list[Path]) -> Path | None:

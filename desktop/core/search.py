@@ -21,6 +21,8 @@ PREFIX_CANDIDATES = 200
 FUZZY_CANDIDATES = 200
 FUZZY_THRESHOLD = 80
 SNIPPET_SUMMARY = 110
+FUZZY_BELOW = 3  # run the typo phase only when fewer good hits than this were found
+TEXT_ALL_WORDS = 100.0  # the lowest score of a full-text hit that has every word
 
 # bm25 weights for the fts columns name, aliases, summary, facts.
 _BM25 = "bm25(fts, 10.0, 8.0, 2.0, 1.0)"
@@ -98,7 +100,7 @@ def _text_phase(
         ).fetchall()
         if rows:
             # With every word required the match is better than with any word.
-            base = 100.0 if joiner == " " else 50.0
+            base = TEXT_ALL_WORDS if joiner == " " else TEXT_ALL_WORDS / 2
             return [
                 Hit(ident, kind_id, name, base + min(-rank, 49.0), snippet, "text")
                 for ident, kind_id, name, rank, snippet in rows
@@ -178,9 +180,11 @@ def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit:
     tokens = words(raw)[:MAX_WORDS]
     if tokens:
         add(_text_phase(conn, tokens, prefix_last=not raw[-1:].isspace(), kind=kind, limit=limit))
-    if len(found) < limit and len(q) >= 3:
-        fresh = [h for h in _fuzzy_phase(conn, q, kind, limit) if h.id not in found]
-        add(fresh)
+    # Typo tolerance is for what the exact phases missed: with a few good hits already
+    # (names, or every word in the text) it would only add noise and time.
+    good = sum(1 for h in found.values() if h.score >= TEXT_ALL_WORDS)
+    if good < FUZZY_BELOW and len(q) >= 3:
+        add([h for h in _fuzzy_phase(conn, q, kind, limit) if h.id not in found])
     ranked = sorted(found.values(), key=lambda h: (-h.score, h.name.casefold(), h.id))
     return [replace(h, score=round(h.score, 3)) for h in ranked[:limit]]
 

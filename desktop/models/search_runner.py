@@ -25,7 +25,7 @@ class SearchRunner(QObject):
 
     finished = Signal(int, str, list, list)
 
-    def __init__(self, store: Store, limit: int = 200, parent: Any = None) -> None:
+    def __init__(self, store: Store, limit: int = 100, parent: Any = None) -> None:
         super().__init__(parent)
         self._store = store
         self._limit = limit

@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.results.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap snippets when the pane is resized
+        self.results.setUniformItemSizes(True)  # the delegate's rows are one height: no per-row measuring
         self.results.clicked.connect(self._open_result_index)
         self.results.installEventFilter(self)
         self.search_status = QLabel(self)

@@ -1,0 +1,38 @@
+"""Which files make up a data folder.
+
+Kept apart from the loader so that checking whether the index is current
+(a walk and a stat per file) does not import the YAML and schema machinery.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+VOCABULARY_FILE = "vocabulary.yaml"
+SOURCES_FILE = "sources.yaml"
+SCHEMA_FILE = Path("schema") / "entity.schema.json"
+
+
+def data_files(folder: Path) -> Iterator[Path]:
+    """The entity files under a data folder, in a stable order, symlink loops skipped."""
+    seen: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        try:
+            st = os.stat(root)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen:  # a symlink back up the tree
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        top = Path(root) == folder
+        for name in sorted(files):
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                continue
+            if top and name in (VOCABULARY_FILE, SOURCES_FILE):
+                continue
+            yield Path(root) / name
