@@ -268,3 +268,24 @@ def test_pages_use_the_colours_given(colors: Colors) -> None:
         assert f"color: {colors.text}; background-color: {colors.base};" in html
         for value in (colors.link, colors.muted):
             assert value in html
+
+
+def test_a_long_page_shows_its_first_rows_and_offers_the_rest() -> None:
+    people = [EntityRef(f"p-{n:04d}", "person", f"Person {n:04d}") for n in range(400)]
+    facts = tuple(
+        fact("Employs", entity=ref, date=f"{1900 + n % 100}", earliest=f"{1900 + n % 100}-01-01",
+             latest=f"{1900 + n % 100}-12-31", when=f"{1900 + n % 100}")
+        for n, ref in enumerate(people)
+    )  # fmt: skip
+    short = render_page(page(facts=facts))
+    tags = parse(short)
+    shown = {a["href"] for t, a in tags.tags if t == "a" and a["href"].startswith("entity:p-")}
+    assert "entity:p-0149" in shown and "entity:p-0399" not in shown
+    assert short.count('href="entity-all:thing"') == 3  # key facts, timeline, related
+    assert "Showing 150 of 400." in "".join(tags.text)
+    full = render_page(page(facts=facts), limit=None)
+    assert "entity-all:" not in full
+    assert 'href="entity:p-0399"' in full
+    for tag, attrs in tags.tags:  # the only new kind of link is the page's own "show all"
+        if tag == "a":
+            assert attrs["href"].startswith(("entity:", "entity-all:thing", "https://")), attrs

@@ -527,3 +527,29 @@ def test_build_main_window_takes_data_options_after_open(qtbot, data_dir: Path) 
         assert window.current_entity == "solo", args
         assert window.store.ref("imet") is None  # --no-bundled was honoured
         window.close()
+
+
+def test_show_all_on_a_long_page_renders_every_fact_in_place(qtbot, data_dir: Path) -> None:
+    from ui_support import open_window, write_yaml
+
+    from desktop.ui.page_html import PAGE_ROWS
+
+    cite = [{"source": "arms-industry", "locator": "¶1"}]
+    people = [{"id": f"p-{n:03d}", "kind": "person", "name": f"Person {n:03d}"} for n in range(PAGE_ROWS + 20)]
+    hub = {
+        "id": "hub",
+        "kind": "agency",
+        "name": "Hub Office",
+        "facts": [{"property": "employer", "entity": p["id"], "sources": cite} for p in people],
+    }
+    write_yaml(data_dir, "pack.yaml", [hub, *people])
+    window = open_window(qtbot, ["--no-bundled", "--data", str(data_dir)])
+    window.show_entity("hub")
+    last = f"Person {PAGE_ROWS + 19:03d}"
+    assert "Show all" in window.detail.toPlainText() and last not in window.detail.toPlainText()
+    with qtbot.waitSignal(window.pageShown, check_params_cb=lambda i: i == "hub"):
+        window.detail.anchorClicked.emit(QUrl("entity-all:hub"))
+    assert last in window.detail.toPlainText()
+    assert window.current_entity == "hub"
+    window.go_back()  # showing all is the same page, not a new visit: one step back leaves it
+    assert window.current_entity != "hub"

@@ -18,6 +18,7 @@ class DetailView(QTextBrowser):
     """Signals: entityRequested(id), backRequested(), forwardRequested(), linkRefused(url), paletteChanged()."""
 
     entityRequested = Signal(str)
+    fullPageRequested = Signal(str)  # "show all" on a long page
     backRequested = Signal()
     forwardRequested = Signal()
     linkRefused = Signal(str)
@@ -38,6 +39,8 @@ class DetailView(QTextBrowser):
         scheme = url.scheme().lower()
         if scheme == "entity":
             self.entityRequested.emit(url.path())
+        elif scheme == "entity-all":
+            self.fullPageRequested.emit(url.path())
         elif scheme in ("http", "https") and safe_url(url.toString()):
             self._open_url(url)
         else:

@@ -50,7 +50,7 @@ from desktop.ui.dialogs import ProblemsDialog, ShortcutsDialog, SourcesDialog, a
 from desktop.ui.find_bar import FindBar
 from desktop.ui.history import History
 from desktop.ui.icons import KindIcons
-from desktop.ui.page_html import Colors, entity_href, esc, render_home, render_page
+from desktop.ui.page_html import PAGE_ROWS, Colors, entity_href, esc, render_home, render_page
 from desktop.ui.result_delegate import ResultDelegate
 from desktop.ui.settings import AppSettings
 from desktop.ui.theme import THEMES, apply_theme, page_colors
@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
 
         self.detail = DetailView(open_url, self)
         self.detail.entityRequested.connect(self.show_entity)
+        self.detail.fullPageRequested.connect(lambda entity_id: self.show_entity(entity_id, record=False, full=True))
         self.detail.backRequested.connect(self.go_back)
         self.detail.forwardRequested.connect(self.go_forward)
         self.detail.linkRefused.connect(self._on_link_refused)
@@ -342,12 +343,13 @@ class MainWindow(QMainWindow):
     # -- pages and history ----------------------------------------------
 
     @Slot(str)
-    def show_entity(self, entity_id: str, record: bool = True) -> bool:
+    def show_entity(self, entity_id: str, record: bool = True, full: bool = False) -> bool:
         page = self.store.page(entity_id)
         if page is None:
             self.statusBar().showMessage(f"No entity with id “{entity_id}” in the data.", 8000)
             return False
-        self.detail.setHtml(render_page(page, page_colors(self.detail.palette()), self.as_of))
+        limit = None if full else PAGE_ROWS
+        self.detail.setHtml(render_page(page, page_colors(self.detail.palette()), self.as_of, limit))
         self._current = entity_id
         if record:
             self.history.visit(entity_id)
@@ -632,7 +634,7 @@ class MainWindow(QMainWindow):
         # Print in light colours whatever the theme: paper is white.
         doc = self.detail.document().clone(self)
         if self._current is not None and (page := self.store.page(self._current)):
-            doc.setHtml(render_page(page, Colors(), self.as_of))
+            doc.setHtml(render_page(page, Colors(), self.as_of, limit=None))  # paper gets every fact
         return doc
 
     @Slot()

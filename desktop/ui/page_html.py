@@ -104,8 +104,28 @@ def _fact_sentence(fact: FactView) -> str:
     return f"{esc(fact.label)}: {value}"
 
 
-def render_page(page: Page, colors: Colors = Colors(), as_of: FuzzyDate | None = None) -> str:
-    """The entity page; with `as_of`, as it stood then: later facts left out, ended and vague ones marked."""
+# Rows per section before a page offers "show all": Qt lays out a long rich-text table
+# slowly (about half a second for 1,000 rows), and the first screen is what matters.
+PAGE_ROWS = 150
+
+
+def full_page_href(entity_id: str) -> str:
+    return "entity-all:" + quote(entity_id, safe="-")
+
+
+def _more(shown: int, total: int, page: Page) -> str:
+    if shown >= total:
+        return ""
+    return f'<p class=meta>Showing {shown:,} of {total:,}. <a href="{full_page_href(page.id)}">Show all</a></p>'
+
+
+def render_page(
+    page: Page, colors: Colors = Colors(), as_of: FuzzyDate | None = None, limit: int | None = PAGE_ROWS
+) -> str:
+    """The entity page; with `as_of`, as it stood then: later facts left out, ended and vague ones marked.
+
+    Each long section shows its first `limit` rows and a link to the whole page (None: everything).
+    """
     marks: dict[int, str] = {}
     later = 0
     if as_of is not None:
@@ -139,7 +159,7 @@ def render_page(page: Page, colors: Colors = Colors(), as_of: FuzzyDate | None =
     if page.facts:
         out.append("<h2>Key facts</h2><table cellspacing=0 cellpadding=3>")
         previous = None
-        for fact in page.facts:
+        for fact in page.facts[:limit]:
             when = (
                 f" <span class=when>({esc(fact.when)})</span>" if fact.when and _value(fact) != esc(fact.when) else ""
             )
@@ -152,11 +172,12 @@ def render_page(page: Page, colors: Colors = Colors(), as_of: FuzzyDate | None =
                 f"{_notes(fact, numbers)}</td></tr>"
             )
         out.append("</table>")
+        out.append(_more(len(page.facts[:limit]), len(page.facts), page))
 
     dated = sorted((f for f in (*page.facts, *page.inbound) if f.earliest), key=lambda f: (f.earliest, f.latest or ""))
     if dated:
         out.append("<h2>Timeline</h2><table cellspacing=0 cellpadding=3>")
-        for fact in dated:
+        for fact in dated[:limit]:
             if fact.inbound and fact.entity:
                 sentence = f"{esc(fact.label)} {entity_link(fact.entity)}"
             else:
@@ -166,6 +187,7 @@ def render_page(page: Page, colors: Colors = Colors(), as_of: FuzzyDate | None =
                 f"<td>{sentence}{marks.get(id(fact), '')} {_notes(fact, numbers)}</td></tr>"
             )
         out.append("</table>")
+        out.append(_more(len(dated[:limit]), len(dated), page))
 
     related: dict[str, list[tuple[EntityRef, FactView]]] = {}
     for fact in (*page.facts, *page.inbound):
@@ -178,8 +200,11 @@ def render_page(page: Page, colors: Colors = Colors(), as_of: FuzzyDate | None =
             live = {ref.id for ref, fact in pairs if id(fact) not in marks}  # a link still in force is not marked
             for ref, fact in pairs:
                 mark = "" if ref.id in live else marks.get(id(fact), "")
-                seen.setdefault(ref.id, f"{entity_link(ref)}{mark} {_notes(fact, numbers)}")
-            out.append(f"<tr><th valign=top>{esc(label)}</th><td>{', '.join(seen.values())}</td></tr>")
+                if limit is None or len(seen) < limit:
+                    seen.setdefault(ref.id, f"{entity_link(ref)}{mark} {_notes(fact, numbers)}")
+            rest = len({ref.id for ref, _ in pairs}) - len(seen)
+            more = f' … <a href="{full_page_href(page.id)}">{rest:,} more</a>' if rest > 0 else ""
+            out.append(f"<tr><th valign=top>{esc(label)}</th><td>{', '.join(seen.values())}{more}</td></tr>")
         if page.children:
             children = ", ".join(entity_link(c) for c in page.children)
             out.append(f"<tr><th valign=top>Includes</th><td>{children}</td></tr>")
