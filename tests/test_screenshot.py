@@ -124,3 +124,17 @@ def test_screenshot_leaves_the_user_settings_alone(qapp, bundled_store: Store, t
     assert shoot(bundled_store, out, "--show", "imet", "--theme", "light", "--size", "800x600")[0] == 0
     assert lightness(QImage(str(out))) > 0.6  # the light theme asked for, not the user's dark one
     assert settings.path.read_bytes() == before
+
+
+def test_a_screenshot_leaves_no_scratch_folder_behind(
+    qapp, bundled_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    code, _, _ = shoot(bundled_store, tmp_path / "a.png", "--show", "imet")
+    assert code == 0
+    qapp.processEvents()  # the window's teardown runs: it must not write its settings again
+    assert list(scratch.iterdir()) == []

@@ -748,6 +748,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.settings.close()  # what happens while the window is torn down is not the user's state
         self.search_runner.stop()
         self.data_watcher.stop()
         super().closeEvent(event)

@@ -23,6 +23,7 @@ class AppSettings:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or settings_path()
         self._s = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self._closed = False
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._s.value(key)
@@ -34,7 +35,7 @@ class AppSettings:
 
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
-        self._s.setValue("window/geometry", value)
+        self._set("window/geometry", value)
 
     @property
     def splitter(self) -> QByteArray | None:
@@ -42,7 +43,7 @@ class AppSettings:
 
     @splitter.setter
     def splitter(self, value: QByteArray) -> None:
-        self._s.setValue("window/splitter", value)
+        self._set("window/splitter", value)
 
     @property
     def last_entity(self) -> str | None:
@@ -51,7 +52,7 @@ class AppSettings:
 
     @last_entity.setter
     def last_entity(self, value: str | None) -> None:
-        self._s.setValue("view/last_entity", value or "")
+        self._set("view/last_entity", value or "")
 
     @property
     def zoom(self) -> int:
@@ -62,7 +63,7 @@ class AppSettings:
 
     @zoom.setter
     def zoom(self, value: int) -> None:
-        self._s.setValue("view/zoom", int(value))
+        self._set("view/zoom", int(value))
 
     @property
     def theme(self) -> str:
@@ -70,7 +71,7 @@ class AppSettings:
 
     @theme.setter
     def theme(self, value: str) -> None:
-        self._s.setValue("view/theme", value)
+        self._set("view/theme", value)
 
     @property
     def data_folders(self) -> list[Path]:
@@ -81,7 +82,16 @@ class AppSettings:
 
     @data_folders.setter
     def data_folders(self, folders: list[Path]) -> None:
-        self._s.setValue("data/folders", [str(f) for f in folders])
+        self._set("data/folders", [str(f) for f in folders])
+
+    def _set(self, key: str, value: object) -> None:
+        if not self._closed:
+            self._s.setValue(key, value)
+
+    def close(self) -> None:
+        """Write what is pending; later changes (a window tearing down) are not saved."""
+        self._s.sync()
+        self._closed = True
 
     def sync(self) -> None:
         self._s.sync()
