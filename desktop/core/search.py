@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
-from rapidfuzz import fuzz
-
 from desktop.core.text import name_key, words
 from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START, EntityRef, Hit
 
@@ -117,12 +115,15 @@ def _trigram_query(q: str) -> str | None:
 
 
 def fuzzy_names(
-    conn: sqlite3.Connection, q: str, kind: str | None, threshold: float, limit: int, scorer=fuzz.ratio
+    conn: sqlite3.Connection, q: str, kind: str | None, threshold: float, limit: int, scorer: str = "ratio"
 ) -> list[tuple[float, str, int]]:
     """Names within `threshold` (0–100) of the query key: (similarity, matched name, entity rowid)."""
     match = _trigram_query(q)
     if match is None:
         return []
+    from rapidfuzz import fuzz  # only typos need it: kept out of startup
+
+    score = getattr(fuzz, scorer)
     rows = conn.execute(
         f"SELECT n.norm, n.name, n.entity FROM spell JOIN names n ON n.rid = spell.rowid "
         f"WHERE spell MATCH ? ORDER BY rank LIMIT {FUZZY_CANDIDATES}",
@@ -130,7 +131,7 @@ def fuzzy_names(
     ).fetchall()
     best: dict[int, tuple[float, str, int]] = {}
     for norm, name, entity in rows:
-        similarity = scorer(q, norm)
+        similarity = score(q, norm)
         if similarity >= threshold and similarity > best.get(entity, (0.0,))[0]:
             best[entity] = (similarity, name, entity)
     ranked = sorted(best.values(), key=lambda t: -t[0])
@@ -195,7 +196,7 @@ def closest(conn: sqlite3.Connection, text: str, limit: int = 5) -> list[EntityR
     if len(q) < 3:
         return []
     out = []
-    for _, _, rid in fuzzy_names(conn, q, None, threshold=60, limit=limit, scorer=fuzz.WRatio):
+    for _, _, rid in fuzzy_names(conn, q, None, threshold=60, limit=limit, scorer="WRatio"):
         ident, kind, name = conn.execute("SELECT id, kind, name FROM entities WHERE rid = ?", (rid,)).fetchone()
         out.append(EntityRef(ident, kind, name))
     return out

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 from desktop.core.dates import FuzzyDate
 from desktop.core.store import Store
 from desktop.ui.as_of_control import AsOfControl
-from desktop.ui.timeline_panel import TimelinePanel
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.timeline_panel import TimelinePanel
 
 EXPORT_FILTERS = "PNG image (*.png);;SVG image (*.svg)"
 
@@ -57,6 +57,8 @@ class TimeControls(QObject):
         """The timeline pane, built (and docked, hidden) on first use."""
         if self.panel is None:
             window = self.window
+            from desktop.ui.timeline_panel import TimelinePanel  # drawn on demand: not a cost at startup
+
             self.panel = TimelinePanel(window.store, window)
             self.panel.entityActivated.connect(window.show_entity)
             self.panel.set_current_entity(window.current_entity or "")
