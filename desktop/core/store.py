@@ -197,10 +197,7 @@ class Store:
             args.extend(after)
         sql += " ORDER BY sort_name, id LIMIT ?"
         args.append(limit)
-        return [
-            TreeRow(ident, kind_id, name, sort_name, tuple(json.loads(aliases)), children)
-            for ident, kind_id, name, sort_name, aliases, children in self.conn.execute(sql, args)
-        ]
+        return list(map(TreeRow._make, self.conn.execute(sql, args)))
 
     def level_size(self, kind: str, parent: str | None = None) -> int:
         if parent is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -21,14 +23,20 @@ class EntityRef:
     name: str
 
 
-@dataclass(frozen=True)
-class TreeRow:
+class TreeRow(NamedTuple):
+    """One navigator row, straight from the index row: a tree batch is hundreds of these per
+    scroll, so they are plain tuples and the aliases are decoded only when a tooltip asks."""
+
     id: str
     kind: str
     name: str
     sort_name: str
-    aliases: tuple[str, ...]
+    aliases_json: str
     child_count: int
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(json.loads(self.aliases_json))
 
 
 @dataclass(frozen=True)
