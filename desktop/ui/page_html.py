@@ -195,13 +195,16 @@ def render_page(
             related.setdefault(fact.label, []).append((fact.entity, fact))
     if related or page.children:
         out.append("<h2>Related</h2><table cellspacing=0 cellpadding=3>")
+        budget = limit  # links shown across all labels: the section, not each label, is what is long
         for label, pairs in related.items():
             seen: dict[str, str] = {}
             live = {ref.id for ref, fact in pairs if id(fact) not in marks}  # a link still in force is not marked
             for ref, fact in pairs:
                 mark = "" if ref.id in live else marks.get(id(fact), "")
-                if limit is None or len(seen) < limit:
+                if budget is None or len(seen) < budget:
                     seen.setdefault(ref.id, f"{entity_link(ref)}{mark} {_notes(fact, numbers)}")
+            if budget is not None:
+                budget -= len(seen)
             rest = len({ref.id for ref, _ in pairs}) - len(seen)
             more = f' … <a href="{full_page_href(page.id)}">{rest:,} more</a>' if rest > 0 else ""
             out.append(f"<tr><th valign=top>{esc(label)}</th><td>{', '.join(seen.values())}{more}</td></tr>")
