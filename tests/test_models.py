@@ -267,3 +267,18 @@ def test_results_tooltips_show_data_as_text(data_dir: Path, tmp_path: Path) -> N
     tip = model.index(0, 0).data(TOOLTIP)
     assert _shown_as(tip).startswith("<img src=x> Zork")
     store.close()
+
+
+def test_snippet_runs_split_at_the_match_marks() -> None:
+    from desktop.core.views import HIGHLIGHT_END as E
+    from desktop.core.views import HIGHLIGHT_START as S
+    from desktop.models.results_model import snippet_runs
+
+    assert snippet_runs(f"…the {S}IMET{E}'s budget and {S}IMET{E}") == [
+        ("…the ", False),
+        ("IMET", True),
+        ("'s budget and ", False),
+        ("IMET", True),
+    ]
+    assert snippet_runs("no match") == [("no match", False)]
+    assert snippet_runs("") == []

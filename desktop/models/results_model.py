@@ -25,6 +25,18 @@ def tooltip_html(text: str) -> str:
     return "<qt>" + html.escape(text, quote=False).replace("\n", "<br>") + "</qt>"
 
 
+def snippet_runs(snippet: str) -> list[tuple[str, bool]]:
+    """The snippet split at the store's match marks: (text, is_match) in order."""
+    runs: list[tuple[str, bool]] = []
+    for i, part in enumerate(snippet.split(HIGHLIGHT_START)):
+        if i == 0:
+            runs.append((part, False))
+            continue
+        match, _, rest = part.partition(HIGHLIGHT_END)
+        runs += [(match, True), (rest, False)]
+    return [(text, bold) for text, bold in runs if text]
+
+
 class SearchResultsModel(QAbstractListModel):
     """Hits for the current query, best first."""
 
@@ -80,6 +92,8 @@ class SearchResultsModel(QAbstractListModel):
             return self._kind_labels.get(hit.kind, hit.kind)
         if role == Role.SNIPPET:
             return snippet_html(hit.snippet)
+        if role == Role.SNIPPET_RUNS:
+            return snippet_runs(hit.snippet)
         if role == Role.SCORE:
             return hit.score
         return None

@@ -11,3 +11,4 @@ class Role(IntEnum):
     KIND_LABEL = Qt.ItemDataRole.UserRole + 3  # "Program"
     SNIPPET = Qt.ItemDataRole.UserRole + 4  # search result snippet, HTML, match in <b>
     SCORE = Qt.ItemDataRole.UserRole + 5
+    SNIPPET_RUNS = Qt.ItemDataRole.UserRole + 6  # the snippet as [(text, is_match), ...], for drawing

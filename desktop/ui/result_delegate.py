@@ -8,7 +8,7 @@ laid out as rich text, when they are painted.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.models.roles import Role
@@ -19,17 +19,44 @@ SMALL = 0.85  # the snippet's and the kind's font, relative to the list's
 
 
 class ResultDelegate(QStyledItemDelegate):
-    def _snippet(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex, color: str
-    ) -> QTextDocument:
-        doc = QTextDocument()
-        font = QFont(option.font)
-        font.setPointSizeF(font.pointSizeF() * SMALL)
-        doc.setDefaultFont(font)
-        doc.setDocumentMargin(0)
-        doc.setHtml(f'<div style="color:{color}">{index.data(Role.SNIPPET) or ""}</div>')
-        doc.setTextWidth(max(option.rect.width() - ICON - 3 * PAD, 60))
-        return doc
+    @staticmethod
+    def _draw_runs(
+        painter: QPainter, runs: list[tuple[str, bool]], fonts: tuple[QFont, QFont], origin: QRect, lines: int
+    ) -> None:
+        """Word-wrap the snippet's runs into `lines` lines at `origin`, matches in bold, the last line elided.
+
+        Plain drawing, not a rich-text document per row: a result list is repainted on every
+        keystroke, and laying out documents there stalled the GUI thread.
+        """
+        metrics = (QFontMetrics(fonts[0]), QFontMetrics(fonts[1]))
+        height = metrics[0].lineSpacing()
+        x, line = 0, 0
+        # Words with whether a space comes before them: a match run can end mid-word ("IMET's").
+        words: list[tuple[str, bool, bool]] = []
+        spaced = False
+        for text, bold in runs:
+            for j, part in enumerate(text.replace("\n", " ").split(" ")):
+                spaced = spaced or j > 0
+                if part:
+                    words.append((part, bold, spaced and bool(words)))
+                    spaced = False
+        for n, (word, bold, space) in enumerate(words):
+            fm = metrics[bold]
+            piece = " " + word if space and x else word
+            width = fm.horizontalAdvance(piece)
+            if x and space and x + width > origin.width():
+                line += 1
+                x, piece = 0, word
+                width = fm.horizontalAdvance(piece)
+                if line == lines:
+                    return
+            last_line = line == lines - 1
+            if last_line and (x + width > origin.width() or (n + 1 < len(words) and x + width > origin.width() - 12)):
+                piece = fm.elidedText(piece, Qt.TextElideMode.ElideRight, origin.width() - x)
+                width = fm.horizontalAdvance(piece)
+            painter.setFont(fonts[bold])
+            painter.drawText(origin.left() + x, origin.top() + line * height + fm.ascent(), piece)
+            x += width
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -69,11 +96,12 @@ class ResultDelegate(QStyledItemDelegate):
         painter.setFont(small)
         kind_rect = QRect(left + used, rect.top() + PAD, width - used, line)
         painter.drawText(kind_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, kind)
-        # Then the snippet, wrapped, clipped to the row.
-        painter.translate(left, rect.top() + PAD + line)
-        painter.setClipRect(0, 0, width, rect.bottom() - (rect.top() + PAD + line))
-        snippet = self._snippet(option, index, color.name())  # held: the layout dies with its document
-        snippet.documentLayout().draw(painter, QAbstractTextDocumentLayout.PaintContext())
+        # Then the snippet, wrapped into two lines, matches in bold.
+        small_bold = QFont(small)
+        small_bold.setBold(True)
+        area = QRect(left, rect.top() + PAD + line, width, rect.bottom() - (rect.top() + PAD + line))
+        painter.setClipRect(area)
+        self._draw_runs(painter, index.data(Role.SNIPPET_RUNS) or [], (small, small_bold), area, 2)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
