@@ -390,10 +390,16 @@ def print_timeline(items: list[TimelineItem], out: TextIO) -> None:
 # -- commands ---------------------------------------------------------------
 
 
+def check_kind(store: Store, kind: str | None) -> None:
+    """A --kind the vocabulary does not have is a usage error that lists the kinds it does."""
+    known = [k.id for k in store.kinds()]
+    if kind and kind not in known:
+        raise UsageError(f"unknown kind {kind!r} (kinds: {', '.join(known)})")
+
+
 def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     store = open_store(args, err)
-    if args.kind and args.kind not in {k.id for k in store.kinds()}:
-        raise UsageError(f"unknown kind {args.kind!r} (kinds: {', '.join(k.id for k in store.kinds())})")
+    check_kind(store, args.kind)
     hits = store.search(" ".join(args.query), kind=args.kind, limit=args.limit)
     if args.json:
         json.dump(
@@ -438,8 +444,7 @@ def cmd_timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.start and args.end and args.start.earliest > args.end.latest:
         raise UsageError(f"--from {args.start.text} is after --to {args.end.text}")
     store = open_store(args, err)
-    if args.kind and args.kind not in {k.id for k in store.kinds()}:
-        raise UsageError(f"unknown kind {args.kind!r} (kinds: {', '.join(k.id for k in store.kinds())})")
+    check_kind(store, args.kind)
     if args.entity and store.ref(args.entity) is None:
         near = store.closest(args.entity)
         hint = f" Did you mean: {', '.join(r.id for r in near)}?" if near else ""
@@ -466,8 +471,7 @@ def cmd_timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     store = open_store(args, err)
     kinds = store.kinds()
-    if args.kind and args.kind not in {k.id for k in kinds}:
-        raise UsageError(f"unknown kind {args.kind!r} (kinds: {', '.join(k.id for k in kinds)})")
+    check_kind(store, args.kind)
     if args.kinds:
         if args.json:
             json.dump([{"id": k.id, "label": k.plural, "count": k.count} for k in kinds], out, indent=2)

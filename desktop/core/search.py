@@ -159,13 +159,19 @@ def _fuzzy_phase(conn: sqlite3.Connection, q: str, kind: str | None, limit: int)
     return hits
 
 
+def _usable(text: str) -> str:
+    """The part of a query that is looked at, without lone surrogates.
+
+    SQLite cannot be given a lone surrogate, and it carries no meaning for a search anyway.
+    """
+    return text[:MAX_QUERY].encode("utf-8", "ignore").decode("utf-8")
+
+
 def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit: int = 50) -> list[Hit]:
     """Ranked hits for `query`, best first; never raises for any text a person can type."""
     if limit <= 0:
         return []
-    raw = query[:MAX_QUERY]
-    # Lone surrogates cannot be encoded for SQLite; they carry no meaning for a search anyway.
-    raw = raw.encode("utf-8", "ignore").decode("utf-8")
+    raw = _usable(query)
     q = name_key(raw)
     if not q:
         return []
@@ -192,7 +198,7 @@ def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit:
 
 def closest(conn: sqlite3.Connection, text: str, limit: int = 5) -> list[EntityRef]:
     """Entities whose names or ids are nearest to `text`, for "did you mean" suggestions."""
-    q = name_key(text.encode("utf-8", "ignore").decode("utf-8")[:MAX_QUERY])
+    q = name_key(_usable(text))
     if len(q) < 3:
         return []
     out = []
