@@ -13,6 +13,7 @@ from desktop.core.bundle import bundled_data_dir
 from desktop.core.dates import parse_date
 from desktop.core.loader import data_files, load
 from desktop.core.model import Citation
+from desktop.core.places import Places
 from desktop.core.yamlfile import read_yaml
 
 BUNDLED = bundled_data_dir()
@@ -93,16 +94,18 @@ def test_a_full_entity_loads_with_every_field(data_dir: Path):
     assert (alpha.id, alpha.kind, alpha.name) == ("alpha", "program", "Alpha   Program")
     assert alpha.aliases == ["AP", "Alpha"]
     assert alpha.summary == "First line second line."
-    assert (alpha.path, alpha.line, alpha.parent) == (str(path), 1, None)
+    assert (alpha.path, alpha.where, alpha.parent) == (str(path), (), None)
+    places = Places()
+    assert places.line(alpha.path, alpha.where) == 1
     money, unknown = alpha.facts
     assert (money.property, money.value, money.unit, money.note) == ("spending", 1800000, "USD", "about this much")
     assert money.sources == [Citation(SRC, "¶8"), Citation(SRC, "¶9")]
     assert (money.when.earliest, money.when.latest) == ("2002-01-01", "2020-12-31")
-    assert money.line == 9
+    assert places.line(alpha.path, (*alpha.where, "facts", 0)) == 9
     assert unknown.unknown is True
     assert unknown.value is None
     assert unknown.when.date == parse_date("early 1960s")
-    assert unknown.line == 18
+    assert places.line(alpha.path, (*alpha.where, "facts", 1)) == 18
     assert result.fact_count == 2
 
 
@@ -121,7 +124,8 @@ def test_a_bulk_pack_holds_several_entities(data_dir: Path):
     )
     result = load([data_dir])
     assert result.problems == []
-    assert {i: (e.kind, e.line) for i, e in result.entities.items()} == {"one": ("program", 1), "two": ("country", 4)}
+    lines = {i: (e.kind, Places().line(e.path, e.where)) for i, e in result.entities.items()}
+    assert lines == {"one": ("program", 1), "two": ("country", 4)}
 
 
 def test_a_pack_does_not_need_to_match_its_file_name(data_dir: Path):

@@ -240,12 +240,12 @@ def _disk_full_in(monkeypatch: pytest.MonkeyPatch, full: set[Path]) -> None:
     """Make index.build fail, as a full disk does partway through writing, for databases in `full`'s folders."""
     real = index.build
 
-    def build(result, conn, fp):
+    def build(result, conn, fp, files=()):
         file = conn.execute("PRAGMA database_list").fetchone()[2]
         if file and Path(file).parent in full:
             conn.execute("CREATE TABLE half_written(x)")
             raise sqlite3.OperationalError("database or disk is full")
-        real(result, conn, fp)
+        real(result, conn, fp, files)
 
     monkeypatch.setattr(index, "build", build)
 

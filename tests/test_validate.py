@@ -16,6 +16,7 @@ from datafiles import SRC, SRC_PARAGRAPHS, entity, link_fact, note_fact, write
 from desktop import cli
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.loader import LoadResult, load
+from desktop.core.places import Places
 from desktop.core.problems import Problem
 from desktop.core.store import Store
 
@@ -292,9 +293,10 @@ def test_an_unknown_source_drops_the_fact_when_it_is_the_only_one(data_dir: Path
 """)
     path = write(data_dir, "programs/a.yaml", entity("a", body=body))
     result = load([data_dir])
-    assert places(result) == [(str(path), 8, 18), (str(path), 8, 7)]
-    assert result.problems[0].message == "unknown source `no-such-article` (not in sources.yaml)"
-    assert "fact left out" in result.problems[1].message
+    # Problems come sorted by place, whatever order they were found in.
+    assert places(result) == [(str(path), 8, 7), (str(path), 8, 18)]
+    assert "fact left out" in result.problems[0].message
+    assert result.problems[1].message == "unknown source `no-such-article` (not in sources.yaml)"
     assert facts_of(result, "a") == ["the valid fact"]
 
 
@@ -325,8 +327,9 @@ def test_a_locator_past_the_articles_paragraphs_is_reported(data_dir: Path, loca
     path = write(data_dir, "programs/a.yaml", entity("a", body=body))
     result = load([data_dir])
     column = len(f"      - {{source: {SRC}, locator: ") + 1
-    assert places(result)[0] == (str(path), 8, column)
-    assert f"which has {SRC_PARAGRAPHS} paragraph(s)" in result.problems[0].message
+    assert places(result) == [(str(path), 8, 7), (str(path), 8, column)]
+    assert "fact left out" in result.problems[0].message
+    assert f"which has {SRC_PARAGRAPHS} paragraph(s)" in result.problems[1].message
     assert facts_of(result, "a") == ["the valid fact"]
 
 
@@ -560,7 +563,8 @@ def test_a_pack_with_one_bad_item_keeps_the_two_good_ones(data_dir: Path):
     assert (problem.path, problem.line, problem.column) == (str(path), 4, 7)
     assert "is not a valid id" in problem.message
     assert list(result.entities) == ["one", "three"]
-    assert result.entities["three"].line == 7
+    three = result.entities["three"]
+    assert Places().line(three.path, three.where) == 7
 
 
 def test_a_pack_with_a_scalar_item_keeps_the_rest(data_dir: Path):

@@ -6,12 +6,13 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import platformdirs
@@ -19,9 +20,7 @@ import platformdirs
 from desktop import __version__
 from desktop.core import index
 from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, data_files
-
-if TYPE_CHECKING:
-    from desktop.core.loader import LoadResult
+from desktop.core.index import FileStat
 
 CACHE_ENV = "ALMANAC_CACHE_DIR"
 APP_NAME = "sa-almanac"
@@ -33,22 +32,33 @@ def default_cache_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
-def fingerprint(folders: list[Path]) -> str:
-    """A hash of every data file's path, size and modification time, and of the code's versions.
+def scan(folders: list[Path]) -> list[FileStat]:
+    """Every file the data folders are made of, with its size and modification time.
 
     Stat data rather than contents: it is cheap at 100,000 files and any
     editor's save changes it.
     """
-    digest = hashlib.sha256(f"{index.SCHEMA_VERSION}|{__version__}".encode())
+    found: list[FileStat] = []
     for folder in folders:
-        digest.update(f"\0folder\0{folder}".encode())
-        extra = [folder / VOCABULARY_FILE, folder / SOURCES_FILE, folder / SCHEMA_FILE]
-        for path in [*extra, *data_files(folder)] if folder.is_dir() else []:
+        if not folder.is_dir():
+            continue
+        setup = [folder / VOCABULARY_FILE, folder / SOURCES_FILE, folder / SCHEMA_FILE]
+        for path, role in [*((p, "setup") for p in setup), *((p, "data") for p in data_files(folder))]:
             try:
                 st = path.stat()
             except OSError:
                 continue
-            digest.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+            found.append(FileStat(str(path), st.st_size, st.st_mtime_ns, role))
+    return found
+
+
+def fingerprint(folders: list[Path], stats: list[FileStat] | None = None) -> str:
+    """A hash of the folders, of every file's `scan` entry, and of the code's versions."""
+    digest = hashlib.sha256(f"{index.SCHEMA_VERSION}|{__version__}".encode())
+    for folder in folders:
+        digest.update(f"\0folder\0{folder}".encode())
+    for stat in scan(folders) if stats is None else stats:
+        digest.update(f"\0{stat.path}\0{stat.size}\0{stat.mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -82,7 +92,6 @@ def inspect(path: Path) -> tuple[str, dict[str, str] | None]:
 class BuildReport:
     path: Path | None  # None when the index could only be kept in memory
     uri: str  # what readers pass to sqlite3.connect(uri=True)
-    result: LoadResult
     notice: str = ""  # a one-line explanation when the cache could not be used as usual
     keeper: sqlite3.Connection | None = None  # holds an in-memory index alive
 
@@ -91,7 +100,9 @@ def file_uri(path: Path) -> str:
     return f"file:{quote(str(path))}?mode=ro"
 
 
-def build_index(folders: list[Path], target: Path, known_fingerprint: str | None = None) -> BuildReport:
+def build_index(
+    folders: list[Path], target: Path, known_fingerprint: str | None = None, stats: list[FileStat] | None = None
+) -> BuildReport:
     """Load the data and write a new index at `target` via a temporary file and an atomic rename.
 
     When the cache folder cannot be written (read-only, full, not a folder), the
@@ -100,25 +111,48 @@ def build_index(folders: list[Path], target: Path, known_fingerprint: str | None
     """
     from desktop.core.loader import load  # YAML and schema machinery: only when building
 
-    fp = known_fingerprint or fingerprint(folders)
+    stats = scan(folders) if stats is None else stats
+    fp = known_fingerprint or fingerprint(folders, stats)
     result = load(folders)
+
+    def fill(conn: sqlite3.Connection) -> None:
+        index.build(result, conn, fp, stats)
+
     reasons = []
     fallback = Path(tempfile.gettempdir()) / APP_NAME / target.name
     for place in (target, fallback):
         try:
             place.parent.mkdir(parents=True, exist_ok=True)
-            path = _write(result, place, fp)
+            path = _write(place, fill)
         except (OSError, sqlite3.Error) as exc:
             reasons.append(f"{place.parent}: {getattr(exc, 'strerror', None) or exc}")
             continue
         notice = f"cache folder not usable ({reasons[0]}); index kept in {place.parent}" if reasons else ""
-        return BuildReport(path, file_uri(path), result, notice)
+        return BuildReport(path, file_uri(path), notice)
     uri = f"file:almanac-{uuid.uuid4().hex}?mode=memory&cache=shared"
     keeper = sqlite3.connect(uri, uri=True, check_same_thread=False)
     with keeper:
-        index.build(result, keeper, fp)
+        fill(keeper)
     notice = f"no folder could hold the index ({'; '.join(reasons)}); it is kept in memory for this run"
-    return BuildReport(None, uri, result, notice, keeper)
+    return BuildReport(None, uri, notice, keeper)
+
+
+def refresh_index(folders: list[Path], target: Path, stats: list[FileStat], fp: str) -> BuildReport | None:
+    """Bring the index at `target` up to date by re-reading only the files that changed.
+
+    The current index is copied and the copy updated, then renamed into place,
+    so readers never see a half-updated index. None when the change needs a
+    full build instead (see `refresh.refresh`) or the copy cannot be made.
+    """
+    from desktop.core.refresh import NeedsFullBuild, refresh
+
+    try:
+        path = _write(target, lambda conn: refresh(conn, folders, stats, fp), seed=target)
+    except NeedsFullBuild:
+        return None
+    except (OSError, sqlite3.Error):
+        return None  # the full build that follows says what is wrong with the cache folder
+    return BuildReport(path, file_uri(path))
 
 
 _TEMP = re.compile(r"^\.index-[0-9a-f]+-(\d+)-.*\.tmp$")
@@ -157,18 +191,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _write(result: LoadResult, target: Path, fp: str) -> Path:
+def _write(target: Path, fill: Callable[[sqlite3.Connection], object], seed: Path | None = None) -> Path:
+    """Write an index with `fill` into a temporary file beside `target` (a copy of `seed`, if given), then rename it."""
     sweep_temporaries(target.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-{os.getpid()}-", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        if seed is not None:
+            shutil.copyfile(seed, tmp)
         conn = sqlite3.connect(tmp)
         try:
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             with conn:
-                index.build(result, conn, fp)
+                fill(conn)
         finally:
             conn.close()
         # Readers that opened the old file keep reading it; new readers see only the complete new one.

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from desktop.core.model import Entity
 from desktop.core.phrases import phrase
+from desktop.core.problems import Problem
 from desktop.core.text import name_key, sort_key
 
 if TYPE_CHECKING:
     from desktop.core.loader import LoadResult
 
 # Bump when the tables below change: an index of another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -33,18 +33,21 @@ CREATE TABLE sources(id TEXT PRIMARY KEY, title TEXT, publisher TEXT, url TEXT, 
 CREATE TABLE entities(
     rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, name TEXT NOT NULL,
     sort_name TEXT NOT NULL, aliases TEXT NOT NULL, parent TEXT, tree_parent TEXT,
-    summary TEXT NOT NULL, path TEXT, line INTEGER, child_count INTEGER NOT NULL,
-    link_count INTEGER NOT NULL, fact_count INTEGER NOT NULL);
+    summary TEXT NOT NULL, path TEXT, place TEXT NOT NULL, child_count INTEGER NOT NULL,
+    link_count INTEGER NOT NULL, fact_count INTEGER NOT NULL, written_parent TEXT);
 CREATE INDEX entities_tree ON entities(kind, tree_parent, sort_name, id);
 CREATE INDEX entities_parent ON entities(parent);
 CREATE INDEX entities_links ON entities(link_count DESC, sort_name);
+CREATE INDEX entities_path ON entities(path);
+CREATE INDEX entities_written_parent ON entities(written_parent) WHERE written_parent IS NOT NULL;
 CREATE TABLE facts(
     rid INTEGER PRIMARY KEY, subject TEXT NOT NULL, position INTEGER NOT NULL,
     property TEXT NOT NULL, object TEXT, missing TEXT, value, unit TEXT, text TEXT,
     unknown INTEGER NOT NULL, date TEXT, start TEXT, "end" TEXT, earliest TEXT, latest TEXT,
-    precision TEXT, display_date TEXT, note TEXT, line INTEGER);
+    precision TEXT, display_date TEXT, note TEXT);
 CREATE INDEX facts_subject ON facts(subject, position);
 CREATE INDEX facts_object ON facts(object, subject);
+CREATE INDEX facts_missing ON facts(missing) WHERE missing IS NOT NULL;
 CREATE INDEX facts_time ON facts(earliest, latest) WHERE earliest IS NOT NULL;
 -- Periods known only by their end ("until January 2009"): the timeline places them by that end.
 CREATE INDEX facts_until ON facts(latest) WHERE earliest IS NULL AND latest IS NOT NULL;
@@ -58,36 +61,28 @@ CREATE VIRTUAL TABLE fts USING fts5(name, aliases, summary, facts,
 CREATE VIRTUAL TABLE spell USING fts5(norm, content='names', content_rowid='rid',
                                       tokenize = 'trigram');
 CREATE TABLE problems(position INTEGER PRIMARY KEY, path TEXT, line INTEGER, col INTEGER,
-                      message TEXT);
+                      message TEXT, origin TEXT NOT NULL, other TEXT);
+-- Every file the index was built from, as it was then: what a refresh compares against.
+CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                   role TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
-def _tree_parents(entities: dict[str, Entity]) -> dict[str, str | None]:
-    """Where each entity hangs in the navigator: under a parent of its own kind, else at the top."""
-    out: dict[str, str | None] = {}
-    for entity in entities.values():
-        parent = entities.get(entity.parent) if entity.parent else None
-        out[entity.id] = parent.id if parent is not None and parent.kind == entity.kind else None
-    return out
+class FileStat(NamedTuple):
+    path: str
+    size: int
+    mtime_ns: int
+    role: str  # "setup" (vocabulary, sources, schema) or "data"
 
 
-def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str) -> None:
+def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str, files: Iterable[FileStat] = ()) -> None:
     """Write everything in `result` into the empty database behind `conn`."""
     vocab = result.vocabulary
     entities = result.entities
     conn.executescript(DDL)
-    tree_parent = _tree_parents(entities)
-    child_count = Counter(p for p in tree_parent.values() if p)
-    links: Counter[str] = Counter()
-    for entity in entities.values():
-        for fact in entity.facts:
-            if fact.entity:
-                links[fact.entity] += 1
-                links[entity.id] += 1
-    kind_count = Counter(e.kind for e in entities.values())
     conn.executemany(
-        "INSERT INTO kinds VALUES (?,?,?,?,?,?,?)",
-        ((k.id, k.order, k.label, k.plural, k.icon, k.folder, kind_count[k.id]) for k in vocab.kinds.values()),
+        "INSERT INTO kinds VALUES (?,?,?,?,?,?,0)",
+        ((k.id, k.order, k.label, k.plural, k.icon, k.folder) for k in vocab.kinds.values()),
     )
     conn.executemany(
         "INSERT INTO properties VALUES (?,?,?,?)",
@@ -97,96 +92,203 @@ def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str) -> Non
         "INSERT INTO sources VALUES (?,?,?,?,?)",
         ((s.id, s.title, s.publisher, s.url, s.license) for s in vocab.sources.values()),
     )
-    rids = {ident: n for n, ident in enumerate(entities, start=1)}
-    conn.executemany(
-        "INSERT INTO entities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            (
-                rids[e.id],
-                e.id,
-                e.kind,
-                e.name,
-                sort_key(e.name),
-                json.dumps(e.aliases, ensure_ascii=False),
-                e.parent,
-                tree_parent[e.id],
-                e.summary,
-                e.path,
-                e.line,
-                child_count[e.id],
-                links[e.id],
-                len(e.facts),
-            )
-            for e in entities.values()
-        ),
-    )
-
-    fact_rows: list[tuple] = []
-    citation_rows: list[tuple] = []
-    # Full text covers each fact from both ends: "Suspended Pakistan" on IMET and
-    # "Suspended from International Military Education and Training" on Pakistan.
-    texts: dict[str, list[str]] = {ident: [] for ident in entities}
-    rid = 0
-    for entity in entities.values():
-        for position, fact in enumerate(entity.facts):
-            rid += 1
-            when = fact.when
-            prop = vocab.properties[fact.property]
-            target = entities.get(fact.entity) if fact.entity else None
-            detail = {"value": fact.value, "unit": fact.unit, "text": fact.text, "unknown": fact.unknown}
-            texts[entity.id].append(
-                phrase(prop.label, linked_name=target.name if target else fact.missing_entity, **detail)
-            )
-            if target is not None:
-                texts[target.id].append(phrase(prop.inverse, linked_name=entity.name, **detail))
-            if fact.note:
-                texts[entity.id].append(fact.note)
-            fact_rows.append(
-                (
-                    rid, entity.id, position, fact.property, fact.entity, fact.missing_entity, fact.value, fact.unit,
-                    fact.text, int(fact.unknown), when.date.text if when.date else None,
-                    when.start.text if when.start else None, when.end.text if when.end else None,
-                    when.earliest, when.latest, when.precision, when.display() or None, fact.note, fact.line,
-                )
-            )  # fmt: skip
-            citation_rows.extend((rid, j, c.source, c.locator) for j, c in enumerate(fact.sources))
-        if len(fact_rows) > 50_000:
-            _flush(conn, fact_rows, citation_rows)
-    _flush(conn, fact_rows, citation_rows)
-    conn.executemany(
-        "INSERT INTO fts(rowid, name, aliases, summary, facts) VALUES (?,?,?,?,?)",
-        ((rids[e.id], e.name, " · ".join(e.aliases), e.summary, " · ".join(texts[e.id])) for e in entities.values()),
-    )
-    conn.executemany("INSERT INTO names(norm, entity, name, is_primary) VALUES (?,?,?,?)", _names(entities, rids))
-    conn.execute("INSERT INTO spell(spell) VALUES ('rebuild')")
-    conn.executemany(
-        "INSERT INTO problems(path, line, col, message) VALUES (?,?,?,?)",
-        ((p.path, p.line, p.column, p.message) for p in result.problems),
-    )
-    meta = {
-        "schema_version": str(SCHEMA_VERSION),
-        "fingerprint": fingerprint,
-        "entities": str(len(entities)),
-        "facts": str(rid),
-    }
-    conn.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+    write_entities(conn, entities.values(), {}, first_rid=1, first_fact_rid=1)
+    derive(conn)
+    write_problems(conn, result.problems)
+    conn.executemany("INSERT INTO files VALUES (?,?,?,?)", files)
+    write_meta(conn, fingerprint)
     conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
     conn.execute("ANALYZE")
 
 
-def _flush(conn: sqlite3.Connection, facts: list[tuple], citations: list[tuple]) -> None:
-    conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", facts)
-    conn.executemany("INSERT INTO citations VALUES (?,?,?,?)", citations)
-    facts.clear()
-    citations.clear()
+def write_entities(
+    conn: sqlite3.Connection, entities: Iterable[Entity], rids: dict[str, int], first_rid: int, first_fact_rid: int
+) -> None:
+    """Insert entities with their facts, citations and names; `derive` fills in what depends on other entities.
+
+    An entity whose id is in `rids` keeps that row number (a refresh keeps the
+    rows of an edited entity stable); the others are numbered from `first_rid`.
+    """
+    next_rid = first_rid
+    entity_rows: list[tuple] = []
+    name_rows: list[tuple] = []
+    fact_rows: list[tuple] = []
+    citation_rows: list[tuple] = []
+    fact_rid = first_fact_rid - 1
+    for e in entities:
+        rid = rids.get(e.id)
+        if rid is None:
+            rid, next_rid = next_rid, next_rid + 1
+        entity_rows.append(
+            (
+                rid, e.id, e.kind, e.name, sort_key(e.name), json.dumps(e.aliases, ensure_ascii=False), e.parent,
+                None, e.summary, e.path, json.dumps(e.where), 0, 0, len(e.facts), e.written_parent,
+            )
+        )  # fmt: skip
+        name_rows.extend(_names(e, rid))
+        for position, fact in enumerate(e.facts):
+            fact_rid += 1
+            when = fact.when
+            fact_rows.append(
+                (
+                    fact_rid, e.id, position, fact.property, fact.entity, fact.missing_entity, fact.value, fact.unit,
+                    fact.text, int(fact.unknown), when.date.text if when.date else None,
+                    when.start.text if when.start else None, when.end.text if when.end else None,
+                    when.earliest, when.latest, when.precision, when.display() or None, fact.note,
+                )
+            )  # fmt: skip
+            citation_rows.extend((fact_rid, j, c.source, c.locator) for j, c in enumerate(fact.sources))
+        if len(fact_rows) > 50_000:
+            _flush(conn, entity_rows, name_rows, fact_rows, citation_rows)
+    _flush(conn, entity_rows, name_rows, fact_rows, citation_rows)
 
 
-def _names(entities: dict[str, Entity], rids: dict[str, int]) -> Iterator[tuple[str, int, str, int]]:
+def _flush(conn: sqlite3.Connection, *batches: list[tuple]) -> None:
+    entity_rows, name_rows, fact_rows, citation_rows = batches
+    conn.executemany(f"INSERT INTO entities VALUES ({','.join('?' * 15)})", entity_rows)
+    conn.executemany("INSERT INTO names(norm, entity, name, is_primary) VALUES (?,?,?,?)", name_rows)
+    conn.executemany(f"INSERT INTO facts VALUES ({','.join('?' * 18)})", fact_rows)
+    conn.executemany("INSERT INTO citations VALUES (?,?,?,?)", citation_rows)
+    for batch in batches:
+        batch.clear()
+
+
+def _names(entity: Entity, rid: int) -> Iterator[tuple[str, int, str, int]]:
     """Every name an entity answers to, folded: its name, its aliases, and its id."""
-    for entity in entities.values():
-        seen = set()
-        for name, primary in ((entity.name, 1), *((a, 0) for a in entity.aliases), (entity.id, 0)):
-            norm = name_key(name)
-            if norm and norm not in seen:
-                seen.add(norm)
-                yield norm, rids[entity.id], name, primary
+    seen = set()
+    for name, primary in ((entity.name, 1), *((a, 0) for a in entity.aliases), (entity.id, 0)):
+        norm = name_key(name)
+        if norm and norm not in seen:
+            seen.add(norm)
+            yield norm, rid, name, primary
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def derive(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> None:
+    """Compute what an entity's row owes to other entities: tree place, counts, full text, spelling.
+
+    With `ids`, only those entities (a refresh passes every entity a change can
+    reach); without, all of them. One code path for both keeps a refreshed
+    index identical to a fresh build.
+    """
+    if ids is None:
+        conn.execute(_TREE_PARENT)
+        conn.execute(_CHILD_COUNT)
+        conn.execute(_LINK_COUNT)
+        conn.execute("UPDATE kinds SET count = (SELECT count(*) FROM entities WHERE kind = kinds.id)")
+        _write_fts(conn, None)
+        conn.execute("INSERT INTO spell(spell) VALUES ('rebuild')")
+        return
+    wanted = sorted(set(ids))
+    # A tree parent that changes changes two parents' child counts: the old one's and the new one's.
+    parents_before = _tree_parents_of(conn, wanted)
+    for chunk in _chunks(wanted):
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"{_TREE_PARENT} WHERE id IN ({marks})", chunk)
+    counted = sorted(set(wanted) | parents_before | _tree_parents_of(conn, wanted))
+    for chunk in _chunks(counted):
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"{_CHILD_COUNT} WHERE id IN ({marks})", chunk)
+        conn.execute(f"{_LINK_COUNT} WHERE id IN ({marks})", chunk)
+    conn.execute("UPDATE kinds SET count = (SELECT count(*) FROM entities WHERE kind = kinds.id)")
+    _write_fts(conn, wanted)
+
+
+def _tree_parents_of(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT tree_parent FROM entities WHERE id IN ({marks}) AND tree_parent IS NOT NULL"
+        found.update(row[0] for row in conn.execute(sql, chunk))
+    return found
+
+
+# Where each entity hangs in the navigator: under a parent of its own kind, else at the top.
+_TREE_PARENT = """UPDATE entities SET tree_parent =
+    (SELECT p.id FROM entities AS p WHERE p.id = entities.parent AND p.kind = entities.kind)"""
+_CHILD_COUNT = """UPDATE entities SET child_count =
+    (SELECT count(*) FROM entities AS c WHERE c.kind = entities.kind AND c.tree_parent = entities.id)"""
+_LINK_COUNT = """UPDATE entities SET link_count =
+    (SELECT count(*) FROM facts WHERE facts.subject = entities.id AND facts.object IS NOT NULL)
+  + (SELECT count(*) FROM facts WHERE facts.object = entities.id)"""
+
+# Full text covers each fact from both ends: "Suspended Pakistan" on IMET and
+# "Suspended from International Military Education and Training" on Pakistan.
+# An entity's own facts come first, in order, then the facts that point at it,
+# by the id of the entity that states them.
+_OWN_PHRASES = """SELECT f.subject, p.label, coalesce(t.name, f.missing), f.value, f.unit, f.text, f.unknown, f.note
+    FROM facts AS f JOIN properties AS p ON p.id = f.property LEFT JOIN entities AS t ON t.id = f.object"""
+_INVERSE_PHRASES = """SELECT f.object, p.inverse, s.name, f.value, f.unit, f.text, f.unknown
+    FROM facts AS f JOIN properties AS p ON p.id = f.property JOIN entities AS s ON s.id = f.subject"""
+
+
+def _write_fts(conn: sqlite3.Connection, ids: Sequence[str] | None) -> None:
+    texts: dict[str, list[str]] = {}
+    inverse: dict[str, list[str]] = {}
+    if ids is None:
+        queries = [
+            (f"{_OWN_PHRASES} ORDER BY f.subject, f.position", ()),
+            (f"{_INVERSE_PHRASES} WHERE f.object IS NOT NULL ORDER BY f.object, f.subject, f.position", ()),
+        ]
+    else:
+        queries = []
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            queries.append((f"{_OWN_PHRASES} WHERE f.subject IN ({marks}) ORDER BY f.subject, f.position", chunk))
+            queries.append(
+                (f"{_INVERSE_PHRASES} WHERE f.object IN ({marks}) ORDER BY f.object, f.subject, f.position", chunk)
+            )
+    for sql, args in queries:
+        own = sql.startswith(_OWN_PHRASES)
+        for row in conn.execute(sql, args):
+            if own:
+                subject, label, linked, value, unit, text, unknown, note = row
+                bucket = texts.setdefault(subject, [])
+                bucket.append(
+                    phrase(label, linked_name=linked, value=value, unit=unit, text=text, unknown=bool(unknown))
+                )
+                if note:
+                    bucket.append(note)
+            else:
+                target, label, name, value, unit, text, unknown = row
+                inverse.setdefault(target, []).append(
+                    phrase(label, linked_name=name, value=value, unit=unit, text=text, unknown=bool(unknown))
+                )
+    entity_sql = "SELECT rid, id, name, aliases, summary FROM entities"
+    if ids is None:
+        rows: Iterable[tuple] = conn.execute(f"{entity_sql} ORDER BY rid").fetchall()
+    else:
+        rows = []
+        for chunk in _chunks(ids):
+            found = conn.execute(f"{entity_sql} WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            rows.extend(found)
+            conn.executemany("DELETE FROM fts WHERE rowid = ?", ((r[0],) for r in found))
+    conn.executemany(
+        "INSERT INTO fts(rowid, name, aliases, summary, facts) VALUES (?,?,?,?,?)",
+        (
+            (rid, name, " · ".join(json.loads(aliases)), summary, " · ".join([*texts.get(i, ()), *inverse.get(i, ())]))
+            for rid, i, name, aliases, summary in rows
+        ),
+    )
+
+
+def write_problems(conn: sqlite3.Connection, problems: Iterable[Problem]) -> None:
+    conn.executemany(
+        "INSERT INTO problems(path, line, col, message, origin, other) VALUES (?,?,?,?,?,?)",
+        ((p.path, p.line, p.column, p.message, p.origin, p.other) for p in problems),
+    )
+
+
+def write_meta(conn: sqlite3.Connection, fingerprint: str) -> None:
+    entities, facts = conn.execute("SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM facts)").fetchone()
+    meta = {
+        "schema_version": str(SCHEMA_VERSION),
+        "fingerprint": fingerprint,
+        "entities": str(entities),
+        "facts": str(facts),
+    }
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", meta.items())

@@ -8,14 +8,15 @@ same pass serves `almanac validate` and every other command.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from desktop.core.dates import DateError, parse_when
 from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, data_files
 from desktop.core.model import Citation, Entity, Fact
+from desktop.core.places import Places, Where
 from desktop.core.problems import Problem
 from desktop.core.schema import check_entity
 from desktop.core.vocabulary import Vocabulary, load_sources_file, load_vocabulary_file
@@ -101,17 +102,15 @@ class _FileLoader:
             return None
         if single and self.path.stem != item["id"]:
             self.problem((*at, "id"), f"id `{item['id']}` does not match the file name `{self.path.name}`")
-        line, _ = self.doc.place(at)
         entity = Entity(
             id=item["id"],
             kind=kind.id,
             name=item["name"].strip(),
             path=self.shown,
-            line=line,
+            where=at,
             aliases=[] if "aliases" in bad_fields else [a.strip() for a in item.get("aliases") or []],
             parent=None if "parent" in bad_fields else item.get("parent"),
             summary="" if "summary" in bad_fields else " ".join((item.get("summary") or "").split()),
-            parent_place=self.doc.place((*at, "parent")) if "parent" in item else (0, 0),
         )
         facts = [] if "facts" in bad_fields else item.get("facts") or []
         for k, raw in enumerate(facts):
@@ -172,112 +171,180 @@ class _FileLoader:
             unknown=unknown,
             when=when,
             note=" ".join(raw["note"].split()) if raw.get("note") else None,
-            line=self.doc.place(at)[0],
-            link_place=self.doc.place((*at, "entity")) if "entity" in raw else (0, 0),
         )
 
 
-def _link_check(result: LoadResult) -> None:
-    """Cross-file rules: links and parents must name entities that exist; no parent cycles."""
-    entities = result.entities
-    vocab = result.vocabulary
-    for entity in entities.values():
-        for fact in entity.facts:
-            if fact.entity is None:
-                continue
-            target = entities.get(fact.entity)
-            if target is None:
-                result.problems.append(
-                    Problem(
-                        entity.path,
-                        *fact.link_place,
-                        f"`{fact.property}` links to `{fact.entity}`, which does not exist",
-                    )
-                )
-                fact.missing_entity, fact.entity = fact.entity, None
-                continue
-            prop = vocab.properties[fact.property]
-            if prop.range and target.kind not in prop.range:
-                result.problems.append(
-                    Problem(
-                        entity.path,
-                        *fact.link_place,
-                        f"`{fact.property}` links to `{target.id}`, a {target.kind}; "
-                        f"it takes {' or '.join(prop.range)}",
-                    )
-                )
-        if entity.parent is not None and entity.parent not in entities:
-            line, column = entity.parent_place if entity.parent_place[0] else (entity.line, 0)
-            result.problems.append(Problem(entity.path, line, column, f"parent `{entity.parent}` does not exist"))
-            entity.parent = None
+@dataclass(frozen=True)
+class Node:
+    """What the cross-file rules need of one entity."""
+
+    kind: str
+    parent: str | None  # as written
+    path: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Link:
+    """What the cross-file rules need of one fact that names another entity."""
+
+    key: tuple[str, int]  # (subject id, position of the fact)
+    path: str
+    property: str
+    target: str  # as written
+    where: Where  # of the fact in its file
+
+
+@dataclass
+class CrossCheck:
+    missing: set[tuple[str, int]]  # keys of links whose target does not exist
+    parents: dict[str, str | None]  # every entity's parent once missing ones and cycles are cut
+    problems: list[Problem]
+
+
+def cross_check(nodes: dict[str, Node], links: Iterable[Link], vocab: Vocabulary, places: Places) -> CrossCheck:
+    """The rules across files: links and parents must name entities that exist; no parent cycles.
+
+    It reads only ids, kinds and where things are written, so the loader and an
+    index refreshed in place (which keeps those in its tables) apply the very
+    same rules. `places` finds the lines of the few values with a problem.
+    """
+    problems: list[Problem] = []
+    missing: set[tuple[str, int]] = set()
+
+    def report(path: str, where: Where, message: str) -> None:
+        problems.append(Problem(path, *places.place(path, where), message, "link"))
+
+    for link in links:
+        target = nodes.get(link.target)
+        if target is None:
+            report(
+                link.path, (*link.where, "entity"), f"`{link.property}` links to `{link.target}`, which does not exist"
+            )
+            missing.add(link.key)
+            continue
+        prop = vocab.properties[link.property]
+        if prop.range and target.kind not in prop.range:
+            report(
+                link.path,
+                (*link.where, "entity"),
+                f"`{link.property}` links to `{link.target}`, a {target.kind}; it takes {' or '.join(prop.range)}",
+            )
+    parents: dict[str, str | None] = {}
+    for ident, node in nodes.items():
+        parents[ident] = node.parent
+        if node.parent is not None and node.parent not in nodes:
+            report(node.path, (*node.where, "parent"), f"parent `{node.parent}` does not exist")
+            parents[ident] = None
     # A cycle of parents would make the tree endless: cut it at its smallest id.
     state: dict[str, int] = {}
-    for start in sorted(entities):
+    for start in sorted(nodes):
         trail: list[str] = []
-        node: str | None = start
-        while node is not None and node not in state:
-            state[node] = 1
-            trail.append(node)
-            node = entities[node].parent
-        if node is not None and state.get(node) == 1 and node in trail:
-            cycle = trail[trail.index(node) :]
+        at: str | None = start
+        while at is not None and at not in state:
+            state[at] = 1
+            trail.append(at)
+            at = parents[at]
+        if at is not None and state.get(at) == 1 and at in trail:
+            cycle = trail[trail.index(at) :]
             cut = min(cycle)
-            victim = entities[cut]
-            line, column = victim.parent_place if victim.parent_place[0] else (victim.line, 0)
-            result.problems.append(
-                Problem(
-                    victim.path,
-                    line,
-                    column,
-                    f"parents form a cycle ({' → '.join([*cycle, node])}); `{cut}` shown at the top",
-                )
+            victim = nodes[cut]
+            report(
+                victim.path,
+                (*victim.where, "parent"),
+                f"parents form a cycle ({' → '.join([*cycle, at])}); `{cut}` shown at the top",
             )
-            victim.parent = None
+            parents[cut] = None
         for done in trail:
             state[done] = 2
+    return CrossCheck(missing, parents, problems)
 
 
-def load(folders: list[Path]) -> LoadResult:
-    """Load the vocabulary, sources and entities of the given data folders, in order."""
+def _link_check(result: LoadResult, places: Places) -> None:
+    """Apply `cross_check` to loaded entities: unlink what is missing, cut what must be cut."""
+    entities = result.entities
+    nodes = {e.id: Node(e.kind, e.parent, e.path, e.where) for e in entities.values()}
+    links = (
+        Link((e.id, k), e.path, f.property, f.entity, (*e.where, "facts", k))
+        for e in entities.values()
+        for k, f in enumerate(e.facts)
+        if f.entity is not None
+    )
+    check = cross_check(nodes, links, result.vocabulary, places)
+    for ident, position in check.missing:
+        fact = entities[ident].facts[position]
+        fact.missing_entity, fact.entity = fact.entity, None
+    for entity in entities.values():
+        entity.parent = check.parents[entity.id]
+    result.problems.extend(check.problems)
+
+
+def load_setup(folders: list[Path]) -> tuple[LoadResult, Path | None]:
+    """The vocabulary and sources of `folders`, and the schema that entity files are checked against."""
     result = LoadResult(Vocabulary())
     for folder in folders:
         if not folder.is_dir():
-            result.problems.append(Problem(str(folder), 0, 0, "data folder does not exist or is not a folder"))
+            result.problems.append(Problem(str(folder), 0, 0, "data folder does not exist or is not a folder", "setup"))
     folders = [f for f in folders if f.is_dir()]
     for folder in folders:
         for name, reader in ((VOCABULARY_FILE, load_vocabulary_file), (SOURCES_FILE, load_sources_file)):
             if (folder / name).is_file():
                 result.files.append(folder / name)
-                reader(folder / name, result.vocabulary, result.problems)
+                found: list[Problem] = []
+                reader(folder / name, result.vocabulary, found)
+                result.problems.extend(replace(p, origin="setup") for p in found)
     schema = find_schema(folders)
     if schema is None:
         result.problems.append(
-            Problem(str(folders[0] if folders else "."), 0, 0, f"no {SCHEMA_FILE} in any data folder")
+            Problem(str(folders[0] if folders else "."), 0, 0, f"no {SCHEMA_FILE} in any data folder", "setup")
         )
+    else:
+        result.files.append(schema)
+    return result, schema
+
+
+def load_file(vocab: Vocabulary, schema: Path, path: Path, folder: Path) -> tuple[list[Entity], list[Problem]]:
+    """The entities of one data file, read alone, and the problems found in it."""
+    scratch = LoadResult(vocab)
+    try:
+        doc = read_yaml(path)
+    except YamlFileError as exc:
+        return [], [Problem(str(path), exc.line, exc.column, exc.message)]
+    entities = list(_FileLoader(scratch, schema, path, doc, folder).load())
+    return entities, scratch.problems
+
+
+def load(folders: list[Path]) -> LoadResult:
+    """Load the vocabulary, sources and entities of the given data folders, in order."""
+    result, schema = load_setup(folders)
+    if schema is None:
+        result.problems.sort()
         return result
-    result.files.append(schema)
     first_seen: dict[str, Entity] = {}
-    for folder in folders:
+    places = Places()
+    for folder in [f for f in folders if f.is_dir()]:
         for path in data_files(folder):
             result.files.append(path)
-            try:
-                doc = read_yaml(path)
-            except YamlFileError as exc:
-                result.problems.append(Problem(str(path), exc.line, exc.column, exc.message))
-                continue
-            for entity in _FileLoader(result, schema, path, doc, folder).load():
+            entities, problems = load_file(result.vocabulary, schema, path, folder)
+            result.problems.extend(problems)
+            for entity in entities:
                 if entity.id in first_seen:
                     other = first_seen[entity.id]
+                    other_line = places.line(other.path, other.where)
                     result.problems.append(
                         Problem(
                             entity.path,
-                            entity.line,
+                            places.line(entity.path, entity.where),
                             0,
-                            f"duplicate id `{entity.id}`: also in {other.path}:{other.line} (that one is kept)",
+                            f"duplicate id `{entity.id}`: also in {other.path}:{other_line} (that one is kept)",
+                            "duplicate",
+                            other.path,
                         )
                     )
                     continue
                 first_seen[entity.id] = entity
     result.entities = first_seen
-    _link_check(result)
+    _link_check(result, places)
+    # By file and line, whatever order they were found in: a refreshed index finds them in another.
+    result.problems.sort()
     return result

@@ -24,8 +24,6 @@ class Fact:
     unknown: bool = False
     when: When = field(default_factory=When)
     note: str | None = None
-    line: int = 0
-    link_place: tuple[int, int] = (0, 0)  # (line, column) of the `entity:` value, for link problems
     # the id a link named when no such entity exists: the fact is kept, unlinked
     missing_entity: str | None = None
 
@@ -36,9 +34,16 @@ class Entity:
     kind: str
     name: str
     path: str
-    line: int = 0
+    # where the entity is in its file: () for a file of its own, (n,) for the n-th of a pack;
+    # its facts are at (*where, "facts", position). `places.Places` turns these into lines.
+    where: tuple[int | str, ...] = ()
     aliases: list[str] = field(default_factory=list)
     parent: str | None = None
     summary: str = ""
-    parent_place: tuple[int, int] = (0, 0)  # (line, column) of the `parent:` value, when given
     facts: list[Fact] = field(default_factory=list)
+    # `parent` as the file gives it; `parent` itself loses a missing parent or one that closes a cycle
+    written_parent: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.written_parent is None:
+            self.written_parent = self.parent

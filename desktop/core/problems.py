@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# Where a problem comes from decides when it can change: "setup" (the folders,
+# vocabulary, sources and schema), "file" (one data file read alone),
+# "duplicate" (an id already taken by `other`, the file whose entity is kept)
+# and "link" (links and parents across files). An index refreshed in place
+# re-reads only what changed and relies on this to keep the rest.
+ORIGINS = ("setup", "file", "duplicate", "link")
 
 
 @dataclass(frozen=True, order=True)
@@ -11,6 +18,8 @@ class Problem:
     line: int = 0  # 1-based; 0 when the problem has no place in the file
     column: int = 0
     message: str = ""
+    origin: str = field(default="file", compare=False)
+    other: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         if self.line and self.column:

@@ -24,6 +24,8 @@ from desktop.core.cache import (
     fingerprint,
     index_path,
     inspect,
+    refresh_index,
+    scan,
     sweep_temporaries,
 )
 from desktop.core.phrases import phrase
@@ -51,6 +53,7 @@ class Store:
         folders: list[Path],
         notice: str = "",
         built: bool = False,
+        refreshed: bool = False,
         uri: str | None = None,
         keeper: sqlite3.Connection | None = None,
         cache_dir: Path | None = None,
@@ -60,6 +63,7 @@ class Store:
         self.folders = folders
         self.notice = notice  # one line on anything unusual about the cache
         self.built = built  # True when this open had to (re)build the index
+        self.refreshed = refreshed  # True when that was done by re-reading only the files that changed
         self._cache_dir = cache_dir
         self._keeper = keeper
         self._local = threading.local()
@@ -71,7 +75,8 @@ class Store:
         """Open the index for `folders`, building it when missing, stale, damaged or asked to."""
         folders = [Path(f).resolve() if Path(f).exists() else Path(f).absolute() for f in folders]
         target = index_path(cache_dir or default_cache_dir(), folders)
-        fp = fingerprint(folders)
+        stats = scan(folders)
+        fp = fingerprint(folders, stats)
         notice = ""
         if not rebuild:
             state, meta = inspect(target)
@@ -79,13 +84,16 @@ class Store:
             if current and meta.get("fingerprint") == fp:
                 sweep_temporaries(target.parent)  # debris of a build that was killed, even when none is needed now
                 return cls(target, folders, cache_dir=cache_dir)
+            refreshed = refresh_index(folders, target, stats, fp) if current else None
+            if refreshed is not None:
+                return cls(refreshed.path, folders, built=True, refreshed=True, uri=refreshed.uri, cache_dir=cache_dir)
             if state == "damaged":
                 notice = f"the index {target} was damaged or unreadable and has been rebuilt"
             elif state == "locked":
                 notice = "the index was locked by another process; a fresh copy was built beside it"
             elif meta is not None and not current:
                 notice = "the index was from another version and has been rebuilt"
-        report = build_index(folders, target, fp)
+        report = build_index(folders, target, fp, stats)
         return cls(
             report.path, folders, notice=report.notice or notice, built=True, uri=report.uri,
             keeper=report.keeper, cache_dir=cache_dir,
@@ -146,9 +154,9 @@ class Store:
 
     def problems(self) -> list[Problem]:
         return [
-            Problem(path, line, col, message)
-            for path, line, col, message in self.conn.execute(
-                "SELECT path, line, col, message FROM problems ORDER BY position"
+            Problem(*row)
+            for row in self.conn.execute(
+                "SELECT path, line, col, message, origin, other FROM problems ORDER BY path, line, col, message"
             )
         ]
 
@@ -225,13 +233,13 @@ class Store:
         if not _bindable(ident):
             return None
         row = self.conn.execute(
-            "SELECT e.rid, e.id, e.kind, k.label, e.name, e.aliases, e.summary, e.parent, e.path, e.line "
+            "SELECT e.rid, e.id, e.kind, k.label, e.name, e.aliases, e.summary, e.parent, e.path "
             "FROM entities e JOIN kinds k ON k.id = e.kind WHERE e.id = ?",
             (ident,),
         ).fetchone()
         if row is None:
             return None
-        _, ident, kind, kind_label, name, aliases, summary, parent_id, path, line = row
+        _, ident, kind, kind_label, name, aliases, summary, parent_id, path = row
         parent = self.ref(parent_id) if parent_id else None
         children = tuple(
             EntityRef(*r)
@@ -261,7 +269,6 @@ class Store:
             tuple(outgoing),
             tuple(inbound),
             path,
-            line,
         )
 
     def _facts(self, where: str, args: tuple, other: str, label: str, inbound: bool) -> list[FactView]:

@@ -92,8 +92,7 @@ class Page:
     children: tuple[EntityRef, ...]
     facts: tuple[FactView, ...]
     inbound: tuple[FactView, ...]
-    path: str
-    line: int
+    path: str  # the file the entity is written in
 
     @property
     def sources(self) -> tuple[SourceInfo, ...]:

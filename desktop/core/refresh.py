@@ -1,0 +1,221 @@
+"""Updating a built index in place when a few data files changed.
+
+Re-reading a 100,000-entity folder because one file was saved would take as
+long as the first build. Instead the files that changed are read again, their
+entities' rows replaced, and everything another entity owes to them (links,
+counts, full text, tree places, link problems) recomputed for the entities a
+change can reach. The cross-file rules run over the whole index, as they do
+in a full build, from the ids, kinds and places the index keeps.
+
+What a refresh does not handle it refuses, and a full build follows: a changed
+vocabulary, sources or schema file, a duplicate id involving a changed file,
+or so many changed files that a full build is as quick.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from desktop.core import index
+from desktop.core.index import FileStat
+from desktop.core.loader import Link, Node, cross_check, load_file, load_setup
+from desktop.core.model import Entity
+from desktop.core.places import Places
+from desktop.core.vocabulary import Vocabulary
+
+# Past this share of the data's bytes, re-reading everything costs about the same.
+MAX_CHANGED_SHARE = 0.3
+
+
+class NeedsFullBuild(Exception):
+    """The change cannot be applied in place; the reason is the message."""
+
+
+def refresh(conn: sqlite3.Connection, folders: list[Path], stats: list[FileStat], fingerprint: str) -> None:
+    """Apply the difference between the files the index at `conn` was built from and `stats`."""
+    before = {row[0]: FileStat(*row) for row in conn.execute("SELECT path, size, mtime_ns, role FROM files")}
+    now = {stat.path: stat for stat in stats}
+    changed = [path for path in before.keys() | now.keys() if before.get(path) != now.get(path)]
+    if any((before.get(path) or now[path]).role != "data" for path in changed):
+        raise NeedsFullBuild("the vocabulary, sources or schema changed")
+    total = sum(stat.size for stat in stats if stat.role == "data") or 1
+    if sum(now[path].size for path in changed if path in now) > MAX_CHANGED_SHARE * total:
+        raise NeedsFullBuild("too much changed")
+    setup, schema = load_setup(folders)
+    if schema is None or any(p.origin == "setup" for p in setup.problems):
+        raise NeedsFullBuild("the setup files have problems")
+    changed_set = set(changed)
+    _refuse_duplicates_involving(conn, changed_set)
+
+    # Read the changed files, in the order a full build reads them.
+    fresh: list[Entity] = []
+    problems = []
+    for path in _in_load_order(changed, folders, now):
+        entities, found = load_file(setup.vocabulary, schema, Path(path), _folder_of(Path(path), folders))
+        fresh.extend(entities)
+        problems.extend(found)
+    _refuse_new_duplicates(conn, fresh, changed_set)
+
+    old = _rows_of_files(conn, changed_set)
+    old_ids = set(old)
+    new_ids = {e.id for e in fresh}
+    touched = old_ids | new_ids
+    # Entities whose rows mention a changed entity, read before its facts go.
+    reach = _neighbours(conn, touched) | _parents_of(conn, old_ids)
+    # Numbered before the old rows go, so a new entity never takes the number an edited one keeps.
+    next_rid = conn.execute("SELECT coalesce(max(rid), 0) + 1 FROM entities").fetchone()[0]
+    next_fact = conn.execute("SELECT coalesce(max(rid), 0) + 1 FROM facts").fetchone()[0]
+    _delete_entities(conn, old)
+    index.write_entities(conn, fresh, old, next_rid, next_fact)
+    _spell_names_of(conn, new_ids)
+    reach |= _neighbours(conn, touched) | {e.written_parent for e in fresh if e.written_parent}
+
+    reach |= _apply_cross_rules(conn, setup.vocabulary, Places())
+    index.derive(conn, (touched | reach) & _existing(conn, touched | reach))
+
+    marks = ",".join("?" * len(changed_set))
+    conn.execute(f"DELETE FROM problems WHERE origin IN ('file', 'duplicate') AND path IN ({marks})", list(changed_set))
+    index.write_problems(conn, problems)
+    conn.execute(f"DELETE FROM files WHERE path IN ({marks})", list(changed_set))
+    conn.executemany("INSERT INTO files VALUES (?,?,?,?)", (now[path] for path in changed if path in now))
+    index.write_meta(conn, fingerprint)
+
+
+def _folder_of(path: Path, folders: list[Path]) -> Path:
+    return next(f for f in folders if path.is_relative_to(f))
+
+
+def _in_load_order(paths: Iterable[str], folders: list[Path], now: dict[str, FileStat]) -> list[str]:
+    order = {path: n for n, path in enumerate(now)}  # `scan` lists files in the order `load` reads them
+    return sorted((p for p in paths if p in now), key=order.__getitem__)
+
+
+def _refuse_duplicates_involving(conn: sqlite3.Connection, changed: set[str]) -> None:
+    """Which copy of a duplicated id wins depends on every file that has it: leave that to a full build."""
+    for path, other in conn.execute("SELECT path, other FROM problems WHERE origin = 'duplicate'"):
+        if path in changed or other in changed:
+            raise NeedsFullBuild("a duplicate id involves a changed file")
+
+
+def _refuse_new_duplicates(conn: sqlite3.Connection, fresh: list[Entity], changed: set[str]) -> None:
+    ids = [e.id for e in fresh]
+    if len(set(ids)) != len(ids):
+        raise NeedsFullBuild("a changed file repeats an id")
+    for chunk in index._chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for (path,) in conn.execute(f"SELECT path FROM entities WHERE id IN ({marks})", chunk):
+            if path not in changed:
+                raise NeedsFullBuild("a changed file has an id another file has")
+
+
+def _rows_of_files(conn: sqlite3.Connection, paths: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in index._chunks(sorted(paths)):
+        marks = ",".join("?" * len(chunk))
+        found.update(conn.execute(f"SELECT id, rid FROM entities WHERE path IN ({marks})", chunk))
+    return found
+
+
+def _neighbours(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
+    """Entities that link to or from `ids`, name one of them as parent, or are their parents."""
+    found: set[str] = set()
+    for chunk in index._chunks(sorted(ids)):
+        marks = ",".join("?" * len(chunk))
+        for sql in (
+            f"SELECT subject FROM facts WHERE object IN ({marks})",
+            f"SELECT subject FROM facts WHERE missing IN ({marks})",
+            f"SELECT object FROM facts WHERE subject IN ({marks}) AND object IS NOT NULL",
+            f"SELECT id FROM entities WHERE written_parent IN ({marks})",
+        ):
+            found.update(row[0] for row in conn.execute(sql, chunk))
+    return found
+
+
+def _parents_of(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in index._chunks(sorted(ids)):
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT written_parent, tree_parent FROM entities WHERE id IN ({marks})"
+        for row in conn.execute(sql, chunk):
+            found.update(p for p in row if p)
+    return found
+
+
+def _existing(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in index._chunks(sorted(ids)):
+        marks = ",".join("?" * len(chunk))
+        found.update(row[0] for row in conn.execute(f"SELECT id FROM entities WHERE id IN ({marks})", chunk))
+    return found
+
+
+def _spell_names_of(conn: sqlite3.Connection, ids: set[str]) -> None:
+    for chunk in index._chunks(sorted(ids)):
+        marks = ",".join("?" * len(chunk))
+        conn.execute(
+            "INSERT INTO spell(rowid, norm) SELECT n.rid, n.norm FROM names AS n "
+            f"JOIN entities AS e ON e.rid = n.entity WHERE e.id IN ({marks})",
+            chunk,
+        )
+
+
+def _delete_entities(conn: sqlite3.Connection, rows: dict[str, int]) -> None:
+    ids = sorted(rows)
+    for chunk in index._chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM citations WHERE fact IN (SELECT rid FROM facts WHERE subject IN ({marks}))", chunk)
+        conn.execute(f"DELETE FROM facts WHERE subject IN ({marks})", chunk)
+        rids = [rows[i] for i in chunk]
+        rid_marks = ",".join("?" * len(rids))
+        # `spell` indexes `names` as external content: it is told what to forget before the rows go.
+        conn.execute(
+            "INSERT INTO spell(spell, rowid, norm) "
+            f"SELECT 'delete', rid, norm FROM names WHERE entity IN ({rid_marks})",
+            rids,
+        )
+        conn.execute(f"DELETE FROM names WHERE entity IN ({rid_marks})", rids)
+        conn.execute(f"DELETE FROM fts WHERE rowid IN ({rid_marks})", rids)
+        conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", chunk)
+
+
+def _apply_cross_rules(conn: sqlite3.Connection, vocab: Vocabulary, places: Places) -> set[str]:
+    """Run the cross-file rules over the whole index; update what they decide; return the entities that moved."""
+    nodes = {
+        ident: Node(kind, parent, path, tuple(json.loads(where)))
+        for ident, kind, parent, path, where in conn.execute(
+            "SELECT id, kind, written_parent, path, place FROM entities"
+        )
+    }
+    rows = conn.execute(
+        "SELECT f.rid, f.subject, f.position, f.property, coalesce(f.object, f.missing), f.object IS NULL "
+        "FROM facts AS f WHERE f.object IS NOT NULL OR f.missing IS NOT NULL"
+    ).fetchall()
+    links = [
+        Link((subject, position), nodes[subject].path, prop, target, (*nodes[subject].where, "facts", position))
+        for _, subject, position, prop, target, _ in rows
+    ]
+    check = cross_check(nodes, links, vocab, places)
+    moved: set[str] = set()
+    unlink, relink = [], []
+    for rid, subject, position, _, target, was_missing in rows:
+        is_missing = (subject, position) in check.missing
+        if is_missing != bool(was_missing):
+            (unlink if is_missing else relink).append((target, rid))
+            moved.update((subject, target))
+    conn.executemany("UPDATE facts SET object = NULL, missing = ? WHERE rid = ?", unlink)
+    conn.executemany("UPDATE facts SET object = ?, missing = NULL WHERE rid = ?", relink)
+    current = dict(conn.execute("SELECT id, parent FROM entities"))
+    reparent = [(parent, ident) for ident, parent in check.parents.items() if current.get(ident) != parent]
+    conn.executemany("UPDATE entities SET parent = ? WHERE id = ?", reparent)
+    for parent, ident in reparent:
+        moved.add(ident)
+        if parent:
+            moved.add(parent)
+        if current.get(ident):
+            moved.add(current[ident])
+    conn.execute("DELETE FROM problems WHERE origin = 'link'")
+    index.write_problems(conn, check.problems)
+    return moved
