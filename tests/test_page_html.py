@@ -9,7 +9,7 @@ import pytest
 
 from desktop.core.store import Store
 from desktop.core.views import CitationView, Counts, EntityRef, FactView, KindInfo, Page, SourceInfo
-from desktop.ui.page_html import Colors, entity_href, esc, render_home, render_page, safe_url
+from desktop.ui.page_html import PAGE_ROWS, Colors, entity_href, esc, render_home, render_page, safe_url
 
 HOSTILE = ["<script>alert(1)</script>", "<img src=x>", '<a href="file:///etc/passwd">x</a>']
 EVIL = " ".join(HOSTILE)
@@ -55,7 +55,6 @@ def page(**kw) -> Page:
         "facts": (),
         "inbound": (),
         "path": "data/programs/thing.yaml",
-        "line": 1,
     }
     values.update(kw)
     return Page(**values)
@@ -270,22 +269,64 @@ def test_pages_use_the_colours_given(colors: Colors) -> None:
             assert value in html
 
 
-def test_a_long_page_shows_its_first_rows_and_offers_the_rest() -> None:
-    people = [EntityRef(f"p-{n:04d}", "person", f"Person {n:04d}") for n in range(400)]
-    facts = tuple(
-        fact("Employs", entity=ref, date=f"{1900 + n % 100}", earliest=f"{1900 + n % 100}-01-01",
-             latest=f"{1900 + n % 100}-12-31", when=f"{1900 + n % 100}")
-        for n, ref in enumerate(people)
+def _long_facts(n: int) -> tuple[FactView, ...]:
+    people = [EntityRef(f"p-{i:04d}", "person", f"Person {i:04d}") for i in range(n)]
+    return tuple(
+        fact("Employs", entity=ref, date=f"{1900 + i % 100}", earliest=f"{1900 + i % 100}-01-01",
+             latest=f"{1900 + i % 100}-12-31", when=f"{1900 + i % 100}",
+             sources=(CitationView(WIKI if i % 2 else OTHER, f"¶{i}"),))
+        for i, ref in enumerate(people)
     )  # fmt: skip
+
+
+def _sections(html: str) -> dict[str, str]:
+    """Each <h2> section's HTML, by its heading."""
+    parts = re.split(r"<h2>(.*?)</h2>", html)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_a_long_page_shows_its_first_rows_and_offers_the_rest() -> None:
+    facts = _long_facts(400)
     short = render_page(page(facts=facts))
     tags = parse(short)
     shown = {a["href"] for t, a in tags.tags if t == "a" and a["href"].startswith("entity:p-")}
-    assert "entity:p-0149" in shown and "entity:p-0399" not in shown
+    assert f"entity:p-{PAGE_ROWS - 1:04d}" in shown and "entity:p-0399" not in shown
     assert short.count('href="entity-all:thing"') == 3  # key facts, timeline, related
-    assert "Showing 150 of 400." in "".join(tags.text)
+    assert f"Showing {PAGE_ROWS} of 400." in "".join(tags.text)
     full = render_page(page(facts=facts), limit=None)
     assert "entity-all:" not in full
     assert 'href="entity:p-0399"' in full
     for tag, attrs in tags.tags:  # the only new kind of link is the page's own "show all"
         if tag == "a":
             assert attrs["href"].startswith(("entity:", "entity-all:thing", "https://")), attrs
+
+
+def test_a_long_page_opens_on_a_short_first_screen() -> None:
+    # Each table row costs Qt about half a millisecond to parse and lay out: a 1,000-fact page
+    # must stay near one screenful of rows per section to be painted within 100 ms.
+    assert 30 <= PAGE_ROWS <= 50
+    sections = _sections(render_page(page(facts=_long_facts(1000))))
+    assert sections["Key facts"].count("<tr>") == PAGE_ROWS
+    assert sections["Timeline"].count("<tr>") == PAGE_ROWS
+    assert sections["Related"].count('href="entity:p-') == PAGE_ROWS  # links, across all its labels
+
+
+@pytest.mark.parametrize("limit", [PAGE_ROWS, None])
+def test_every_row_of_a_long_page_keeps_its_date_and_citation(limit: int | None) -> None:
+    facts = _long_facts(400)
+    html = render_page(page(facts=facts), limit=limit)
+    sections = _sections(html)
+    rows = {name: re.findall(r"<tr>.*?</tr>", sections[name]) for name in ("Key facts", "Timeline")}
+    expected = facts[: limit or len(facts)]
+    assert len(rows["Key facts"]) == len(rows["Timeline"]) == len(expected)
+    for row, f in zip(rows["Key facts"], expected, strict=True):
+        assert f'href="entity:{f.entity.id}"' in row and f"({f.when})" in row, row
+        number = 2 if f.sources[0].source is WIKI else 1  # OTHER is cited first (by p-0000)
+        assert f"<sup>[{number} {f.sources[0].locator}]</sup>" in row, row
+    for row in rows["Timeline"]:
+        assert re.search(r"<td[^>]*>\d{4}</td>", row) and re.search(r"<sup>\[[12] ¶\d+\]</sup>", row), row
+    assert len(re.findall(r"<sup>\[[12] ¶\d+\]</sup>", sections["Related"])) == (limit or len(facts))
+    if limit is None:
+        assert "Show all" not in html
+    else:
+        assert html.count("Show all") == 2 and "350 more" in html

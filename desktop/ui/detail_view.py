@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QTextBrowser
 from desktop.ui.page_html import safe_url
 
 ZOOM_MIN, ZOOM_MAX = -6, 12
+# HTML this long rarely fits the pane (a bundled page that fills it is about 5,000 characters).
+LONG_PAGE_CHARS = 10_000
 
 
 class DetailView(QTextBrowser):
@@ -45,6 +47,22 @@ class DetailView(QTextBrowser):
             self._open_url(url)
         else:
             self.linkRefused.emit(url.toString())
+
+    def setHtml(self, text: str) -> None:
+        # A page taller than the pane is laid out at the width left beside the scroll bar. Set
+        # while no bar shows (after a short page), it would be laid out at the full width, then
+        # again when the bar appears: for a long page's tables that second layout is some 40% of
+        # the time to show it. So for a long page the bar comes first, and goes again if the page
+        # fits after all (laid out again then, but a page that fits is quick to lay out). Short
+        # pages, most of them, go in as they are: the bar would only cost them a second layout.
+        if len(text) < LONG_PAGE_CHARS or self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAsNeeded:
+            super().setHtml(text)
+            return
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        try:
+            super().setHtml(text)
+        finally:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     def loadResource(self, kind: int, name: QUrl) -> Any:
         # Pages carry no images or style sheets of their own: nothing is fetched, from disk or anywhere.

@@ -104,9 +104,11 @@ def _fact_sentence(fact: FactView) -> str:
     return f"{esc(fact.label)}: {value}"
 
 
-# Rows per section before a page offers "show all": Qt lays out a long rich-text table
-# slowly (about half a second for 1,000 rows), and the first screen is what matters.
-PAGE_ROWS = 150
+# Rows per section before a page offers "show all". Qt parses and lays out a rich-text table
+# row in a quarter to half a millisecond (a whole 1,000-fact page takes half a second or more):
+# 50 rows fill more than the first screen and keep such a page, from the store to the pane
+# painted, under 100 ms.
+PAGE_ROWS = 50
 
 
 def full_page_href(entity_id: str) -> str:
@@ -138,7 +140,8 @@ def render_page(
             for f in (*view.facts, *view.inbound)
             if f.status in words
         }
-    numbers = {s.id: n for n, s in enumerate(page.sources, start=1)}
+    sources = page.sources  # a property that walks every fact: read once
+    numbers = {s.id: n for n, s in enumerate(sources, start=1)}
     out = [f"<html><head>{_style(colors)}</head><body>"]
     out.append(f"<h1>{esc(page.name)}</h1>")
     meta = [esc(page.kind_label)]
@@ -160,15 +163,14 @@ def render_page(
         out.append("<h2>Key facts</h2><table cellspacing=0 cellpadding=3>")
         previous = None
         for fact in page.facts[:limit]:
-            when = (
-                f" <span class=when>({esc(fact.when)})</span>" if fact.when and _value(fact) != esc(fact.when) else ""
-            )
+            value = _value(fact)
+            when = f" <span class=when>({esc(fact.when)})</span>" if fact.when and value != esc(fact.when) else ""
             note = f" <span class=note>— {esc(fact.note)}</span>" if fact.note else ""
             # A run of facts with one label reads as a list under that label.
             label = esc(fact.label) if fact.label != previous else ""
             previous = fact.label
             out.append(
-                f"<tr><th valign=top>{label}</th><td>{_value(fact)}{when}{note}{marks.get(id(fact), '')} "
+                f"<tr><th valign=top>{label}</th><td>{value}{when}{note}{marks.get(id(fact), '')} "
                 f"{_notes(fact, numbers)}</td></tr>"
             )
         out.append("</table>")
@@ -213,13 +215,14 @@ def render_page(
             out.append(f"<tr><th valign=top>Includes</th><td>{children}</td></tr>")
         out.append("</table>")
 
-    if page.sources:
+    if sources:
+        cited: dict[str, set[str]] = {}  # source id: the locators cited from it, in one pass over the facts
+        for fact in (*page.facts, *page.inbound):
+            for c in fact.sources:
+                cited.setdefault(c.source.id, set()).add(c.locator)
         out.append("<h2>Sources</h2><ol>")
-        for source in page.sources:
-            locators = sorted(
-                {c.locator for f in (*page.facts, *page.inbound) for c in f.sources if c.source.id == source.id},
-                key=lambda s: (len(s), s),
-            )
+        for source in sources:
+            locators = sorted(cited.get(source.id, ()), key=lambda s: (len(s), s))
             out.append(f"<li>{_source_line(source)} <span class=meta>({esc(', '.join(locators))})</span></li>")
         out.append("</ol>")
     out.append("</body></html>")
