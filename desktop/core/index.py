@@ -8,6 +8,7 @@ place so a reader never sees it half-written. Each query the program makes
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,7 +35,7 @@ CREATE TABLE entities(
     rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, name TEXT NOT NULL,
     sort_name TEXT NOT NULL, aliases TEXT NOT NULL, parent TEXT, tree_parent TEXT,
     summary TEXT NOT NULL, path TEXT, place TEXT NOT NULL, child_count INTEGER NOT NULL,
-    link_count INTEGER NOT NULL, fact_count INTEGER NOT NULL, written_parent TEXT);
+    link_count INTEGER NOT NULL, fact_count INTEGER NOT NULL, written_parent TEXT, digest TEXT NOT NULL);
 CREATE INDEX entities_tree ON entities(kind, tree_parent, sort_name, id);
 CREATE INDEX entities_parent ON entities(parent);
 CREATE INDEX entities_links ON entities(link_count DESC, sort_name);
@@ -61,7 +62,8 @@ CREATE VIRTUAL TABLE fts USING fts5(name, aliases, summary, facts,
 CREATE VIRTUAL TABLE spell USING fts5(norm, content='names', content_rowid='rid',
                                       tokenize = 'trigram');
 CREATE TABLE problems(position INTEGER PRIMARY KEY, path TEXT, line INTEGER, col INTEGER,
-                      message TEXT, origin TEXT NOT NULL, other TEXT);
+                      message TEXT, origin TEXT NOT NULL, other TEXT, subject TEXT, fact INTEGER);
+CREATE INDEX problems_subject ON problems(subject) WHERE subject IS NOT NULL;
 -- Every file the index was built from, as it was then: what a refresh compares against.
 CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
                    role TEXT NOT NULL) WITHOUT ROWID;
@@ -122,7 +124,7 @@ def write_entities(
         entity_rows.append(
             (
                 rid, e.id, e.kind, e.name, sort_key(e.name), json.dumps(e.aliases, ensure_ascii=False), e.parent,
-                None, e.summary, e.path, json.dumps(e.where), 0, 0, len(e.facts), e.written_parent,
+                None, e.summary, e.path, json.dumps(e.where), 0, 0, len(e.facts), e.written_parent, digest(e),
             )
         )  # fmt: skip
         name_rows.extend(_names(e, rid))
@@ -143,9 +145,20 @@ def write_entities(
     _flush(conn, entity_rows, name_rows, fact_rows, citation_rows)
 
 
+def digest(entity: Entity) -> str:
+    """A hash of everything the file says of an entity (links as written): equal means a refresh may skip it."""
+    facts = [
+        (f.property, f.entity or f.missing_entity, f.value, f.unit, f.text, f.unknown, f.note, repr(f.when), f.sources)
+        for f in entity.facts
+    ]
+    state = (entity.path, entity.where, entity.kind, entity.name, entity.aliases, entity.written_parent, entity.summary)
+    state += (facts,)
+    return hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
+
+
 def _flush(conn: sqlite3.Connection, *batches: list[tuple]) -> None:
     entity_rows, name_rows, fact_rows, citation_rows = batches
-    conn.executemany(f"INSERT INTO entities VALUES ({','.join('?' * 15)})", entity_rows)
+    conn.executemany(f"INSERT INTO entities VALUES ({','.join('?' * 16)})", entity_rows)
     conn.executemany("INSERT INTO names(norm, entity, name, is_primary) VALUES (?,?,?,?)", name_rows)
     conn.executemany(f"INSERT INTO facts VALUES ({','.join('?' * 18)})", fact_rows)
     conn.executemany("INSERT INTO citations VALUES (?,?,?,?)", citation_rows)
@@ -278,8 +291,8 @@ def _write_fts(conn: sqlite3.Connection, ids: Sequence[str] | None) -> None:
 
 def write_problems(conn: sqlite3.Connection, problems: Iterable[Problem]) -> None:
     conn.executemany(
-        "INSERT INTO problems(path, line, col, message, origin, other) VALUES (?,?,?,?,?,?)",
-        ((p.path, p.line, p.column, p.message, p.origin, p.other) for p in problems),
+        "INSERT INTO problems(path, line, col, message, origin, other, subject, fact) VALUES (?,?,?,?,?,?,?,?)",
+        ((p.path, p.line, p.column, p.message, p.origin, p.other, *(p.about or (None, None))) for p in problems),
     )
 
 

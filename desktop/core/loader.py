@@ -207,20 +207,21 @@ def cross_check(nodes: dict[str, Node], links: Iterable[Link], vocab: Vocabulary
 
     It reads only ids, kinds and where things are written, so the loader and an
     index refreshed in place (which keeps those in its tables) apply the very
-    same rules. `places` finds the lines of the few values with a problem.
+    same rules. Parents are checked for every node; links only for `links`
+    (a refresh passes those a change can affect). `places` finds the lines of
+    the few values with a problem.
     """
     problems: list[Problem] = []
     missing: set[tuple[str, int]] = set()
 
-    def report(path: str, where: Where, message: str) -> None:
-        problems.append(Problem(path, *places.place(path, where), message, "link"))
+    def report(path: str, where: Where, message: str, about: tuple[str, int | None]) -> None:
+        problems.append(Problem(path, *places.place(path, where), message, "link", about=about))
 
     for link in links:
         target = nodes.get(link.target)
         if target is None:
-            report(
-                link.path, (*link.where, "entity"), f"`{link.property}` links to `{link.target}`, which does not exist"
-            )
+            message = f"`{link.property}` links to `{link.target}`, which does not exist"
+            report(link.path, (*link.where, "entity"), message, link.key)
             missing.add(link.key)
             continue
         prop = vocab.properties[link.property]
@@ -229,12 +230,13 @@ def cross_check(nodes: dict[str, Node], links: Iterable[Link], vocab: Vocabulary
                 link.path,
                 (*link.where, "entity"),
                 f"`{link.property}` links to `{link.target}`, a {target.kind}; it takes {' or '.join(prop.range)}",
+                link.key,
             )
     parents: dict[str, str | None] = {}
     for ident, node in nodes.items():
         parents[ident] = node.parent
         if node.parent is not None and node.parent not in nodes:
-            report(node.path, (*node.where, "parent"), f"parent `{node.parent}` does not exist")
+            report(node.path, (*node.where, "parent"), f"parent `{node.parent}` does not exist", (ident, None))
             parents[ident] = None
     # A cycle of parents would make the tree endless: cut it at its smallest id.
     state: dict[str, int] = {}
@@ -253,6 +255,7 @@ def cross_check(nodes: dict[str, Node], links: Iterable[Link], vocab: Vocabulary
                 victim.path,
                 (*victim.where, "parent"),
                 f"parents form a cycle ({' → '.join([*cycle, at])}); `{cut}` shown at the top",
+                (cut, None),
             )
             parents[cut] = None
         for done in trail:

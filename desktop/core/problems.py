@@ -20,6 +20,8 @@ class Problem:
     message: str = ""
     origin: str = field(default="file", compare=False)
     other: str | None = field(default=None, compare=False)
+    # for "link" problems: (entity id, fact position), or (entity id, None) for its parent
+    about: tuple[str, int | None] | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         if self.line and self.column:

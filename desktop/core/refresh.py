@@ -59,21 +59,26 @@ def refresh(conn: sqlite3.Connection, folders: list[Path], stats: list[FileStat]
         problems.extend(found)
     _refuse_new_duplicates(conn, fresh, changed_set)
 
-    old = _rows_of_files(conn, changed_set)
-    old_ids = set(old)
-    new_ids = {e.id for e in fresh}
-    touched = old_ids | new_ids
+    old = _rows_of_files(conn, changed_set)  # id → (rid, kind, digest)
+    # An entity the file still says exactly the same of keeps its rows: only real edits cost work.
+    unchanged = {e.id for e in fresh if e.id in old and old[e.id][2] == index.digest(e)}
+    fresh = [e for e in fresh if e.id not in unchanged]
+    old = {ident: row for ident, row in old.items() if ident not in unchanged}
+    touched = old.keys() | {e.id for e in fresh}
+    # Links whose target appeared, vanished or changed kind must be checked again, wherever they are.
+    new_kinds = {e.id: e.kind for e in fresh}
+    retarget = {i for i in old.keys() | new_kinds.keys() if (old[i][1] if i in old else None) != new_kinds.get(i)}
     # Entities whose rows mention a changed entity, read before its facts go.
-    reach = _neighbours(conn, touched) | _parents_of(conn, old_ids)
+    reach = _neighbours(conn, touched) | _parents_of(conn, set(old))
     # Numbered before the old rows go, so a new entity never takes the number an edited one keeps.
     next_rid = conn.execute("SELECT coalesce(max(rid), 0) + 1 FROM entities").fetchone()[0]
     next_fact = conn.execute("SELECT coalesce(max(rid), 0) + 1 FROM facts").fetchone()[0]
-    _delete_entities(conn, old)
-    index.write_entities(conn, fresh, old, next_rid, next_fact)
-    _spell_names_of(conn, new_ids)
+    _delete_entities(conn, {ident: row[0] for ident, row in old.items()})
+    index.write_entities(conn, fresh, {ident: row[0] for ident, row in old.items()}, next_rid, next_fact)
+    _spell_names_of(conn, {e.id for e in fresh})
     reach |= _neighbours(conn, touched) | {e.written_parent for e in fresh if e.written_parent}
 
-    reach |= _apply_cross_rules(conn, setup.vocabulary, Places())
+    reach |= _apply_cross_rules(conn, setup.vocabulary, Places(), touched, retarget)
     index.derive(conn, (touched | reach) & _existing(conn, touched | reach))
 
     marks = ",".join("?" * len(changed_set))
@@ -111,11 +116,12 @@ def _refuse_new_duplicates(conn: sqlite3.Connection, fresh: list[Entity], change
                 raise NeedsFullBuild("a changed file has an id another file has")
 
 
-def _rows_of_files(conn: sqlite3.Connection, paths: set[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+def _rows_of_files(conn: sqlite3.Connection, paths: set[str]) -> dict[str, tuple[int, str, str]]:
+    found: dict[str, tuple[int, str, str]] = {}
     for chunk in index._chunks(sorted(paths)):
         marks = ",".join("?" * len(chunk))
-        found.update(conn.execute(f"SELECT id, rid FROM entities WHERE path IN ({marks})", chunk))
+        sql = f"SELECT id, rid, kind, digest FROM entities WHERE path IN ({marks})"
+        found.update((ident, (rid, kind, digest)) for ident, rid, kind, digest in conn.execute(sql, chunk))
     return found
 
 
@@ -181,26 +187,40 @@ def _delete_entities(conn: sqlite3.Connection, rows: dict[str, int]) -> None:
         conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", chunk)
 
 
-def _apply_cross_rules(conn: sqlite3.Connection, vocab: Vocabulary, places: Places) -> set[str]:
-    """Run the cross-file rules over the whole index; update what they decide; return the entities that moved."""
+def _apply_cross_rules(
+    conn: sqlite3.Connection, vocab: Vocabulary, places: Places, touched: set[str], retarget: set[str]
+) -> set[str]:
+    """Run the cross-file rules where a change can have moved their outcome; return the entities that moved.
+
+    Parents are checked for every entity (cheap: one row each). Links are
+    checked for the facts of `touched` entities and for facts anywhere that
+    name an entity in `retarget` (one that appeared, vanished or changed kind);
+    every other link's outcome, and its problem, stays as it was.
+    """
     nodes = {
         ident: Node(kind, parent, path, tuple(json.loads(where)))
         for ident, kind, parent, path, where in conn.execute(
             "SELECT id, kind, written_parent, path, place FROM entities"
         )
     }
-    rows = conn.execute(
-        "SELECT f.rid, f.subject, f.position, f.property, coalesce(f.object, f.missing), f.object IS NULL "
-        "FROM facts AS f WHERE f.object IS NOT NULL OR f.missing IS NOT NULL"
-    ).fetchall()
+    columns = "SELECT rid, subject, position, property, coalesce(object, missing), object IS NULL FROM facts"
+    rows: dict[int, tuple] = {}
+    for ids, condition in (
+        (sorted(touched), "subject IN ({}) AND (object IS NOT NULL OR missing IS NOT NULL)"),
+        (sorted(retarget), "object IN ({})"),
+        (sorted(retarget), "missing IN ({})"),
+    ):
+        for chunk in index._chunks(ids):
+            for row in conn.execute(f"{columns} WHERE {condition.format(','.join('?' * len(chunk)))}", chunk):
+                rows[row[0]] = row
     links = [
         Link((subject, position), nodes[subject].path, prop, target, (*nodes[subject].where, "facts", position))
-        for _, subject, position, prop, target, _ in rows
+        for _, subject, position, prop, target, _ in rows.values()
     ]
     check = cross_check(nodes, links, vocab, places)
     moved: set[str] = set()
     unlink, relink = [], []
-    for rid, subject, position, _, target, was_missing in rows:
+    for rid, subject, position, _, target, was_missing in rows.values():
         is_missing = (subject, position) in check.missing
         if is_missing != bool(was_missing):
             (unlink if is_missing else relink).append((target, rid))
@@ -216,6 +236,13 @@ def _apply_cross_rules(conn: sqlite3.Connection, vocab: Vocabulary, places: Plac
             moved.add(parent)
         if current.get(ident):
             moved.add(current[ident])
-    conn.execute("DELETE FROM problems WHERE origin = 'link'")
+    # Out go the problems of every parent, of the touched entities' links and of the links checked again.
+    conn.execute("DELETE FROM problems WHERE origin = 'link' AND fact IS NULL")
+    for chunk in index._chunks(sorted(touched)):
+        conn.execute(f"DELETE FROM problems WHERE origin = 'link' AND subject IN ({','.join('?' * len(chunk))})", chunk)
+    conn.executemany(
+        "DELETE FROM problems WHERE origin = 'link' AND subject = ? AND fact = ?",
+        ((subject, position) for _, subject, position, *_ in rows.values()),
+    )
     index.write_problems(conn, check.problems)
     return moved
