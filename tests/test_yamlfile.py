@@ -247,3 +247,18 @@ def test_an_unquoted_date_is_read_as_a_date_for_the_schema_to_refuse():
     import datetime as dt
 
     assert parse_yaml(b"d: 2019-01-01\n").data == {"d": dt.date(2019, 1, 1)}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "shown"),
+    [
+        ("d: 2019-13-45\n", 1, 4, "`2019-13-45` (month must be in 1..12)"),
+        ("a: 0b_\n", 1, 4, "`0b_`"),
+        ("x: 1\na: [0x_]\n", 2, 5, "`0x_`"),
+    ],
+)
+def test_a_value_that_looks_like_a_date_or_number_but_is_not_one_is_a_problem(text, line, column, shown):
+    with pytest.raises(YamlFileError) as caught:
+        parse_yaml(text.encode())
+    assert caught.value.message.startswith(f"cannot read {shown}")
+    assert (caught.value.line, caught.value.column) == (line, column)

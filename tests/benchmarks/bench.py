@@ -11,7 +11,7 @@ baseline measured in the same run, because these machines are noisy:
 - a bare PySide6 window of the same shape (bare_window.py) started as a
   process, for startup time and peak memory;
 - the raw parse of the same YAML files with the fastest loader available
-  (yaml.CSafeLoader, whole files), for the index build;
+  (yaml_rs when installed, else yaml.CSafeLoader; whole files), for the index build;
 - the raw SQLite FTS5 query for each typed prefix on the built index, for search;
 - the raw SQL for the first batch of a tree group, for browsing.
 
@@ -81,7 +81,7 @@ REPEAT_BUILDS_UP_TO = 20_000  # above this the parse and the builds run once
 HUB_ID = "bench-hub"
 HUB_FACTS = 1_000
 SEED = 1
-PACK_SIZE = 5_000
+PACK_SIZE = 1_000  # one changed file is then 1% of the data at 100,000
 WINDOW_LIMIT = 200  # the number of hits the window asks the store for (SearchRunner's default)
 BATCH_SQL = (
     "SELECT id,kind,name,sort_name,aliases,child_count FROM entities "
@@ -156,7 +156,7 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "pyyaml": yaml.__version__,
         "libyaml": libyaml,
-        "yaml_loader": FastestLoader.__name__,
+        "yaml_loader": raw_loader()[0],
         "pyside6_refs_lost_per_call": _refs_lost(),
     }
 
@@ -250,6 +250,15 @@ def hub_pack(folder: Path, n: int) -> Path:
     return path
 
 
+def rename_one(pack: Path, i: int) -> None:
+    """Edit a pack as a user would: give its i-th entity a new name (which its neighbours' full text repeats)."""
+    lines = pack.read_text(encoding="utf-8").split("\n")
+    names = [k for k, line in enumerate(lines) if line.startswith('  name: "')]
+    k = names[i % len(names)]
+    lines[k] = lines[k][:-1] + f' (renamed {i})"'
+    pack.write_text("\n".join(lines), encoding="utf-8")
+
+
 def synthetic_folder(work: Path, n: int, reuse: bool) -> tuple[Path, float | None]:
     """The data folder for N (reused when asked and complete); and how long writing it took."""
     folder = work / f"synthetic-{n}"
@@ -273,9 +282,19 @@ def yaml_files(folder: Path) -> list[Path]:
     return [p for p in extra if p.is_file()] + list(data_files(folder))
 
 
+def raw_loader() -> tuple[str, Callable[[bytes], Any]]:
+    """The fastest YAML loader available, for the raw-parse baseline: yaml_rs when installed, else PyYAML's."""
+    try:
+        import yaml_rs
+    except ImportError:
+        return FastestLoader.__name__, lambda raw: yaml.load(raw, Loader=FastestLoader)
+    return f"yaml_rs {yaml_rs.__version__}", lambda raw: yaml_rs.loads(raw.decode("utf-8-sig"), parse_datetime=False)
+
+
 def raw_parse(files: list[Path]) -> None:
+    load = raw_loader()[1]
     for path in files:
-        yaml.load(path.read_bytes(), Loader=FastestLoader)
+        load(path.read_bytes())
 
 
 # -- queries ---------------------------------------------------------------
@@ -496,6 +515,7 @@ def page_figures(window: Any, reps: int) -> dict[str, Any]:
     from desktop.ui.theme import page_colors
 
     store, detail = window.store, window.detail
+    reps = max(reps, 5)  # a fraction of a second each: one sample (--quick) is noise on a shared machine
     colors = page_colors(detail.palette())
     page = store.page(HUB_ID)
     if page is None:
@@ -620,19 +640,21 @@ def bench_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
 
     log(f"N={n:,}: rebuild after one changed file ×{build_reps}")
     changed = sorted((folder / "packs").glob("pack-*.yaml"))[0]
-    rebuilds = []
+    rebuilds, refreshed = [], []
     for i in range(build_reps):
-        with changed.open("a", encoding="utf-8") as handle:
-            handle.write(f"# bench.py touched this file ({time.time():.0f}, {i})\n")
+        rename_one(changed, i)
         gc.collect()
         elapsed, store = timed(lambda: Store.open([folder], cache_dir=cache))
         if not store.built:
             raise RuntimeError("changing a file did not rebuild the index")
         rebuilds.append(elapsed)
+        refreshed.append(store.refreshed)
         index_file = store.path
         store.close()
         del store
     figures["rebuild_one_file_s"] = median(rebuilds)
+    figures["rebuild_file_entities"] = min(PACK_SIZE, n)
+    figures["rebuild_was_refresh"] = all(refreshed)
     figures["index_bytes"] = index_file.stat().st_size
     figures["index_bytes_per_entity"] = figures["index_bytes"] / figures["entities"]
 
@@ -675,10 +697,14 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
             "gui_stall_max_ms": target(f["gui_stall_max_ms"], 16.0, "≤ 16 ms", "any GUI-thread stall while typing"),
             "build_vs_raw_parse": target(f["full_build_s"] / f["raw_parse_s"], 2.0, "≤ 2× raw YAML parse"),
             "rebuild_vs_full_build": target(
-                f["rebuild_one_file_s"] / f["full_build_s"], 0.05, "≤ 5% of full build", "target stated for 100,000"
+                f["rebuild_one_file_s"] / f["full_build_s"],
+                0.05,
+                "≤ 5% of full build",
+                f"target stated for 100,000; one name changed in a file of {f['rebuild_file_entities']:,} entities, "
+                + ("refreshed in place" if f["rebuild_was_refresh"] else "rebuilt whole"),
             ),
             "first_batch_vs_raw_sql": target(f["first_batch_ms"] / f["raw_batch_sql_ms"], 2.0, "≤ 2× raw SQL"),
-            "page_1000_facts_ms": target(f["page_1000_facts_ms"], 100.0, "≤ 100 ms"),
+            "page_1000_facts_ms": target(f["page_1000_facts_painted_ms"], 100.0, "≤ 100 ms", "to painted"),
             "rss_over_bare_mib": target(
                 (f["peak_rss_kib"] - bare["peak_rss_kib"]) / 1024,
                 150.0,
@@ -718,7 +744,7 @@ def report(results: dict[str, Any]) -> str:
         "Security Assistance Almanac — scale benchmark",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['os']}",
         f"Python {m['python']}, PySide6 {m['pyside6']} (Qt {m['qt']}), SQLite {m['sqlite']}, "
-        f"PyYAML {m['pyyaml']} with libyaml {m['libyaml']} ({m['yaml_loader']})",
+        f"PyYAML {m['pyyaml']} with libyaml {m['libyaml']}; raw parse with {m['yaml_loader']}",
         f"Command: {results['command']}",
         "",
         f"Bare window (baseline): {bare['wall_s']:.3f} s to first paint and exit (median of {bare['reps']}), "
