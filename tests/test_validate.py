@@ -632,3 +632,17 @@ def test_other_commands_report_the_same_problems_on_stderr_and_go_on(data_dir: P
     assert cli.main(["list", "--no-bundled", "--data", str(data_dir)], out=out, err=err) == 0
     assert [line.split()[0] for line in out.getvalue().splitlines()] == ["good", "key"]
     assert "unknown key `colour`" in err.getvalue()
+
+
+def test_a_date_that_is_no_date_loses_only_its_fact(data_dir: Path):
+    body = fact("""\
+  - property: note
+    text: "dated badly"
+    date: 2019-13-45
+    sources:
+      - {source: %s, locator: "¶1"}
+""" % SRC)
+    write(data_dir, "programs/a.yaml", entity("a", body=body))
+    result = load([data_dir])
+    assert [p.message for p in result.problems] == ["bad date: '2019-13-45': month 13 is not between 1 and 12"]
+    assert facts_of(result, "a") == ["the valid fact"]

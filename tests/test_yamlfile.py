@@ -250,15 +250,13 @@ def test_an_unquoted_date_is_read_as_a_date_for_the_schema_to_refuse():
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "column", "shown"),
+    ("text", "data"),
     [
-        ("d: 2019-13-45\n", 1, 4, "`2019-13-45` (month must be in 1..12)"),
-        ("a: 0b_\n", 1, 4, "`0b_`"),
-        ("x: 1\na: [0x_]\n", 2, 5, "`0x_`"),
+        ("d: 2019-13-45\n", {"d": "2019-13-45"}),
+        ("a: 0b_\n", {"a": "0b_"}),
+        ("x: 1\na: [0x_]\n", {"x": 1, "a": ["0x_"]}),
     ],
 )
-def test_a_value_that_looks_like_a_date_or_number_but_is_not_one_is_a_problem(text, line, column, shown):
-    with pytest.raises(YamlFileError) as caught:
-        parse_yaml(text.encode())
-    assert caught.value.message.startswith(f"cannot read {shown}")
-    assert (caught.value.line, caught.value.column) == (line, column)
+def test_a_value_shaped_like_a_date_or_number_that_is_not_one_stays_text(text, data):
+    # PyYAML itself raises on these, which would lose the whole file; as text only its fact is lost.
+    assert parse_yaml(text.encode()).data == data

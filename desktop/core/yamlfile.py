@@ -47,6 +47,29 @@ def _libyaml_version() -> tuple[int, ...]:
 # hundred thousand deep crashes the interpreter, so older builds use `_compose`.
 _C_COMPOSER_SAFE = _Loader is not yaml.SafeLoader and _libyaml_version() >= (0, 2, 6)
 
+
+class _DataLoader(_Loader):  # type: ignore[misc, valid-type]
+    """`safe_load`, except that a plain value shaped like a date or number that is not one stays text.
+
+    PyYAML raises on `2019-13-45` or `0x_`, which would lose the whole file; as
+    text, the schema and the date parser say what is wrong with it, where, and
+    only the fact that holds it is left out.
+    """
+
+
+def _lenient(construct: Any) -> Any:
+    def build(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
+
+    return build
+
+
+for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+    _DataLoader.add_constructor(_tag, _lenient(_Loader.yaml_constructors[_tag]))
+
 # Limits on a single data file. A bulk pack of 100,000 entities is about 60 MB.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
@@ -296,29 +319,9 @@ def _careful(text: str) -> Document:
     return _parse(text, fast=False)
 
 
-def _unreadable_scalar(root: yaml.Node) -> yaml.ScalarNode | None:
-    """The first plain value PyYAML cannot build (a date or number that is not one)."""
-    stack: list[yaml.Node] = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.ScalarNode):
-            probe = _Loader("")  # a loader that has not failed yet: a failed one refuses every node after
-            try:
-                probe.construct_object(node, deep=True)
-            except (ValueError, OverflowError):
-                return node
-            finally:
-                probe.dispose()
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
-    return None
-
-
 def _compose_text(text: str) -> yaml.Node | None:
     """The node tree of a text the fast path read, for places (only when a problem needs one)."""
-    loader = _Loader(text)
+    loader = _DataLoader(text)
     try:
         return loader.get_single_node() if _C_COMPOSER_SAFE else _compose(loader)
     except (yaml.YAMLError, YamlFileError):  # pragma: no cover - the fast path reads only texts PyYAML accepts
@@ -328,7 +331,7 @@ def _compose_text(text: str) -> yaml.Node | None:
 
 
 def _parse(text: str, fast: bool) -> Document:
-    loader = _Loader(text)
+    loader = _DataLoader(text)
     try:
         if fast:
             root = loader.get_single_node()
@@ -342,12 +345,6 @@ def _parse(text: str, fast: bool) -> Document:
         gc.disable()  # building the values allocates a great deal and frees nothing: collecting only costs
         try:
             return Document(loader.construct_document(root), root)
-        except (ValueError, OverflowError) as exc:
-            # A value that looks like a date or a number but is not one (2019-13-45, 0x_).
-            node = _unreadable_scalar(root)
-            shown = f"`{node.value}`" if node is not None else "a value"
-            place = _mark(node) if node is not None else (0, 0)
-            raise YamlFileError(f"cannot read {shown} ({exc})", *place) from None
         finally:
             if paused:
                 gc.enable()
