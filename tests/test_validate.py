@@ -635,13 +635,13 @@ def test_other_commands_report_the_same_problems_on_stderr_and_go_on(data_dir: P
 
 
 def test_a_date_that_is_no_date_loses_only_its_fact(data_dir: Path):
-    body = fact("""\
+    body = fact(f"""\
   - property: note
     text: "dated badly"
     date: 2019-13-45
     sources:
-      - {source: %s, locator: "¶1"}
-""" % SRC)
+      - {{source: {SRC}, locator: "¶1"}}
+""")
     write(data_dir, "programs/a.yaml", entity("a", body=body))
     result = load([data_dir])
     assert [p.message for p in result.problems] == ["bad date: '2019-13-45': month 13 is not between 1 and 12"]
