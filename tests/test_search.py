@@ -9,7 +9,9 @@ from datafiles import entity, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop.core import search as searching
 from desktop.core.store import Store
+from desktop.core.text import words
 from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START, Hit
 
 
@@ -299,3 +301,107 @@ def test_any_text_at_all_returns_a_list(bundled_store: Store, query: str):
     assert isinstance(hits, list)
     assert len(hits) <= 10
     assert all(isinstance(h, Hit) and h.id and h.snippet is not None for h in hits)
+
+
+# -- what the speed-ups must not change ----------------------------------------------------
+# Search runs on every keystroke, so it skips what cannot change its answer; these pin down
+# that the answer is the one every phase, run in full, would give.
+
+SAMPLE = ["u", "s", "in", "mil", "military", "pak", "Pakstan", "imet", "foreign mil", "bribery", "arms sale", "zzqx"]
+
+
+@pytest.mark.parametrize("query", SAMPLE)
+@pytest.mark.parametrize("limit", [1, 3, 10, 50, 200])
+def test_skipping_the_phases_that_cannot_place_a_hit_changes_nothing(
+    bundled_store: Store, monkeypatch: pytest.MonkeyPatch, query: str, limit: int
+):
+    skipping = bundled_store.search(query, limit=limit)
+    monkeypatch.setattr(searching, "_full", lambda found, limit: False)  # every phase runs
+    assert bundled_store.search(query, limit=limit) == skipping
+
+
+def test_a_prefix_that_fills_the_list_with_names_runs_no_full_text_or_typo_phase(
+    bundled_store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    def must_not_run(*args: object, **kwargs: object) -> list:
+        raise AssertionError("a phase that cannot place a hit was run")
+
+    monkeypatch.setattr(searching, "_text_phase", must_not_run)
+    monkeypatch.setattr(searching, "_fuzzy_phase", must_not_run)
+    hits = bundled_store.search("u", limit=5)
+    assert len(hits) == 5
+    assert {h.phase for h in hits} == {"prefix"}
+
+
+def test_the_later_phases_still_run_while_the_list_has_room(bundled_store: Store):
+    assert "text" in {h.phase for h in bundled_store.search("in", limit=200)}
+    assert bundled_store.search("Pakstan", limit=200)[0].phase == "fuzzy"
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5])
+def test_name_snippets_are_made_only_for_the_hits_returned(
+    bundled_store: Store, monkeypatch: pytest.MonkeyPatch, limit: int
+):
+    made: list[tuple] = []
+    real = searching._name_snippet
+    monkeypatch.setattr(searching, "_name_snippet", lambda *args: made.append(args) or real(*args))
+    hits = bundled_store.search("s", limit=limit)
+    assert len(made) == len(hits) == limit
+
+
+def _bm25_column_rows(conn, match: str, limit: int) -> list[tuple]:
+    """The full-text rows as a plain query would rank them: by a bm25() column, a snippet for each."""
+    return conn.execute(
+        """SELECT e.id, e.kind, e.name, bm25(fts, 10.0, 8.0, 2.0, 1.0) AS rank,
+                  snippet(fts, -1, ?, ?, '…', 12)
+           FROM fts JOIN entities e ON e.rid = fts.rowid WHERE fts MATCH ? ORDER BY rank LIMIT ?""",
+        (HIGHLIGHT_START, HIGHLIGHT_END, match, limit),
+    ).fetchall()
+
+
+@pytest.mark.parametrize("text", ["military", "mil", "foreign mil", "arms sale", "in", "u.s. programs", "bribery"])
+@pytest.mark.parametrize("limit", [1, 7, 200])
+def test_fts5_ranks_full_text_hits_as_a_bm25_column_would(bundled_store: Store, text: str, limit: int):
+    conn = bundled_store.conn
+    tokens = words(text)
+    expected: list[tuple] = []
+    base = searching.TEXT_ALL_WORDS
+    for joiner in [" ", " OR "] if len(tokens) > 1 else [" "]:
+        expected = _bm25_column_rows(conn, searching._fts_query(tokens, True, joiner), limit)
+        if expected:
+            base = searching.TEXT_ALL_WORDS if joiner == " " else searching.TEXT_ALL_WORDS / 2
+            break
+    assert expected
+    got = searching._text_phase(conn, tokens, prefix_last=True, kind=None, limit=limit)
+    assert [(ident, score, kind, name, snippet) for ident, (score, kind, name, _, snippet) in got] == [
+        (ident, base + min(-rank, 49.0), kind, name, snippet) for ident, kind, name, rank, snippet in expected
+    ]
+
+
+def test_the_full_text_query_is_sorted_by_fts5_not_after_every_snippet_is_made(bundled_store: Store):
+    # Sorting rows that carry a snippet() column made SQLite build a snippet for every match
+    # before keeping the first `limit`: FTS5 must hand the rows over in rank order instead.
+    conn = bundled_store.conn
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        searching._text_phase(conn, ["military"], prefix_last=False, kind=None, limit=5)
+    finally:
+        conn.set_trace_callback(None)
+    (sql,) = [s for s in statements if "snippet(" in s]
+    plan = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+    assert "TEMP B-TREE" not in plan.upper()
+
+
+def test_a_typo_search_reads_the_entities_found_in_one_query(bundled_store: Store):
+    conn = bundled_store.conn
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        hits = bundled_store.search("Pakstan", limit=200)
+        near = bundled_store.closest("Pakistaan Armyyy Forcez", 5)
+    finally:
+        conn.set_trace_callback(None)
+    assert [h.id for h in hits if h.phase == "fuzzy"] == ["pakistan"]
+    assert len(near) >= 2
+    assert len([s for s in statements if "FROM entities WHERE rid" in s]) == 2  # one each, not one per hit

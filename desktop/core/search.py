@@ -8,7 +8,6 @@ words, and each word is quoted before it is matched, so quotes, brackets,
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 
 from desktop.core.text import name_key, words
 from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START, EntityRef, Hit
@@ -22,8 +21,8 @@ SNIPPET_SUMMARY = 110
 FUZZY_BELOW = 3  # run the typo phase only when fewer good hits than this were found
 TEXT_ALL_WORDS = 100.0  # the lowest score of a full-text hit that has every word
 
-# bm25 weights for the fts columns name, aliases, summary, facts.
-_BM25 = "bm25(fts, 10.0, 8.0, 2.0, 1.0)"
+# bm25 weights for the fts columns name, aliases, summary, facts, as FTS5's rank function.
+_BM25_RANK = "bm25(10.0, 8.0, 2.0, 1.0)"
 
 
 def _mark(text: str) -> str:
@@ -46,11 +45,21 @@ def _name_snippet(matched: str, query_norm: str, summary: str) -> str:
     return head
 
 
+def _snippet(snippet: str | tuple[str, str, str]) -> str:
+    return snippet if isinstance(snippet, str) else _name_snippet(*snippet)
+
+
 def _kind_clause(kind: str | None) -> tuple[str, tuple]:
     return (" AND e.kind = ?", (kind,)) if kind else ("", ())
 
 
-def _names_phase(conn: sqlite3.Connection, q: str, kind: str | None, prefix: bool) -> list[Hit]:
+# A candidate hit while the phases run: (score, kind, name, phase, snippet). The snippet of a
+# name match is kept as the arguments of _name_snippet and made only for the hits returned:
+# a short prefix finds hundreds of names, and search runs on every keystroke.
+Candidate = tuple[float, str, str, str, "str | tuple[str, str, str]"]
+
+
+def _names_phase(conn: sqlite3.Connection, q: str, kind: str | None, prefix: bool) -> list[tuple[str, Candidate]]:
     where, args = _kind_clause(kind)
     if prefix:
         cond, cargs = "n.norm > ? AND n.norm < ?", (q, q + "\U0010ffff")
@@ -62,6 +71,7 @@ def _names_phase(conn: sqlite3.Connection, q: str, kind: str | None, prefix: boo
             WHERE {cond}{where} LIMIT {PREFIX_CANDIDATES}""",
         (*cargs, *args),
     ).fetchall()
+    phase = "prefix" if prefix else "exact"
     hits = []
     for ident, kind_id, name, summary, link_count, matched, norm, primary in rows:
         popularity = min(link_count, 100) / 100
@@ -70,9 +80,7 @@ def _names_phase(conn: sqlite3.Connection, q: str, kind: str | None, prefix: boo
             score = 500 + 100 * len(q) / len(norm) + 20 * primary + popularity
         else:
             score = 1000 + 20 * primary + popularity
-        hits.append(
-            Hit(ident, kind_id, name, score, _name_snippet(matched, q, summary), "prefix" if prefix else "exact")
-        )
+        hits.append((ident, (score, kind_id, name, phase, (matched, q, summary))))
     return hits
 
 
@@ -85,22 +93,26 @@ def _fts_query(tokens: list[str], prefix_last: bool, joiner: str) -> str:
 
 def _text_phase(
     conn: sqlite3.Connection, tokens: list[str], prefix_last: bool, kind: str | None, limit: int
-) -> list[Hit]:
+) -> list[tuple[str, Candidate]]:
     where, args = _kind_clause(kind)
     joiners = [" ", " OR "] if len(tokens) > 1 else [" "]
     for joiner in joiners:
+        # Ranked by FTS5 itself (`rank MATCH` sets the bm25 weights for this query), so it sorts
+        # row ids and ranks alone and snippet() runs only for the `limit` rows returned; ordering
+        # by a bm25() column instead made SQLite build a snippet for every matching row first.
+        # CROSS JOIN keeps fts the outer loop, where that order comes from.
         rows = conn.execute(
-            f"""SELECT e.id, e.kind, e.name, {_BM25} AS rank,
-                       snippet(fts, -1, ?, ?, '…', 12)
-                FROM fts JOIN entities e ON e.rid = fts.rowid
-                WHERE fts MATCH ?{where} ORDER BY rank LIMIT ?""",
+            f"""SELECT e.id, e.kind, e.name, fts.rank, snippet(fts, -1, ?, ?, '…', 12)
+                FROM fts CROSS JOIN entities e ON e.rid = fts.rowid
+                WHERE fts MATCH ? AND fts.rank MATCH '{_BM25_RANK}'{where}
+                ORDER BY fts.rank LIMIT ?""",
             (HIGHLIGHT_START, HIGHLIGHT_END, _fts_query(tokens, prefix_last, joiner), *args, limit),
         ).fetchall()
         if rows:
             # With every word required the match is better than with any word.
             base = TEXT_ALL_WORDS if joiner == " " else TEXT_ALL_WORDS / 2
             return [
-                Hit(ident, kind_id, name, base + min(-rank, 49.0), snippet, "text")
+                (ident, (base + min(-rank, 49.0), kind_id, name, "text", snippet))
                 for ident, kind_id, name, rank, snippet in rows
             ]
     return []
@@ -135,28 +147,35 @@ def fuzzy_names(
         if similarity >= threshold and similarity > best.get(entity, (0.0,))[0]:
             best[entity] = (similarity, name, entity)
     ranked = sorted(best.values(), key=lambda t: -t[0])
-    if kind:
-        kinds = (
-            dict(
-                conn.execute(
-                    f"SELECT rid, kind FROM entities WHERE rid IN ({','.join('?' * len(ranked))})",
-                    [t[2] for t in ranked],
-                ).fetchall()
-            )
-            if ranked
-            else {}
-        )
-        ranked = [t for t in ranked if kinds.get(t[2]) == kind]
+    if kind and ranked:
+        kinds = _entity_rows(conn, "kind", [t[2] for t in ranked])
+        ranked = [t for t in ranked if kinds.get(t[2]) == (kind,)]
     return ranked[:limit]
 
 
-def _fuzzy_phase(conn: sqlite3.Connection, q: str, kind: str | None, limit: int) -> list[Hit]:
+def _entity_rows(conn: sqlite3.Connection, columns: str, rids: list[int]) -> dict[int, tuple]:
+    """`columns` of the entities with these row ids, in one query: rid → row."""
+    if not rids:
+        return {}
+    rows = conn.execute(
+        f"SELECT rid, {columns} FROM entities WHERE rid IN ({','.join('?' * len(rids))})", rids
+    ).fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def _fuzzy_phase(conn: sqlite3.Connection, q: str, kind: str | None, limit: int) -> list[tuple[str, Candidate]]:
+    near = fuzzy_names(conn, q, kind, FUZZY_THRESHOLD, limit)
+    entities = _entity_rows(conn, "id, kind, name, summary", [rid for _, _, rid in near])
     hits = []
-    for similarity, matched, rid in fuzzy_names(conn, q, kind, FUZZY_THRESHOLD, limit):
-        row = conn.execute("SELECT id, kind, name, summary FROM entities WHERE rid = ?", (rid,)).fetchone()
-        ident, kind_id, name, summary = row
-        hits.append(Hit(ident, kind_id, name, similarity / 10, _name_snippet(matched, "\0", summary), "fuzzy"))
+    for similarity, matched, rid in near:
+        ident, kind_id, name, summary = entities[rid]
+        hits.append((ident, (similarity / 10, kind_id, name, "fuzzy", (matched, "\0", summary))))
     return hits
+
+
+def _full(found: dict[str, Candidate], limit: int) -> bool:
+    """Whether `limit` entities are found already, so that no later phase can add a hit."""
+    return len(found) >= limit
 
 
 def _usable(text: str) -> str:
@@ -175,25 +194,34 @@ def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit:
     q = name_key(raw)
     if not q:
         return []
-    found: dict[str, Hit] = {}
+    found: dict[str, Candidate] = {}
 
-    def add(hits: list[Hit]) -> None:
-        for hit in hits:
-            if hit.id not in found or found[hit.id].score < hit.score:
-                found[hit.id] = hit
+    def add(hits: list[tuple[str, Candidate]]) -> None:
+        for ident, hit in hits:
+            if ident not in found or found[ident][0] < hit[0]:
+                found[ident] = hit
 
+    # Every phase scores below everything the phases before it can score (exact ≥ 1000 >
+    # prefix < 621, prefix ≥ 500 > text < 150, text ≥ 50 > typo ≤ 10), and a later phase never
+    # replaces an entity already found. So once `limit` entities are found, no later phase can
+    # place a hit in the answer, and it is not run: a one- or two-letter prefix fills the list
+    # with names, and the full-text query it would run next is the costliest of all.
     add(_names_phase(conn, q, kind, prefix=False))
-    add(_names_phase(conn, q, kind, prefix=True))
+    if not _full(found, limit):
+        add(_names_phase(conn, q, kind, prefix=True))
     tokens = words(raw)[:MAX_WORDS]
-    if tokens:
+    if tokens and not _full(found, limit):
         add(_text_phase(conn, tokens, prefix_last=not raw[-1:].isspace(), kind=kind, limit=limit))
     # Typo tolerance is for what the exact phases missed: with a few good hits already
     # (names, or every word in the text) it would only add noise and time.
-    good = sum(1 for h in found.values() if h.score >= TEXT_ALL_WORDS)
-    if good < FUZZY_BELOW and len(q) >= 3:
-        add([h for h in _fuzzy_phase(conn, q, kind, limit) if h.id not in found])
-    ranked = sorted(found.values(), key=lambda h: (-h.score, h.name.casefold(), h.id))
-    return [replace(h, score=round(h.score, 3)) for h in ranked[:limit]]
+    good = sum(1 for hit in found.values() if hit[0] >= TEXT_ALL_WORDS)
+    if good < FUZZY_BELOW and len(q) >= 3 and not _full(found, limit):
+        add([(ident, hit) for ident, hit in _fuzzy_phase(conn, q, kind, limit) if ident not in found])
+    ranked = sorted(found.items(), key=lambda item: (-item[1][0], item[1][2].casefold(), item[0]))
+    return [
+        Hit(ident, kind_id, name, round(score, 3), _snippet(snippet), phase)
+        for ident, (score, kind_id, name, phase, snippet) in ranked[:limit]
+    ]
 
 
 def closest(conn: sqlite3.Connection, text: str, limit: int = 5) -> list[EntityRef]:
@@ -201,8 +229,6 @@ def closest(conn: sqlite3.Connection, text: str, limit: int = 5) -> list[EntityR
     q = name_key(_usable(text))
     if len(q) < 3:
         return []
-    out = []
-    for _, _, rid in fuzzy_names(conn, q, None, threshold=60, limit=limit, scorer="WRatio"):
-        ident, kind, name = conn.execute("SELECT id, kind, name FROM entities WHERE rid = ?", (rid,)).fetchone()
-        out.append(EntityRef(ident, kind, name))
-    return out
+    near = fuzzy_names(conn, q, None, threshold=60, limit=limit, scorer="WRatio")
+    entities = _entity_rows(conn, "id, kind, name", [rid for _, _, rid in near])
+    return [EntityRef(*entities[rid]) for _, _, rid in near]

@@ -67,6 +67,17 @@ class SearchResultsModel(QAbstractListModel):
     def hit(self, row: int) -> Hit | None:
         return self._hits[row] if 0 <= row < len(self._hits) else None
 
+    def row_text(self, row: int) -> tuple[str, str, str, str] | None:
+        """(name, kind, kind label, marked snippet) of a row in one call, for the delegate.
+
+        The result list is repainted after every keystroke: reading a row through four
+        data() calls, each a trip from C++ into Python, was a fifth of drawing it.
+        """
+        if not 0 <= row < len(self._hits):
+            return None
+        hit = self._hits[row]
+        return hit.name, hit.kind, self._kind_labels.get(hit.kind, hit.kind), hit.snippet
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._hits)
 

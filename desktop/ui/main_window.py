@@ -145,6 +145,10 @@ class MainWindow(QMainWindow):
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The scroll bar stays, so rows keep one width while typing: one coming and going as the
+        # number of hits crosses a screenful re-laid out the list and redrew every row (the
+        # delegate keeps drawn rows by width) twice a keystroke.
+        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.results.setUniformItemSizes(True)  # the delegate's rows are one height: no per-row measuring
         self.results.clicked.connect(self._open_result_index)
         self.results.installEventFilter(self)

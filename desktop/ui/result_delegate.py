@@ -2,110 +2,215 @@
 
 Every row has the same height (the view is told so), so the view lays out
 200 results without measuring each one: only the rows on screen are ever
-laid out as rich text, when they are painted.
+drawn, and the list is repainted after every keystroke's results arrive.
+
+That repaint runs on the GUI thread, and every row drawn is a trip from C++
+into Python that must take the interpreter lock, so a row costs little: its
+text is read in one call, drawn once into a pixmap (the snippet as one
+QTextLayout, wrapped in C++ with the matches as bold formats, not measured
+and drawn word by word) and later repaints of the same row (the next
+keystroke's results share most rows with the last's, hover, scrolling) only
+copy that pixmap. Drawing every row afresh took about 1 ms a row, 10–15 ms a
+screen, on every keystroke.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START
+from desktop.models.results_model import snippet_runs
 from desktop.models.roles import Role
 
 PAD = 4
 ICON = 16
 SMALL = 0.85  # the snippet's and the kind's font, relative to the list's
+SNIPPET_LINES = 2
+ELLIPSIS = "…"
+CACHED_ROWS = 64  # rows kept drawn: a few screens (a row is some 80 KB at 1×)
+# Qt's enums are Python enums here, and combining or looking them up costs on every row drawn.
+_ITEM = QStyle.ControlElement.CE_ItemViewItem
+_SELECTED = QStyle.StateFlag.State_Selected
+_ACTIVE = QPalette.ColorGroup.Active
+_TEXT = QPalette.ColorRole.Text
+_SELECTED_TEXT = QPalette.ColorRole.HighlightedText
+_LEFT_CENTRED = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+class _Fonts:
+    """The fonts and metrics a row is drawn with, derived once per list font."""
+
+    def __init__(self, base: QFont) -> None:
+        self.bold = QFont(base)
+        self.bold.setBold(True)
+        self.small = QFont(base)
+        self.small.setPointSizeF(self.small.pointSizeF() * SMALL)
+        self.bold_metrics = QFontMetrics(self.bold)
+        self.small_metrics = QFontMetrics(self.small)
+        self.line = QFontMetrics(base).lineSpacing()
+        self.small_line = self.small_metrics.lineSpacing()
+        self.ellipsis_width = self.small_metrics.horizontalAdvance(ELLIPSIS)
+        self.match_format = QTextCharFormat()
+        self.match_format.setFontWeight(QFont.Weight.Bold)
+        self.wrap = QTextOption()
+        self.wrap.setWrapMode(QTextOption.WrapMode.WordWrap)
+
+
+def snippet_text(runs: list[tuple[str, bool]]) -> tuple[str, list[tuple[int, int]]]:
+    """The runs as one line of text, and the (start, length) of each match in it."""
+    parts, matches, at = [], [], 0
+    for text, bold in runs:
+        text = text.replace("\n", " ")
+        if bold and text:
+            matches.append((at, len(text)))
+        parts.append(text)
+        at += len(text)
+    return "".join(parts), matches
+
+
+def layout_snippet(
+    runs: list[tuple[str, bool]], fonts: _Fonts, width: int, lines: int = SNIPPET_LINES
+) -> tuple[QTextLayout, float | None]:
+    """The snippet wrapped at word boundaries into at most `lines` lines of `width`, matches in bold.
+
+    Returns the layout (lines placed from 0,0) and, when the text did not fit, the x at which
+    an ellipsis goes after the last line (else None).
+    """
+    text, matches = snippet_text(runs)
+    layout = QTextLayout(text, fonts.small)
+    layout.setTextOption(fonts.wrap)
+    ranges = []
+    for start, length in matches:
+        match = QTextLayout.FormatRange()
+        match.start, match.length, match.format = start, length, fonts.match_format
+        ranges.append(match)
+    layout.setFormats(ranges)
+    ellipsis_at = None
+    layout.beginLayout()
+    for n in range(lines):
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, n * fonts.small_line))
+        if n == lines - 1 and line.textStart() + line.textLength() < len(text):
+            # More than fits: the last line makes room for the ellipsis drawn after it.
+            line.setLineWidth(max(1, width - fonts.ellipsis_width))
+            ellipsis_at = line.naturalTextWidth()
+    layout.endLayout()
+    return layout, ellipsis_at
+
+
+RowText = tuple[str, str, str, str]  # name, kind, kind label, snippet with match marks
+
+
+def row_text(index: QModelIndex | QPersistentModelIndex) -> RowText:
+    """What a row shows: from the results model in one call, else through the item roles."""
+    model = index.model()
+    read = getattr(model, "row_text", None)
+    found = read(index.row()) if read is not None else None
+    if found is not None:
+        return found
+    runs = index.data(Role.SNIPPET_RUNS) or []
+    snippet = "".join(f"{HIGHLIGHT_START}{text}{HIGHLIGHT_END}" if bold else text for text, bold in runs)
+    return (
+        index.data(Qt.ItemDataRole.DisplayRole) or "",
+        index.data(Role.KIND) or "",
+        index.data(Role.KIND_LABEL) or "",
+        snippet,
+    )
 
 
 class ResultDelegate(QStyledItemDelegate):
-    @staticmethod
-    def _draw_runs(
-        painter: QPainter, runs: list[tuple[str, bool]], fonts: tuple[QFont, QFont], origin: QRect, lines: int
-    ) -> None:
-        """Word-wrap the snippet's runs into `lines` lines at `origin`, matches in bold, the last line elided.
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fonts: tuple[QFont, _Fonts] | None = None
+        self._rows: OrderedDict[tuple, QPixmap] = OrderedDict()
+        self.rows_drawn = 0  # rows drawn afresh rather than copied from the cache (for tests)
 
-        Plain drawing, not a rich-text document per row: a result list is repainted on every
-        keystroke, and laying out documents there stalled the GUI thread.
-        """
-        metrics = (QFontMetrics(fonts[0]), QFontMetrics(fonts[1]))
-        height = metrics[0].lineSpacing()
-        x, line = 0, 0
-        # Words with whether a space comes before them: a match run can end mid-word ("IMET's").
-        words: list[tuple[str, bool, bool]] = []
-        spaced = False
-        for text, bold in runs:
-            for j, part in enumerate(text.replace("\n", " ").split(" ")):
-                spaced = spaced or j > 0
-                if part:
-                    words.append((part, bold, spaced and bool(words)))
-                    spaced = False
-        for n, (word, bold, space) in enumerate(words):
-            fm = metrics[bold]
-            piece = " " + word if space and x else word
-            width = fm.horizontalAdvance(piece)
-            if x and space and x + width > origin.width():
-                line += 1
-                x, piece = 0, word
-                width = fm.horizontalAdvance(piece)
-                if line == lines:
-                    return
-            last_line = line == lines - 1
-            if last_line and (x + width > origin.width() or (n + 1 < len(words) and x + width > origin.width() - 12)):
-                piece = fm.elidedText(piece, Qt.TextElideMode.ElideRight, origin.width() - x)
-                width = fm.horizontalAdvance(piece)
-            painter.setFont(fonts[bold])
-            painter.drawText(origin.left() + x, origin.top() + line * height + fm.ascent(), piece)
-            x += width
+    def _fonts_for(self, font: QFont) -> _Fonts:
+        if self._fonts is None or self._fonts[0] != font:
+            self._fonts = (QFont(font), _Fonts(font))
+            self._rows.clear()
+        return self._fonts[1]
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        opt.text = ""
-        opt.icon = opt.icon.__class__()  # the icon is drawn below, beside the first line
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        widget = option.widget
+        style = widget.style() if widget else QApplication.style()
+        # The row's background, selection and focus frame: the option carries no text or icon.
+        style.drawControl(_ITEM, option, painter, widget)
         rect = option.rect
-        icon = index.data(Qt.ItemDataRole.DecorationRole)
-        if icon is not None and hasattr(icon, "paint"):
-            icon.paint(painter, QRect(rect.left() + PAD, rect.top() + PAD, ICON, ICON))
-        selected = option.state & QStyle.StateFlag.State_Selected
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        color = option.palette.color(QPalette.ColorGroup.Active, role)
-        left = rect.left() + ICON + 2 * PAD
-        width = rect.right() - left - PAD
-        # First line: the name in bold and the kind, cut with an ellipsis rather than wrapped.
-        bold = QFont(option.font)
-        bold.setBold(True)
-        small = QFont(option.font)
-        small.setPointSizeF(small.pointSizeF() * SMALL)
-        kind = f"  · {index.data(Role.KIND_LABEL) or ''}"
-        kind_width = min(QFontMetrics(small).horizontalAdvance(kind), width // 2)
-        name = QFontMetrics(bold).elidedText(
-            index.data(Qt.ItemDataRole.DisplayRole) or "", Qt.TextElideMode.ElideRight, width - kind_width
-        )
-        line = option.fontMetrics.lineSpacing()
-        painter.save()
-        painter.setPen(color)
-        painter.setFont(bold)
-        name_rect = QRect(left, rect.top() + PAD, width, line)
-        painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
-        used = QFontMetrics(bold).horizontalAdvance(name)
-        painter.setFont(small)
-        kind_rect = QRect(left + used, rect.top() + PAD, width - used, line)
-        painter.drawText(kind_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, kind)
-        # Then the snippet, wrapped into two lines, matches in bold.
-        small_bold = QFont(small)
-        small_bold.setBold(True)
-        area = QRect(left, rect.top() + PAD + line, width, rect.bottom() - (rect.top() + PAD + line))
-        painter.setClipRect(area)
-        self._draw_runs(painter, index.data(Role.SNIPPET_RUNS) or [], (small, small_bold), area, 2)
-        painter.restore()
+        fonts = self._fonts_for(option.font)
+        color = option.palette.color(_ACTIVE, _SELECTED_TEXT if option.state & _SELECTED else _TEXT)
+        ratio = painter.device().devicePixelRatioF()
+        text = row_text(index)
+        key = (text, rect.width(), rect.height(), color.rgba(), ratio)
+        pixmap = self._rows.get(key)
+        if pixmap is None:
+            icon = index.data(Qt.ItemDataRole.DecorationRole)
+            pixmap = self._rows[key] = self._draw_row(text, icon, fonts, rect.size(), color, ratio)
+            if len(self._rows) > CACHED_ROWS:
+                self._rows.popitem(last=False)
+        else:
+            self._rows.move_to_end(key)
+        painter.drawPixmap(rect.topLeft(), pixmap)
+
+    def _draw_row(self, text: RowText, icon: Any, fonts: _Fonts, size: QSize, color: QColor, ratio: float) -> QPixmap:
+        """The row's icon and text on a transparent pixmap of the row's size."""
+        self.rows_drawn += 1
+        name, _kind, kind_label, snippet = text
+        pixmap = QPixmap(max(1, round(size.width() * ratio)), max(1, round(size.height() * ratio)))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        try:
+            if icon is not None and hasattr(icon, "paint"):
+                icon.paint(painter, QRect(PAD, PAD, ICON, ICON))
+            left = ICON + 2 * PAD
+            width = size.width() - 1 - left - PAD
+            # First line: the name in bold and the kind, cut with an ellipsis rather than wrapped.
+            kind = f"  · {kind_label}"
+            kind_width = min(fonts.small_metrics.horizontalAdvance(kind), width // 2)
+            shown = fonts.bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, width - kind_width)
+            used = fonts.bold_metrics.horizontalAdvance(shown)
+            painter.setPen(color)
+            painter.setFont(fonts.bold)
+            painter.drawText(QRect(left, PAD, width, fonts.line), _LEFT_CENTRED, shown)
+            painter.setFont(fonts.small)
+            painter.drawText(QRect(left + used, PAD, width - used, fonts.line), _LEFT_CENTRED, kind)
+            # Then the snippet, wrapped into two lines, matches in bold.
+            runs = snippet_runs(snippet)
+            if runs:
+                top = PAD + fonts.line
+                painter.setClipRect(QRect(left, top, width, size.height() - 1 - top))
+                layout, ellipsis_at = layout_snippet(runs, fonts, width)
+                layout.draw(painter, QPointF(left, top))
+                if ellipsis_at is not None:
+                    baseline = top + (layout.lineCount() - 1) * fonts.small_line + fonts.small_metrics.ascent()
+                    painter.setFont(fonts.small)
+                    painter.drawText(QPointF(left + ellipsis_at, baseline), ELLIPSIS)
+        finally:
+            painter.end()
+        return pixmap
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         # A name line and two snippet lines in a smaller font, whatever the text: rows stay uniform.
-        small = QFont(option.font)
-        small.setPointSizeF(small.pointSizeF() * SMALL)
-        return QSize(200, option.fontMetrics.lineSpacing() + 2 * QFontMetrics(small).lineSpacing() + 2 * PAD)
+        fonts = self._fonts_for(option.font)
+        return QSize(200, fonts.line + SNIPPET_LINES * fonts.small_line + 2 * PAD)

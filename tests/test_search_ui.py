@@ -1,0 +1,131 @@
+"""The search results list kept cheap to repaint, and the search thread kept from stalling the GUI."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QImage
+from PySide6.QtWidgets import QListView
+from ui_support import bundled_args, open_window
+
+from desktop.core.store import Store
+from desktop.core.views import HIGHLIGHT_END as E
+from desktop.core.views import HIGHLIGHT_START as S
+from desktop.models import search_runner
+from desktop.models.results_model import SearchResultsModel, snippet_runs
+from desktop.models.roles import Role
+from desktop.models.search_runner import SearchRunner
+from desktop.ui.main_window import MainWindow
+from desktop.ui.result_delegate import ResultDelegate, _Fonts, layout_snippet, row_text, snippet_text
+
+LONG = "…the " + f"{S}IMET{E}'s budget and " * 30
+
+
+def test_snippet_text_keeps_the_matches_where_they_are() -> None:
+    text, matches = snippet_text(snippet_runs(f"…the {S}IMET{E}'s budget and\n{S}IMET{E}"))
+    assert text == "…the IMET's budget and IMET"
+    assert [text[start : start + length] for start, length in matches] == ["IMET", "IMET"]
+
+
+def test_a_long_snippet_takes_two_lines_and_ends_with_an_ellipsis(qapp) -> None:
+    fonts = _Fonts(QFont(qapp.font()))
+    layout, ellipsis_at = layout_snippet(snippet_runs(LONG), fonts, 300)
+    assert layout.lineCount() == 2
+    assert ellipsis_at is not None and 0 < ellipsis_at <= 300 - fonts.ellipsis_width
+    assert [f.format.fontWeight() for f in layout.formats()][:2] == [QFont.Weight.Bold] * 2
+
+
+def test_a_short_snippet_takes_one_line_and_no_ellipsis(qapp) -> None:
+    layout, ellipsis_at = layout_snippet(snippet_runs(f"the {S}IMET{E} budget"), _Fonts(QFont(qapp.font())), 300)
+    assert layout.lineCount() == 1
+    assert ellipsis_at is None
+
+
+@pytest.fixture
+def results(qtbot, bundled_store: Store) -> tuple[QListView, SearchResultsModel, ResultDelegate]:
+    model = SearchResultsModel(kind_labels={k.id: k.label for k in bundled_store.kinds()})
+    view = QListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    delegate = ResultDelegate(view)
+    view.setItemDelegate(delegate)
+    view.setUniformItemSizes(True)
+    view.resize(320, 400)
+    view.show()
+    model.set_hits("military", bundled_store.search("military", limit=100))
+    return view, model, delegate
+
+
+def _paint(view: QListView) -> QImage:
+    return view.viewport().grab().toImage()
+
+
+def test_a_row_is_read_from_the_model_in_one_call_as_the_roles_give_it(results) -> None:
+    _, model, _ = results
+    index = model.index(2, 0)
+    name, kind, kind_label, snippet = row_text(index)
+    assert (name, kind, kind_label) == (
+        index.data(Qt.ItemDataRole.DisplayRole),
+        index.data(Role.KIND),
+        index.data(Role.KIND_LABEL),
+    )
+    assert snippet_runs(snippet) == index.data(Role.SNIPPET_RUNS)
+
+
+def test_rows_already_drawn_are_not_drawn_again(results) -> None:
+    view, model, delegate = results
+    first = _paint(view)
+    drawn = delegate.rows_drawn
+    assert 3 <= drawn <= model.rowCount()
+    assert _paint(view) == first
+    assert delegate.rows_drawn == drawn  # a repaint copies the rows drawn before
+    hits = [model.hit(r) for r in range(model.rowCount())]
+    model.set_hits("militar", [hits[1], hits[0], *hits[2:]])  # the next keystroke: the same rows, moved
+    _paint(view)
+    assert delegate.rows_drawn == drawn
+    view.setCurrentIndex(model.index(0, 0))  # selected: drawn anew in the selection's text colour
+    _paint(view)
+    assert delegate.rows_drawn == drawn + 1
+
+
+def test_a_row_is_drawn_anew_when_its_snippet_changes(results, bundled_store: Store) -> None:
+    view, model, delegate = results
+    _paint(view)
+    drawn = delegate.rows_drawn
+    model.set_hits("military", bundled_store.search("military sales", limit=100))
+    _paint(view)
+    assert delegate.rows_drawn > drawn
+
+
+def test_the_first_search_runner_freezes_the_heap_once(monkeypatch: pytest.MonkeyPatch, bundled_store: Store) -> None:
+    frozen: list[int] = []
+    monkeypatch.setattr(search_runner, "_heap_frozen", False)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    runners = [SearchRunner(bundled_store), SearchRunner(bundled_store)]
+    try:
+        assert frozen == [1]
+    finally:
+        for runner in runners:
+            runner.stop()
+
+
+def test_a_window_leaves_full_collections_only_what_came_after_it(qtbot, bundled_store: Store) -> None:
+    open_window(qtbot, bundled_args(bundled_store))
+    assert gc.get_freeze_count() > 0
+
+
+@pytest.fixture
+def window(qtbot, bundled_store: Store) -> MainWindow:
+    return open_window(qtbot, bundled_args(bundled_store))
+
+
+def test_the_results_keep_their_width_whatever_the_number_of_hits(qtbot, window: MainWindow) -> None:
+    widths = set()
+    for text in ("military", "imet", "military", "zzzzqx"):
+        with qtbot.waitSignal(window.searchFinished, check_params_cb=lambda q, t=text: q == t, timeout=5000):
+            window.search_box.setText(text)
+        qtbot.wait(20)
+        widths.add(window.results.viewport().width())
+    assert len(widths) == 1
