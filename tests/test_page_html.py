@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
 
 from desktop.core.store import Store
 from desktop.core.views import CitationView, Counts, EntityRef, FactView, KindInfo, Page, SourceInfo
-from desktop.ui.page_html import PAGE_ROWS, Colors, entity_href, esc, render_home, render_page, safe_url
+from desktop.ui.page_html import PAGE_ROWS, RELATED_FLOOR, Colors, entity_href, esc, render_home, render_page, safe_url
 
 HOSTILE = ["<script>alert(1)</script>", "<img src=x>", '<a href="file:///etc/passwd">x</a>']
 EVIL = " ".join(HOSTILE)
@@ -330,3 +331,15 @@ def test_every_row_of_a_long_page_keeps_its_date_and_citation(limit: int | None)
         assert "Show all" not in html
     else:
         assert html.count("Show all") == 2 and "350 more" in html
+
+
+def test_every_related_label_shows_some_links_after_the_budget_is_spent() -> None:
+    base = _long_facts(PAGE_ROWS + 40)
+    labels = ["Employs", "Advises", "Funds", "Trains"]
+    # The first label alone fills the budget; the three after it still show RELATED_FLOOR links each.
+    facts = tuple(replace(f, label=labels[0] if i < PAGE_ROWS else labels[1 + i % 3]) for i, f in enumerate(base))
+    related = _sections(render_page(page(facts=facts)))["Related"]
+    rows = re.findall(r"<tr><th valign=top>(.*?)</th><td>(.*?)</td></tr>", related)
+    counts = {label: body.count('href="entity:p-') for label, body in rows}
+    assert counts == {"Employs": PAGE_ROWS, "Advises": RELATED_FLOOR, "Funds": RELATED_FLOOR, "Trains": RELATED_FLOOR}
+    assert all("more</a>" in body for label, body in rows if label != "Employs")

@@ -115,6 +115,10 @@ def full_page_href(entity_id: str) -> str:
     return "entity-all:" + quote(entity_id, safe="-")
 
 
+# Once the Related budget is spent, each further label still shows this many links, not just "… N more".
+RELATED_FLOOR = 3
+
+
 def _more(shown: int, total: int, page: Page) -> str:
     if shown >= total:
         return ""
@@ -203,10 +207,10 @@ def render_page(
             live = {ref.id for ref, fact in pairs if id(fact) not in marks}  # a link still in force is not marked
             for ref, fact in pairs:
                 mark = "" if ref.id in live else marks.get(id(fact), "")
-                if budget is None or len(seen) < budget:
+                if budget is None or len(seen) < max(budget, RELATED_FLOOR):
                     seen.setdefault(ref.id, f"{entity_link(ref)}{mark} {_notes(fact, numbers)}")
             if budget is not None:
-                budget -= len(seen)
+                budget = max(0, budget - len(seen))
             rest = len({ref.id for ref, _ in pairs}) - len(seen)
             more = f' … <a href="{full_page_href(page.id)}">{rest:,} more</a>' if rest > 0 else ""
             out.append(f"<tr><th valign=top>{esc(label)}</th><td>{', '.join(seen.values())}{more}</td></tr>")
