@@ -176,9 +176,30 @@ def _names(entity: Entity, rid: int) -> Iterator[tuple[str, int, str, int]]:
             yield norm, rid, name, primary
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def in_chunks(ids: Iterable[str], size: int = 500) -> Iterator[tuple[str, list[str]]]:
+    """`ids`, sorted, in runs small enough for one statement, each with its `?,?,…` list for `IN (…)`."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), size):
+        chunk = ordered[start : start + size]
+        yield ",".join("?" * len(chunk)), chunk
+
+
+def _scopes(column: str, ids: Iterable[str] | None) -> Iterator[tuple[str, Sequence[str]]]:
+    """`WHERE` conditions that limit `column` to `ids`, a chunk at a time; one that admits all rows for None."""
+    if ids is None:
+        yield "1", ()
+        return
+    for marks, chunk in in_chunks(ids):
+        yield f"{column} IN ({marks})", chunk
+
+
+def values_in(conn: sqlite3.Connection, sql: str, ids: Iterable[str]) -> set[str]:
+    """Every non-null value in the rows `sql` gives for `ids`; `sql` has one `{}` where the `IN` list goes."""
+    found: set[str] = set()
+    for marks, chunk in in_chunks(ids):
+        for row in conn.execute(sql.format(marks), chunk):
+            found.update(value for value in row if value is not None)
+    return found
 
 
 def derive(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> None:
@@ -188,36 +209,20 @@ def derive(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> None:
     reach); without, all of them. One code path for both keeps a refreshed
     index identical to a fresh build.
     """
-    if ids is None:
-        conn.execute(_TREE_PARENT)
-        conn.execute(_CHILD_COUNT)
-        conn.execute(_LINK_COUNT)
-        conn.execute("UPDATE kinds SET count = (SELECT count(*) FROM entities WHERE kind = kinds.id)")
-        _write_fts(conn, None)
-        conn.execute("INSERT INTO spell(spell) VALUES ('rebuild')")
-        return
-    wanted = sorted(set(ids))
+    wanted = None if ids is None else set(ids)
     # A tree parent that changes changes two parents' child counts: the old one's and the new one's.
-    parents_before = _tree_parents_of(conn, wanted)
-    for chunk in _chunks(wanted):
-        marks = ",".join("?" * len(chunk))
-        conn.execute(f"{_TREE_PARENT} WHERE id IN ({marks})", chunk)
-    counted = sorted(set(wanted) | parents_before | _tree_parents_of(conn, wanted))
-    for chunk in _chunks(counted):
-        marks = ",".join("?" * len(chunk))
-        conn.execute(f"{_CHILD_COUNT} WHERE id IN ({marks})", chunk)
-        conn.execute(f"{_LINK_COUNT} WHERE id IN ({marks})", chunk)
+    tree_parents = "SELECT tree_parent FROM entities WHERE id IN ({})"
+    parents_before = set() if wanted is None else values_in(conn, tree_parents, wanted)
+    for condition, args in _scopes("id", wanted):
+        conn.execute(f"{_TREE_PARENT} WHERE {condition}", args)
+    counted = None if wanted is None else wanted | parents_before | values_in(conn, tree_parents, wanted)
+    for condition, args in _scopes("id", counted):
+        conn.execute(f"{_CHILD_COUNT} WHERE {condition}", args)
+        conn.execute(f"{_LINK_COUNT} WHERE {condition}", args)
     conn.execute("UPDATE kinds SET count = (SELECT count(*) FROM entities WHERE kind = kinds.id)")
     _write_fts(conn, wanted)
-
-
-def _tree_parents_of(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT tree_parent FROM entities WHERE id IN ({marks}) AND tree_parent IS NOT NULL"
-        found.update(row[0] for row in conn.execute(sql, chunk))
-    return found
+    if wanted is None:
+        conn.execute("INSERT INTO spell(spell) VALUES ('rebuild')")
 
 
 # Where each entity hangs in the navigator: under a parent of its own kind, else at the top.
@@ -239,52 +244,33 @@ _INVERSE_PHRASES = """SELECT f.object, p.inverse, s.name, f.value, f.unit, f.tex
     FROM facts AS f JOIN properties AS p ON p.id = f.property JOIN entities AS s ON s.id = f.subject"""
 
 
-def _write_fts(conn: sqlite3.Connection, ids: Sequence[str] | None) -> None:
+def _write_fts(conn: sqlite3.Connection, ids: set[str] | None) -> None:
     texts: dict[str, list[str]] = {}
     inverse: dict[str, list[str]] = {}
-    if ids is None:
-        queries = [
-            (f"{_OWN_PHRASES} ORDER BY f.subject, f.position", ()),
-            (f"{_INVERSE_PHRASES} WHERE f.object IS NOT NULL ORDER BY f.object, f.subject, f.position", ()),
-        ]
-    else:
-        queries = []
-        for chunk in _chunks(ids):
-            marks = ",".join("?" * len(chunk))
-            queries.append((f"{_OWN_PHRASES} WHERE f.subject IN ({marks}) ORDER BY f.subject, f.position", chunk))
-            queries.append(
-                (f"{_INVERSE_PHRASES} WHERE f.object IN ({marks}) ORDER BY f.object, f.subject, f.position", chunk)
+    for condition, args in _scopes("f.subject", ids):
+        sql = f"{_OWN_PHRASES} WHERE {condition} ORDER BY f.subject, f.position"
+        for subject, label, linked, value, unit, text, unknown, note in conn.execute(sql, args):
+            bucket = texts.setdefault(subject, [])
+            bucket.append(phrase(label, linked_name=linked, value=value, unit=unit, text=text, unknown=bool(unknown)))
+            if note:
+                bucket.append(note)
+    for condition, args in _scopes("f.object", ids):
+        sql = f"{_INVERSE_PHRASES} WHERE f.object IS NOT NULL AND {condition} ORDER BY f.object, f.subject, f.position"
+        for target, label, name, value, unit, text, unknown in conn.execute(sql, args):
+            inverse.setdefault(target, []).append(
+                phrase(label, linked_name=name, value=value, unit=unit, text=text, unknown=bool(unknown))
             )
-    for sql, args in queries:
-        own = sql.startswith(_OWN_PHRASES)
-        for row in conn.execute(sql, args):
-            if own:
-                subject, label, linked, value, unit, text, unknown, note = row
-                bucket = texts.setdefault(subject, [])
-                bucket.append(
-                    phrase(label, linked_name=linked, value=value, unit=unit, text=text, unknown=bool(unknown))
-                )
-                if note:
-                    bucket.append(note)
-            else:
-                target, label, name, value, unit, text, unknown = row
-                inverse.setdefault(target, []).append(
-                    phrase(label, linked_name=name, value=value, unit=unit, text=text, unknown=bool(unknown))
-                )
-    entity_sql = "SELECT rid, id, name, aliases, summary FROM entities"
-    if ids is None:
-        rows: Iterable[tuple] = conn.execute(f"{entity_sql} ORDER BY rid").fetchall()
-    else:
-        rows = []
-        for chunk in _chunks(ids):
-            found = conn.execute(f"{entity_sql} WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-            rows.extend(found)
+    rows: list[tuple] = []
+    for condition, args in _scopes("id", ids):
+        found = conn.execute(f"SELECT rid, id, name, aliases, summary FROM entities WHERE {condition}", args).fetchall()
+        rows.extend(found)
+        if ids is not None:  # a refresh replaces rows; a build writes into an empty table
             conn.executemany("DELETE FROM fts WHERE rowid = ?", ((r[0],) for r in found))
     conn.executemany(
         "INSERT INTO fts(rowid, name, aliases, summary, facts) VALUES (?,?,?,?,?)",
         (
             (rid, name, " · ".join(json.loads(aliases)), summary, " · ".join([*texts.get(i, ()), *inverse.get(i, ())]))
-            for rid, i, name, aliases, summary in rows
+            for rid, i, name, aliases, summary in sorted(rows)
         ),
     )
 

@@ -53,7 +53,7 @@ def refresh(conn: sqlite3.Connection, folders: list[Path], stats: list[FileStat]
     # Read the changed files, in the order a full build reads them.
     fresh: list[Entity] = []
     problems = []
-    for path in _in_load_order(changed, folders, now):
+    for path in _in_load_order(changed, now):
         entities, found = load_file(setup.vocabulary, schema, Path(path), _folder_of(Path(path), folders))
         fresh.extend(entities)
         problems.extend(found)
@@ -81,10 +81,10 @@ def refresh(conn: sqlite3.Connection, folders: list[Path], stats: list[FileStat]
     reach |= _apply_cross_rules(conn, setup.vocabulary, Places(), touched, retarget)
     index.derive(conn, (touched | reach) & _existing(conn, touched | reach))
 
-    marks = ",".join("?" * len(changed_set))
-    conn.execute(f"DELETE FROM problems WHERE origin IN ('file', 'duplicate') AND path IN ({marks})", list(changed_set))
+    for marks, chunk in index.in_chunks(changed_set):
+        conn.execute(f"DELETE FROM problems WHERE origin IN ('file', 'duplicate') AND path IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM files WHERE path IN ({marks})", chunk)
     index.write_problems(conn, problems)
-    conn.execute(f"DELETE FROM files WHERE path IN ({marks})", list(changed_set))
     conn.executemany("INSERT INTO files VALUES (?,?,?,?)", (now[path] for path in changed if path in now))
     index.write_meta(conn, fingerprint)
 
@@ -93,7 +93,7 @@ def _folder_of(path: Path, folders: list[Path]) -> Path:
     return next(f for f in folders if path.is_relative_to(f))
 
 
-def _in_load_order(paths: Iterable[str], folders: list[Path], now: dict[str, FileStat]) -> list[str]:
+def _in_load_order(paths: Iterable[str], now: dict[str, FileStat]) -> list[str]:
     order = {path: n for n, path in enumerate(now)}  # `scan` lists files in the order `load` reads them
     return sorted((p for p in paths if p in now), key=order.__getitem__)
 
@@ -109,8 +109,7 @@ def _refuse_new_duplicates(conn: sqlite3.Connection, fresh: list[Entity], change
     ids = [e.id for e in fresh]
     if len(set(ids)) != len(ids):
         raise NeedsFullBuild("a changed file repeats an id")
-    for chunk in index._chunks(ids):
-        marks = ",".join("?" * len(chunk))
+    for marks, chunk in index.in_chunks(ids):
         for (path,) in conn.execute(f"SELECT path FROM entities WHERE id IN ({marks})", chunk):
             if path not in changed:
                 raise NeedsFullBuild("a changed file has an id another file has")
@@ -118,49 +117,35 @@ def _refuse_new_duplicates(conn: sqlite3.Connection, fresh: list[Entity], change
 
 def _rows_of_files(conn: sqlite3.Connection, paths: set[str]) -> dict[str, tuple[int, str, str]]:
     found: dict[str, tuple[int, str, str]] = {}
-    for chunk in index._chunks(sorted(paths)):
-        marks = ",".join("?" * len(chunk))
+    for marks, chunk in index.in_chunks(paths):
         sql = f"SELECT id, rid, kind, digest FROM entities WHERE path IN ({marks})"
         found.update((ident, (rid, kind, digest)) for ident, rid, kind, digest in conn.execute(sql, chunk))
     return found
 
 
 def _neighbours(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
-    """Entities that link to or from `ids`, name one of them as parent, or are their parents."""
+    """Entities that link to or from `ids`, or name one of them as parent."""
     found: set[str] = set()
-    for chunk in index._chunks(sorted(ids)):
-        marks = ",".join("?" * len(chunk))
-        for sql in (
-            f"SELECT subject FROM facts WHERE object IN ({marks})",
-            f"SELECT subject FROM facts WHERE missing IN ({marks})",
-            f"SELECT object FROM facts WHERE subject IN ({marks}) AND object IS NOT NULL",
-            f"SELECT id FROM entities WHERE written_parent IN ({marks})",
-        ):
-            found.update(row[0] for row in conn.execute(sql, chunk))
+    for sql in (
+        "SELECT subject FROM facts WHERE object IN ({})",
+        "SELECT subject FROM facts WHERE missing IN ({})",
+        "SELECT object FROM facts WHERE subject IN ({})",
+        "SELECT id FROM entities WHERE written_parent IN ({})",
+    ):
+        found |= index.values_in(conn, sql, ids)
     return found
 
 
 def _parents_of(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in index._chunks(sorted(ids)):
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT written_parent, tree_parent FROM entities WHERE id IN ({marks})"
-        for row in conn.execute(sql, chunk):
-            found.update(p for p in row if p)
-    return found
+    return index.values_in(conn, "SELECT written_parent, tree_parent FROM entities WHERE id IN ({})", ids)
 
 
 def _existing(conn: sqlite3.Connection, ids: set[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in index._chunks(sorted(ids)):
-        marks = ",".join("?" * len(chunk))
-        found.update(row[0] for row in conn.execute(f"SELECT id FROM entities WHERE id IN ({marks})", chunk))
-    return found
+    return index.values_in(conn, "SELECT id FROM entities WHERE id IN ({})", ids)
 
 
 def _spell_names_of(conn: sqlite3.Connection, ids: set[str]) -> None:
-    for chunk in index._chunks(sorted(ids)):
-        marks = ",".join("?" * len(chunk))
+    for marks, chunk in index.in_chunks(ids):
         conn.execute(
             "INSERT INTO spell(rowid, norm) SELECT n.rid, n.norm FROM names AS n "
             f"JOIN entities AS e ON e.rid = n.entity WHERE e.id IN ({marks})",
@@ -169,21 +154,17 @@ def _spell_names_of(conn: sqlite3.Connection, ids: set[str]) -> None:
 
 
 def _delete_entities(conn: sqlite3.Connection, rows: dict[str, int]) -> None:
-    ids = sorted(rows)
-    for chunk in index._chunks(ids):
-        marks = ",".join("?" * len(chunk))
+    for marks, chunk in index.in_chunks(rows):
         conn.execute(f"DELETE FROM citations WHERE fact IN (SELECT rid FROM facts WHERE subject IN ({marks}))", chunk)
         conn.execute(f"DELETE FROM facts WHERE subject IN ({marks})", chunk)
-        rids = [rows[i] for i in chunk]
-        rid_marks = ",".join("?" * len(rids))
+        rids = [rows[i] for i in chunk]  # one per id: the same `marks` serve
         # `spell` indexes `names` as external content: it is told what to forget before the rows go.
         conn.execute(
-            "INSERT INTO spell(spell, rowid, norm) "
-            f"SELECT 'delete', rid, norm FROM names WHERE entity IN ({rid_marks})",
+            f"INSERT INTO spell(spell, rowid, norm) SELECT 'delete', rid, norm FROM names WHERE entity IN ({marks})",
             rids,
         )
-        conn.execute(f"DELETE FROM names WHERE entity IN ({rid_marks})", rids)
-        conn.execute(f"DELETE FROM fts WHERE rowid IN ({rid_marks})", rids)
+        conn.execute(f"DELETE FROM names WHERE entity IN ({marks})", rids)
+        conn.execute(f"DELETE FROM fts WHERE rowid IN ({marks})", rids)
         conn.execute(f"DELETE FROM entities WHERE id IN ({marks})", chunk)
 
 
@@ -206,12 +187,12 @@ def _apply_cross_rules(
     columns = "SELECT rid, subject, position, property, coalesce(object, missing), object IS NULL FROM facts"
     rows: dict[int, tuple] = {}
     for ids, condition in (
-        (sorted(touched), "subject IN ({}) AND (object IS NOT NULL OR missing IS NOT NULL)"),
-        (sorted(retarget), "object IN ({})"),
-        (sorted(retarget), "missing IN ({})"),
+        (touched, "subject IN ({}) AND (object IS NOT NULL OR missing IS NOT NULL)"),
+        (retarget, "object IN ({})"),
+        (retarget, "missing IN ({})"),
     ):
-        for chunk in index._chunks(ids):
-            for row in conn.execute(f"{columns} WHERE {condition.format(','.join('?' * len(chunk)))}", chunk):
+        for marks, chunk in index.in_chunks(ids):
+            for row in conn.execute(f"{columns} WHERE {condition.format(marks)}", chunk):
                 rows[row[0]] = row
     links = [
         Link((subject, position), nodes[subject].path, prop, target, (*nodes[subject].where, "facts", position))
@@ -238,8 +219,8 @@ def _apply_cross_rules(
             moved.add(current[ident])
     # Out go the problems of every parent, of the touched entities' links and of the links checked again.
     conn.execute("DELETE FROM problems WHERE origin = 'link' AND fact IS NULL")
-    for chunk in index._chunks(sorted(touched)):
-        conn.execute(f"DELETE FROM problems WHERE origin = 'link' AND subject IN ({','.join('?' * len(chunk))})", chunk)
+    for marks, chunk in index.in_chunks(touched):
+        conn.execute(f"DELETE FROM problems WHERE origin = 'link' AND subject IN ({marks})", chunk)
     conn.executemany(
         "DELETE FROM problems WHERE origin = 'link' AND subject = ? AND fact = ?",
         ((subject, position) for _, subject, position, *_ in rows.values()),
