@@ -274,3 +274,19 @@ def test_rewriting_most_of_the_data_is_a_full_build(data_dir: Path, tmp_path: Pa
         touch_later(path)
     store = Store.open([folder], cache_dir=cache)
     assert store.built and not store.refreshed
+
+
+def test_a_problem_below_an_edit_moves_with_its_line_though_its_entity_is_unchanged(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(refreshing, "MAX_CHANGED_SHARE", 1.0)  # the one file is all the data
+    folder = data_dir.resolve()
+    cache = tmp_path / "cache"
+    beta = ("b", "agency", "Beta", None, [("part_of", "gone")])
+    write_pack(folder, "p0", [("a", "program", "Alpha", "law-x", []), beta])
+    before = [p.line for p in Store.open([folder], cache_dir=cache).problems() if "gone" in p.message]
+    write_pack(folder, "p0", [("a", "program", "Alpha", None, []), beta])  # one line fewer above Beta
+    store = Store.open([folder], cache_dir=cache)
+    assert store.refreshed
+    assert [p.line for p in store.problems() if "gone" in p.message] == [before[0] - 1]
+    assert dump(store) == fresh_dump(folder, tmp_path / "fresh")

@@ -62,6 +62,8 @@ def refresh(conn: sqlite3.Connection, folders: list[Path], stats: list[FileStat]
     old = _rows_of_files(conn, changed_set)  # id → (rid, kind, digest)
     # An entity the file still says exactly the same of keeps its rows: only real edits cost work.
     unchanged = {e.id for e in fresh if e.id in old and old[e.id][2] == index.digest(e)}
+    # Their links are still checked again: lines above them may have moved, and problems give lines.
+    in_changed_files = {e.id for e in fresh}
     fresh = [e for e in fresh if e.id not in unchanged]
     old = {ident: row for ident, row in old.items() if ident not in unchanged}
     touched = old.keys() | {e.id for e in fresh}
@@ -78,7 +80,7 @@ def refresh(conn: sqlite3.Connection, folders: list[Path], stats: list[FileStat]
     _spell_names_of(conn, {e.id for e in fresh})
     reach |= _neighbours(conn, touched) | {e.written_parent for e in fresh if e.written_parent}
 
-    reach |= _apply_cross_rules(conn, setup.vocabulary, Places(), touched, retarget)
+    reach |= _apply_cross_rules(conn, setup.vocabulary, Places(), touched | in_changed_files, retarget)
     index.derive(conn, (touched | reach) & _existing(conn, touched | reach))
 
     for marks, chunk in index.in_chunks(changed_set):
@@ -174,7 +176,8 @@ def _apply_cross_rules(
     """Run the cross-file rules where a change can have moved their outcome; return the entities that moved.
 
     Parents are checked for every entity (cheap: one row each). Links are
-    checked for the facts of `touched` entities and for facts anywhere that
+    checked for the facts of `touched` entities (every entity in a changed
+    file: the lines its problems give may have moved) and for facts anywhere that
     name an entity in `retarget` (one that appeared, vanished or changed kind);
     every other link's outcome, and its problem, stays as it was.
     """
