@@ -156,7 +156,8 @@ class Tasks(QObject):
         try:
             value = fn()
         except BaseException as exc:  # every failure reaches the GUI thread; none kills the lane
-            self._post(task, lambda: self._fail(task, exc, on_error))
+            error = exc  # `exc` is unbound when the except block ends, before the callback runs
+            self._post(task, lambda: self._fail(task, error, on_error))
             return
         if on_result is not None:
             self._post(task, lambda: on_result(value))
