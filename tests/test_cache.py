@@ -242,3 +242,34 @@ def test_an_unusable_cache_dir_falls_back_with_a_notice(folder: Path, tmp_path: 
     assert "not usable" in store.notice
     assert store.path.parent == tmp_path / "system-tmp" / "sa-almanac"
     assert store.page("alpha").name == "Alpha"
+
+
+@pytest.mark.parametrize("name", ["c#ache", "c?ache", "c%41che", "a #b?c%20d%"])
+def test_a_cache_path_with_uri_characters_is_reused(folder: Path, tmp_path: Path, name: str):
+    cache = tmp_path / name / "cache"
+    first = Store.open([folder], cache_dir=cache)
+    assert first.built is True and first.path.parent == cache
+    assert first.page("alpha").name == "Alpha"
+    first.close()
+    second = Store.open([folder], cache_dir=cache)
+    assert second.built is False
+    assert second.notice == ""
+    assert second.page("alpha").name == "Alpha"
+    second.close()
+    assert os.listdir(cache) == [first.path.name]
+
+
+def test_inspect_and_readers_open_the_same_path_with_uri_characters(tmp_path: Path):
+    from desktop.core.cache import file_uri, inspect
+
+    path = tmp_path / "a #b?c%41d" / "index.sqlite"
+    path.parent.mkdir()
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+        conn.execute("CREATE TABLE entities (rid INTEGER PRIMARY KEY)")
+        conn.execute("INSERT INTO meta VALUES ('fingerprint', 'x')")
+    assert inspect(path) == ("ok", {"fingerprint": "x"})
+    with contextlib.closing(sqlite3.connect(file_uri(path), uri=True)) as conn:
+        assert conn.execute("SELECT value FROM meta").fetchone() == ("x",)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("INSERT INTO meta VALUES ('y', 'z')")

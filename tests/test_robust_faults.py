@@ -147,7 +147,7 @@ def test_an_index_locked_by_another_process_is_worked_around(folder: Path, cache
     )
     try:
         assert locker.stdout.readline() == "locked\n"
-        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0)
+        probe = sqlite3.connect(cache.file_uri(path), uri=True, timeout=0)
         with contextlib.closing(probe), pytest.raises(sqlite3.OperationalError, match="locked"):
             probe.execute("SELECT count(*) FROM meta").fetchone()  # the lock is real
 

@@ -78,7 +78,7 @@ def inspect(path: Path) -> tuple[str, dict[str, str] | None]:
     if not path.is_file():
         return "missing", None
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.2)) as conn:
+        with contextlib.closing(sqlite3.connect(file_uri(path), uri=True, timeout=0.2)) as conn:
             meta = dict(conn.execute("SELECT key, value FROM meta"))
             conn.execute("SELECT rid FROM entities LIMIT 1").fetchall()
             return "ok", meta
@@ -97,6 +97,11 @@ class BuildReport:
 
 
 def file_uri(path: Path) -> str:
+    """The read-only SQLite URI of an index file: the one place it is made, for every reader.
+
+    The path is percent-quoted: a `#`, `?` or `%` in a folder name would otherwise end the
+    path or be decoded, and the index would be missed (and rebuilt) on every start.
+    """
     return f"file:{quote(str(path))}?mode=ro"
 
 
