@@ -1,7 +1,7 @@
 """The scale benchmark: build, startup, search, browse and memory at N entities, as ratios.
 
 usage: python tests/benchmarks/bench.py [--entities N ...] [--out results.json]
-                                         [--work DIR] [--reuse] [--quick]
+                                         [--work DIR] [--reuse] [--quick] [--only timeline]
 
 For each N (default 1,000, 10,000 and 100,000) a synthetic data folder is
 written with make_synthetic.py, plus one extra pack holding `bench-hub`, an
@@ -13,7 +13,11 @@ baseline measured in the same run, because these machines are noisy:
 - the raw parse of the same YAML files with the fastest loader available
   (yaml_rs when installed, else yaml.CSafeLoader; whole files), for the index build;
 - the raw SQLite FTS5 query for each typed prefix on the built index, for search;
-- the raw SQL for the first batch of a tree group, for browsing.
+- the raw SQL for the first batch of a tree group, for browsing;
+- an empty QGraphicsView docked under the page and painted, for opening the
+  timeline (Ctrl+T until its marks are painted), and a plain QLineEdit typed
+  into, for the GUI thread's longest stall while typing into the timeline's
+  filter box (`--only timeline` runs just these, on an index built untimed).
 
 Repetitions: processes (bare window, startup) 5 each after one uncounted
 warm-up; the YAML parse, the full build and the rebuild 3 each, once above
@@ -427,14 +431,14 @@ def type_queries(window: Any, queries: list[dict[str, str]], timeout_ms: int) ->
             loop.quit()  # harmless when the loop is not running: exec() starts afresh
 
     # The results update itself runs on the GUI thread too: time it by wrapping the window's method.
-    show_hits = window._show_hits
+    show_hits = window.search.show_hits
 
     def timed_show_hits(*args: Any) -> None:
         start = time.perf_counter()
         show_hits(*args)
         handled.append((time.perf_counter() - start) * 1000)
 
-    window._show_hits = timed_show_hits
+    window.search.show_hits = timed_show_hits
     window.searchFinished.connect(on_finished)
     # A heartbeat on the GUI thread: a gap between beats longer than the interval is the GUI thread busy
     # (laying out and painting results included, which happen after the results model is updated).
@@ -478,7 +482,7 @@ def type_queries(window: Any, queries: list[dict[str, str]], timeout_ms: int) ->
     finally:
         heart.stop()
         state["active"] = False  # not disconnected: see above
-        window._show_hits = show_hits
+        window.search.show_hits = show_hits
     stalls = [(b - a) * 1000 - HEARTBEAT_MS for a, b in itertools.pairwise(beats)]
     return {
         **spread(latency, "search_keypress"),
@@ -566,6 +570,212 @@ def page_figures(window: Any, reps: int) -> dict[str, Any]:
     }
 
 
+# -- the timeline ------------------------------------------------------------
+
+TIMELINE_FILTER = "training"  # typed into the timeline's filter box key by key: a word of the synthetic facts
+TIMELINE_TIMEOUT_MS = 300_000
+
+
+def _rss_kib(field: str) -> int:
+    with contextlib.suppress(OSError, AttributeError, IndexError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak_rss() -> None:
+    """Start VmHWM again from the current RSS (Linux), so the peak of one step can be read."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+class Heartbeat:
+    """A timer beating every HEARTBEAT_MS on the GUI thread: a longer gap between beats is the GUI thread busy."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.beats: list[float] = []
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(HEARTBEAT_MS)
+        self.timer.timeout.connect(lambda: self.beats.append(time.perf_counter()))
+
+    def __enter__(self) -> Heartbeat:
+        self.beats.clear()
+        self.beats.append(time.perf_counter())
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.stop()
+        self.beats.append(time.perf_counter())
+
+    def stalls(self) -> list[float]:
+        return [(b - a) * 1000 - HEARTBEAT_MS for a, b in itertools.pairwise(self.beats)]
+
+
+def wait_until(condition: Callable[[], bool], timeout_ms: int) -> bool:
+    """Run the event loop until `condition()` holds (checked every few ms) or the time is up."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if condition():
+        return True
+    loop = QEventLoop()
+    poll, deadline = QTimer(), QTimer()
+    poll.setInterval(2)
+    poll.timeout.connect(lambda: condition() and loop.quit())
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    poll.start()
+    deadline.start(timeout_ms)
+    loop.exec()
+    poll.stop()
+    deadline.stop()
+    return condition()
+
+
+def _timeline_busy(panel: Any) -> bool:
+    # A timeline that reads the store off the GUI thread says when it is still waiting for an answer.
+    busy = getattr(panel, "busy", None)
+    return bool(busy()) if callable(busy) else False
+
+
+def _forget_timeline(controls: Any) -> None:
+    """Take the timeline dock down so that the next Ctrl+T builds it again, as the first one did."""
+    from PySide6.QtWidgets import QApplication
+
+    if controls.dock is not None:
+        controls.set_timeline_visible(False)
+        controls.window.removeDockWidget(controls.dock)
+        controls.dock.deleteLater()
+    controls.panel = controls.dock = None
+    QApplication.processEvents()
+    gc.collect()
+
+
+def _bare_dock(window: Any) -> float:
+    """Baseline: a QDockWidget holding an empty QGraphicsView docked under the page, shown and painted (ms)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QDockWidget, QGraphicsScene, QGraphicsView
+
+    start = time.perf_counter()
+    dock = QDockWidget("Bare", window)
+    view = QGraphicsView(QGraphicsScene(dock), dock)
+    dock.setWidget(view)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    dock.show()
+    window.resizeDocks([dock], [int(window.height() * 0.42)], Qt.Orientation.Vertical)
+    QApplication.processEvents()
+    view.viewport().repaint()
+    elapsed = (time.perf_counter() - start) * 1000
+    window.removeDockWidget(dock)
+    dock.deleteLater()
+    QApplication.processEvents()
+    return elapsed
+
+
+def _bare_typing(text: str) -> tuple[float, float]:
+    """Baseline: `text` typed into a plain QLineEdit, nothing connected: (longest key press, longest stall) ms."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    box = QLineEdit()
+    box.resize(400, 30)
+    box.show()
+    QTest.qWaitForWindowExposed(box)
+    presses = []
+    with Heartbeat() as heart:
+        for char in text:
+            presses.append(timed(lambda c=char: QTest.keyClick(box, c))[0] * 1000)
+            box.repaint()
+            wait_until(lambda: False, 20)  # the pause between a person's keystrokes
+    box.close()
+    box.deleteLater()
+    QApplication.processEvents()
+    return max(presses), max(heart.stalls(), default=0.0)
+
+
+def timeline_figures(window: Any, reps: int) -> dict[str, Any]:
+    """Ctrl+T to the timeline painted (all dated facts, lanes by entity), and typing into its filter box."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    controls = window.time
+    window.resize(1200, 900)
+    QApplication.processEvents()
+    bare_open = median([_bare_dock(window) for _ in range(max(reps, 3))])
+    opened, labelled, open_stalls, peaks = [], [], [], []
+    marks = 0
+    for _ in range(reps):
+        _forget_timeline(controls)
+        rss = _rss_kib("VmRSS")
+        _reset_peak_rss()
+        with Heartbeat() as heart:
+            start = time.perf_counter()
+            controls.action_timeline.trigger()  # Ctrl+T
+            panel = controls.timeline()
+            if not wait_until(lambda p=panel: not _timeline_busy(p), TIMELINE_TIMEOUT_MS):
+                raise RuntimeError("the timeline did not open in time")
+            panel.view.viewport().repaint()
+            opened.append((time.perf_counter() - start) * 1000)
+        open_stalls.append(max(heart.stalls(), default=0.0))
+        peaks.append(_rss_kib("VmHWM") - rss)
+        labelled.append(sum(1 for _ in _shown_labels(panel)))
+        marks = int(panel.count_label.text().split()[0].replace(",", "") or 0)
+
+    log(f"  typing {TIMELINE_FILTER!r} into the timeline's filter box")
+    panel = controls.timeline()
+    box = panel.text_box
+    box.setFocus(Qt.FocusReason.OtherFocusReason)
+    reloads = [0]
+    panel.reloaded.connect(lambda _count: reloads.__setitem__(0, reloads[0] + 1))
+    presses, answers = [], []
+    with Heartbeat() as heart:
+        for char in TIMELINE_FILTER:
+            before = reloads[0]
+            start = time.perf_counter()
+            QTest.keyClick(box, char)
+            presses.append((time.perf_counter() - start) * 1000)
+            done = wait_until(lambda b=before: reloads[0] > b and not _timeline_busy(panel), TIMELINE_TIMEOUT_MS)
+            if not done:
+                raise RuntimeError(f"the timeline did not follow the filter {box.text()!r}")
+            panel.view.viewport().repaint()
+            answers.append((time.perf_counter() - start) * 1000)
+    typing_stalls = heart.stalls()
+    filtered = int(panel.count_label.text().split()[0].replace(",", "") or 0)
+    before = reloads[0]
+    box.clear()
+    wait_until(lambda: reloads[0] > before and not _timeline_busy(panel), TIMELINE_TIMEOUT_MS)
+    bare_press, bare_stall = _bare_typing(TIMELINE_FILTER)
+    _forget_timeline(controls)
+    return {
+        "timeline_marks": marks,
+        "timeline_open_ms": median(opened),
+        "timeline_open_runs_ms": [round(v, 1) for v in opened],
+        "timeline_open_gui_stall_max_ms": max(open_stalls),
+        "timeline_open_peak_rss_added_kib": int(median(peaks)),
+        "timeline_open_labels": int(median(labelled)),
+        "bare_dock_view_ms": bare_open,
+        "timeline_filter_text": TIMELINE_FILTER,
+        "timeline_filter_marks": filtered,
+        "timeline_key_press_max_ms": max(presses),
+        "timeline_key_gui_stall_max_ms": max(typing_stalls, default=0.0),
+        "timeline_key_to_update_p50_ms": median(answers),
+        "timeline_key_to_update_max_ms": max(answers),
+        "bare_line_edit_key_press_max_ms": bare_press,
+        "bare_line_edit_gui_stall_max_ms": bare_stall,
+    }
+
+
+def _shown_labels(panel: Any) -> list[Any]:
+    """The labels the timeline shows (works with the scene of either generation of the timeline)."""
+    scene = panel.scene
+    return list(scene.visible_labels()) if hasattr(scene, "visible_labels") else []
+
+
 def in_window(
     folder: Path | None, cache: Path, n_queries_reps: tuple[int, int], quick: bool, sampled: bool = False
 ) -> dict[str, Any]:
@@ -605,6 +815,8 @@ def in_window(
         )
         figures.update(browse_figures(store, raw, 3 if quick else 20))
         figures.update(page_figures(window, 1 if quick else 5))
+        log("  the timeline: Ctrl+T, then its filter box")
+        figures.update(timeline_figures(window, 1 if quick else 3))
         raw.close()
         return figures
     finally:
@@ -695,6 +907,38 @@ def bench_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
+def timeline_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
+    """--only timeline: the data folder, its index (built once, not timed) and the timeline figures."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app import build_main_window
+
+    figures: dict[str, Any] = {"n": n}
+    log(f"N={n:,}: data folder")
+    folder, figures["synthetic_written_s"] = synthetic_folder(work, n, opts.reuse)
+    cache = work / f"cache-{n}"
+    log(f"N={n:,}: index (built only if missing or stale)")
+    with contextlib.closing(Store.open([folder], cache_dir=cache)) as store:
+        counts = store.counts()
+    figures["entities"], figures["facts"] = counts.entities, counts.facts
+    scratch = Path(tempfile.mkdtemp(prefix="bench-config-"))
+    os.environ["ALMANAC_CONFIG_DIR"] = str(scratch)
+    window = build_main_window(["--no-bundled", "--data", str(folder), "--cache-dir", str(cache)])
+    try:
+        window.show()
+        QTest.qWaitForWindowExposed(window)
+        log(f"N={n:,}: the timeline: Ctrl+T, then its filter box")
+        figures.update(timeline_figures(window, 1 if opts.quick else 3))
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.processEvents()
+        window.store.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return figures
+
+
 # -- ratios and the report -------------------------------------------------
 
 
@@ -702,7 +946,28 @@ def target(value: float, limit: float, text: str, note: str = "") -> dict[str, A
     return {"value": value, "limit": limit, "target": text, "met": bool(value <= limit), "note": note}
 
 
+def timeline_ratios(f: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "timeline_open_ms": target(
+            f["timeline_open_ms"],
+            500.0,
+            "< 500 ms",
+            f"Ctrl+T to {f['timeline_marks']:,} marks painted; {f['timeline_open_ms'] / f['bare_dock_view_ms']:.1f}× "
+            f"an empty QGraphicsView docked and painted ({f['bare_dock_view_ms']:.0f} ms)",
+        ),
+        "timeline_key_gui_stall_max_ms": target(
+            f["timeline_key_gui_stall_max_ms"],
+            16.0,
+            "≤ 16 ms",
+            "longest GUI-thread stall while typing into the filter; a plain QLineEdit: "
+            f"{f['bare_line_edit_gui_stall_max_ms']:.1f} ms",
+        ),
+    }
+
+
 def ratios(results: dict[str, Any]) -> dict[str, Any]:
+    if results["settings"].get("only") == "timeline":
+        return {key: timeline_ratios(f) for key, f in results["sizes"].items()}
     bare = results["baselines"]["bare_window"]
     out: dict[str, Any] = {
         "startup_bundled_vs_bare": target(results["bundled"]["startup_s"] / bare["wall_s"], 1.3, "≤ 1.3× bare window")
@@ -733,6 +998,7 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
                 "≤ bare + 150 MiB",
                 "target stated for 100,000",
             ),
+            **timeline_ratios(f),
         }
     return out
 
@@ -758,8 +1024,70 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
+def timeline_report(results: dict[str, Any]) -> list[str]:
+    sizes = list(results["sizes"].values())
+    out = ["", "Timeline (ms; lanes by entity; Ctrl+T the median of 3, 1 with --quick)"]
+    out.append(
+        _table(
+            [
+                "N",
+                "marks",
+                "open",
+                "bare view",
+                "open stall",
+                "open +RSS MiB",
+                "labels",
+                f"{TIMELINE_FILTER!r} marks",
+                "key press max",
+                "key stall max",
+                "bare key stall",
+                "key→update p50",
+                "max",
+            ],
+            [
+                [
+                    _fmt(f["n"]),
+                    _fmt(f["timeline_marks"]),
+                    _fmt(f["timeline_open_ms"]),
+                    _fmt(f["bare_dock_view_ms"]),
+                    _fmt(f["timeline_open_gui_stall_max_ms"]),
+                    _fmt(f["timeline_open_peak_rss_added_kib"] / 1024),
+                    _fmt(f["timeline_open_labels"]),
+                    _fmt(f["timeline_filter_marks"]),
+                    _fmt(f["timeline_key_press_max_ms"], 2),
+                    _fmt(f["timeline_key_gui_stall_max_ms"]),
+                    _fmt(f["bare_line_edit_gui_stall_max_ms"]),
+                    _fmt(f["timeline_key_to_update_p50_ms"]),
+                    _fmt(f["timeline_key_to_update_max_ms"]),
+                ]
+                for f in sizes
+            ],
+        )
+    )
+    rows = []
+    for key in results["sizes"]:
+        for name, label in (
+            ("timeline_open_ms", "timeline open"),
+            ("timeline_key_gui_stall_max_ms", "timeline filter keystroke, GUI blocked"),
+        ):
+            t = results["ratios"][key][name]
+            rows.append([label, key, _fmt(t["value"]) + " ms", f"{t['target']} ({t['note']})", _met(t)])
+    out += ["", _table(["figure", "N", "measured", "target", ""], rows)]
+    return out
+
+
 def report(results: dict[str, Any]) -> str:
     m = results["machine"]
+    if results["settings"].get("only") == "timeline":
+        out = [
+            "Security Assistance Almanac — scale benchmark, the timeline only",
+            f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['os']}",
+            f"Python {m['python']}, PySide6 {m['pyside6']} (Qt {m['qt']}), SQLite {m['sqlite']}",
+            f"Command: {results['command']}",
+            *timeline_report(results),
+            f"\nTotal time: {results['elapsed_s'] / 60:.1f} min",
+        ]
+        return "\n".join(out)
     bare = results["baselines"]["bare_window"]
     bundled = results["bundled"]
     out = [
@@ -892,6 +1220,7 @@ def report(results: dict[str, Any]) -> str:
             ],
         )
     )
+    out += timeline_report(results)
     out += ["", "Targets (issue 5)"]
     rows = []
     r = results["ratios"]
@@ -964,6 +1293,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse synthetic folders already under --work")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, few queries, 1 repetition: seconds")
     parser.add_argument("--queries", type=int, help="queries typed per size (default 200; --quick 12)")
+    parser.add_argument(
+        "--only", choices=["timeline"], help="only these figures (the index is built once, untimed, if need be)"
+    )
     opts = parser.parse_args(argv)
     sizes = opts.entities or ([200] if opts.quick else DEFAULT_SIZES)
     if any(n < 10 for n in sizes):
@@ -983,6 +1315,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "settings": {
             "quick": opts.quick,
+            "only": opts.only,
             "sizes": sizes,
             "queries": opts.queries,
             "query_reps": opts.query_reps,
@@ -996,6 +1329,16 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": {},
     }
     log(f"work folder {work}")
+    if opts.only == "timeline":
+        qt_app()
+        for n in sizes:
+            results["sizes"][str(n)] = timeline_size(n, work, opts)
+        results["elapsed_s"] = time.perf_counter() - began
+        results["ratios"] = ratios(results)
+        out_path.write_text(json.dumps(results, indent=2))
+        print(report(results))
+        print(f"\nResults: {out_path}")
+        return 0
     log(f"bare window ×{opts.process_reps}")
     bare = measure_process([sys.executable, str(HERE / "bare_window.py")], opts.process_reps, work)
     results["baselines"]["bare_window"] = bare
