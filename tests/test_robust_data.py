@@ -663,7 +663,7 @@ def test_markup_in_every_text_field_is_shown_as_text_everywhere(qtbot, evil_data
     _no_markup(node.data(Qt.ItemDataRole.ToolTipRole))
     # print and PDF
     assert window.show_entity("evil")
-    printable = window._printable_document()
+    printable = window.exports.printable_document()
     for field, value in EVIL_FIELDS.items():
         assert value in printable.toPlainText(), field
     _no_markup(printable.toHtml())

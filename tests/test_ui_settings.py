@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -103,8 +104,10 @@ def test_added_data_folders_are_remembered(qtbot, bundled_store: Store, data_dir
     first = open_window(qtbot, bundled_args(bundled_store))
     assert first.store.ref("extra-program") is None
     first.show_entity("imet")
-    assert first.add_data_folder(data_dir)
+    with qtbot.waitSignal(first.storeReloaded, timeout=10_000):
+        assert first.add_data_folder(data_dir)  # built in the background
     assert first.store.ref("extra-program") is not None
+    assert first.settings.data_folders == [data_dir.resolve()]
     assert first.current_entity == "imet"  # the page shown stays
     assert first.nav_model.index_for_id("extra-program").isValid()
     first.show_entity("department-of-defense")
@@ -130,3 +133,48 @@ def test_theme_actions_switch_and_the_page_follows_the_palette(qtbot, bundled_st
     assert window.settings.theme == "light"
     qtbot.waitUntil(lambda: DARK_TEXT not in window.detail.toHtml())
     assert 'bgcolor="#ffffff"' in window.detail.toHtml()
+
+
+def test_a_folder_whose_index_cannot_be_built_is_not_remembered(qtbot, bundled_store: Store, data_dir: Path) -> None:
+    window = open_window(qtbot, bundled_args(bundled_store))
+    shown = window.store
+
+    def broken(extra: list[Path]) -> Store:
+        raise OSError(28, "No space left on device")
+
+    window.session._opener = broken
+    with qtbot.waitSignal(window.session.failed, timeout=10_000) as failed:
+        assert window.add_data_folder(data_dir)
+        assert window.settings.data_folders == []  # not before the build succeeds
+    assert "No space left on device" in failed.args[0]
+    assert window.settings.data_folders == []
+    assert window.store is shown
+    assert "No space left on device" in window.statusBar().currentMessage()
+
+
+def test_a_reload_overtaken_by_an_added_folder_does_not_swap_the_old_folders_back(
+    qtbot, bundled_store: Store, data_dir: Path
+) -> None:
+    write_yaml(data_dir, "programs/extra-program.yaml", {"id": "extra-program", "kind": "program", "name": "Extra"})
+    window = open_window(qtbot, bundled_args(bundled_store))
+    session = window.session
+    real = session._opener
+    release = threading.Event()
+    order: list[list[Path]] = []
+
+    def slow_first(extra: list[Path]) -> Store:
+        order.append(list(extra))
+        if not extra:
+            release.wait(10)  # the reload of the old folder set finishes last
+        return real(extra)
+
+    session._opener = slow_first
+    stale = session.reload()
+    with qtbot.waitSignal(window.storeReloaded, timeout=10_000):
+        window.add_data_folder(data_dir)
+        release.set()
+    assert session.generation > stale
+    assert window.store.ref("extra-program") is not None
+    qtbot.wait(50)  # nothing further arrives to undo it
+    assert window.store.ref("extra-program") is not None
+    assert window.settings.data_folders == [data_dir.resolve()]

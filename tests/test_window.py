@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QUrl
@@ -11,11 +13,12 @@ from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 from ui_support import CITE, bundled_args, open_window, write_yaml
 
+from desktop.app import build_main_window
 from desktop.core.loader import load
 from desktop.core.store import Store
 from desktop.models.roles import Role
-from desktop.ui.main_window import RESULTS_PAGE, TREE_PAGE, MainWindow
-from desktop.ui.settings import AppSettings
+from desktop.ui.main_window import MainWindow
+from desktop.ui.search_pane import RESULTS_PAGE, TREE_PAGE
 
 # A query with no hits in the bundled data whose closest names are Pakistan and the Pakistan Army.
 NO_HITS = "Pakistaan Armyyy Forcez"
@@ -109,13 +112,25 @@ def test_enter_in_the_box_opens_the_first_result(qtbot, window: MainWindow) -> N
     assert window.detail.toPlainText().startswith("International Military Education and Training")
 
 
-def test_enter_before_the_answer_arrives_still_opens_the_best_hit(qtbot, window: MainWindow) -> None:
+def test_enter_before_the_answer_arrives_opens_the_best_hit_when_it_arrives(qtbot, window: MainWindow) -> None:
+    gui_thread = threading.get_ident()
+    searched_on: list[int] = []
+    store_type = type(window.store)
+    real_search = store_type.search
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        searched_on.append(threading.get_ident())
+        return real_search(self, *args, **kwargs)
+
     window.search_box.setFocus()
-    with qtbot.waitSignal(window.searchFinished, check_params_cb=lambda q: q == "dsca", timeout=5000):
+    opened = qtbot.waitSignal(window.pageShown, check_params_cb=lambda i: i == "defense-security-cooperation-agency")
+    with mock.patch.object(store_type, "search", spy), opened:
         window.search_box.setText("dsca")
         qtbot.keyClick(window.search_box, Qt.Key.Key_Enter)  # no event loop ran: the answer is not in yet
-        assert window.current_entity == "defense-security-cooperation-agency"
+        assert window.current_entity is None
     assert result_ids(window)[0] == "defense-security-cooperation-agency"
+    assert searched_on and gui_thread not in searched_on  # never a search on the GUI thread
+    assert len(result_ids(window)) <= window.search_runner.limit
 
 
 def test_escape_clears_the_query_and_brings_the_tree_back(qtbot, window: MainWindow) -> None:
@@ -383,7 +398,7 @@ def test_markup_in_data_is_shown_as_text(qtbot, data_dir: Path) -> None:
 @pytest.fixture
 def stub_window(qtbot, bundled_store: Store, tmp_path: Path) -> tuple[MainWindow, list[QUrl]]:
     opened: list[QUrl] = []
-    window = MainWindow(bundled_store, AppSettings(tmp_path / "s.ini"), open_url=opened.append)
+    window = build_main_window(bundled_args(bundled_store), open_url=opened.append)
     qtbot.addWidget(window)
     return window, opened
 

@@ -1,104 +1,103 @@
-"""Noticing edits to the data folders while the window is open, and rebuilding in the background.
+"""Noticing edits to the data folders while the window is open.
 
 A QFileSystemWatcher reports changed folders and files; after a short quiet
-spell (an editor's save is often several writes) the store is reopened on a
-worker thread, which rebuilds the index only if the data really changed.
-The new store arrives through `storeReady` on the GUI thread.
+spell (an editor's save is often several writes) `changed` is emitted once,
+and the store session reopens the data. Which paths to watch is worked out
+on the background helper (a walk of 100,000 files is not for the GUI
+thread), following symlinked subfolders as the index does.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
-from desktop.core.store import Store
+from desktop.models.tasks import Tasks
 
 QUIET_MS = 400
 MAX_WATCHED_FILES = 4000  # beyond this only folders are watched: inotify watches are a scarce resource
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def watch_paths(folders: list[Path], max_files: int = MAX_WATCHED_FILES) -> list[str]:
+    """The folders (symlinked ones included, each real folder once) and data files to watch under `folders`."""
+    dirs: list[str] = []
+    files: list[str] = []
+    seen: set[str] = set()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for root, subdirs, names in os.walk(folder, followlinks=True):
+            real = os.path.realpath(root)
+            if real in seen:  # a symlink loop, or a folder reached twice
+                subdirs[:] = []
+                continue
+            seen.add(real)
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            dirs.append(root)
+            # A dangling or looping symlink cannot be watched (Qt warns); its folder still is.
+            found = (os.path.join(root, n) for n in sorted(names) if n.endswith(DATA_SUFFIXES))
+            files.extend(p for p in found if os.path.isfile(p))
+    return dirs + files[:max_files]
 
 
 class DataWatcher(QObject):
-    """Signals: storeReady(Store) with a rebuilt store; failed(str) with one line when reloading failed."""
+    """Signals: changed() once the data folders have been quiet for QUIET_MS after a change."""
 
-    storeReady = Signal(object)
-    failed = Signal(str)
-    _done = Signal(object, str)  # from the worker thread to the GUI thread
+    changed = Signal()
 
-    def __init__(self, folders: list[Path], reopen: Callable[[], Store], parent: Any = None) -> None:
+    def __init__(self, tasks: Tasks, parent: Any = None) -> None:
         super().__init__(parent)
-        self._reopen = reopen
+        self._tasks = tasks
         self._watcher = QFileSystemWatcher(self)
-        self._watcher.directoryChanged.connect(self._changed)
-        self._watcher.fileChanged.connect(self._changed)
+        self._watcher.directoryChanged.connect(self._on_change)
+        self._watcher.fileChanged.connect(self._on_change)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(QUIET_MS)
-        self._timer.timeout.connect(self._reload)
-        self._done.connect(self._on_done)
-        self._busy = False
-        self._again = False
-        self.watch(folders)
+        self._timer.timeout.connect(self.changed)
+        self._generation = 0
+        self._stopped = False
 
     def watch(self, folders: list[Path]) -> None:
         """Watch these folders (and what is in them) instead of the ones before."""
-        self._folders = list(folders)
-        old = self._watcher.directories() + self._watcher.files()
-        if old:
-            self._watcher.removePaths(old)
-        dirs: list[str] = []
-        files: list[str] = []
-        for folder in self._folders:
-            if not folder.is_dir():
-                continue
-            for root, subdirs, names in os.walk(folder):
-                subdirs[:] = [d for d in subdirs if not d.startswith(".")]
-                dirs.append(root)
-                # A dangling or looping symlink cannot be watched (Qt warns); its folder still is.
-                found = (os.path.join(root, n) for n in names if n.endswith((".yaml", ".yml", ".json")))
-                files.extend(p for p in found if os.path.isfile(p))
-        paths = dirs + files[:MAX_WATCHED_FILES]
-        if paths:
-            self._watcher.addPaths(paths)
+        self._generation += 1
+        generation = self._generation
+        folders = list(folders)
+        self._tasks.run(
+            lambda: watch_paths(folders),
+            lambda paths: self._set_paths(generation, paths),
+            lane="watch",
+            what="watching the data folders",
+        )
+
+    def _set_paths(self, generation: int, paths: list[str]) -> None:
+        if generation != self._generation or self._stopped:
+            return
+        # Only what changed: a folder watched before and after stays watched throughout, so an edit
+        # made while the new list was being worked out is not missed.
+        old = set(self.watched())
+        wanted = set(paths)
+        if gone := old - wanted:
+            self._watcher.removePaths(sorted(gone))
+        if new := [p for p in paths if p not in old]:
+            self._watcher.addPaths(new)
+
+    def watched(self) -> list[str]:
+        return self._watcher.directories() + self._watcher.files()
 
     @Slot(str)
-    def _changed(self, path: str) -> None:
-        self._timer.start()
-
-    @Slot()
-    def _reload(self) -> None:
-        if self._busy:
-            self._again = True  # another change came in while rebuilding: go round once more
-            return
-        self._busy = True
-        threading.Thread(target=self._work, name="almanac-reload", daemon=True).start()
-
-    def _work(self) -> None:
-        try:
-            self._done.emit(self._reopen(), "")
-        except Exception as exc:  # reported in the window, never a crash
-            self._done.emit(None, f"could not reload the data: {exc}")
-
-    @Slot(object, str)
-    def _on_done(self, store: Store | None, error: str) -> None:
-        # Back on the GUI thread: hand over the result, pick up new files, and go
-        # round once more if something changed during the rebuild.
-        self._busy = False
-        if store is not None:
-            self.watch(store.folders)
-            self.storeReady.emit(store)
-        else:
-            self.failed.emit(error)
-        if self._again:
-            self._again = False
+    def _on_change(self, path: str) -> None:
+        if not self._stopped:
             self._timer.start()
 
     def stop(self) -> None:
+        self._stopped = True
+        self._generation += 1
         self._timer.stop()
-        old = self._watcher.directories() + self._watcher.files()
+        old = self.watched()
         if old:
             self._watcher.removePaths(old)

@@ -1,10 +1,11 @@
 """Running searches off the GUI thread, newest query first.
 
-Every keystroke hands the runner a query; the runner keeps only the newest
-one waiting, interrupts a query still running in SQLite when a newer one
-arrives (as Zeal cancels rather than debounces), and reports each finished
-query with the generation number it was asked with, so the window can drop
-answers to queries the user has already typed past.
+Every keystroke hands the runner a query. Queries run on the background
+helper's "search" lane, one at a time; a query that a newer one has overtaken
+is skipped before it starts, and one still running in SQLite is interrupted
+(as Zeal cancels rather than debounces). Each answer, or error, carries the
+generation number it was asked with, so the window drops answers to queries
+the user has already typed past. An error never stops later queries.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.store import Store
+from desktop.models.tasks import Tasks, is_interrupt, report
 
 NO_HIT_SUGGESTIONS = 5
+RESULT_LIMIT = 100  # one limit for every answer the window shows
 _heap_frozen = False
 
 
@@ -40,66 +43,78 @@ def freeze_heap() -> None:
 
 
 class SearchRunner(QObject):
-    """Signals: finished(generation, query, hits, suggestions) — suggestions only when there are no hits."""
+    """Signals: finished(generation, query, hits, suggestions) — suggestions only when there are no hits;
+    failed(generation, query, message) — one line, for the newest query only."""
 
     finished = Signal(int, str, list, list)
+    failed = Signal(int, str, str)
 
-    def __init__(self, store: Store, limit: int = 100, parent: Any = None) -> None:
+    def __init__(self, store: Store, tasks: Tasks | None = None, limit: int = RESULT_LIMIT, parent: Any = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._own_tasks = tasks is None
+        self._tasks = tasks if tasks is not None else Tasks(self)
         self._limit = limit
-        self._lock = threading.Condition()
-        self._pending: tuple[int, str, Store] | None = None
-        self._running_conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._running: sqlite3.Connection | None = None
         self._generation = 0
-        self._stopped = False
         freeze_heap()
-        self._thread = threading.Thread(target=self._loop, name="almanac-search", daemon=True)
-        self._thread.start()
 
     @property
     def generation(self) -> int:
         return self._generation
 
+    @property
+    def limit(self) -> int:
+        return self._limit
+
     def set_store(self, store: Store) -> None:
-        with self._lock:
-            self._store = store
+        self._store = store
 
     def submit(self, query: str) -> int:
-        """Ask for `query`; returns its generation. Any older query still waiting is dropped."""
+        """Ask for `query`; returns its generation. Any older query is skipped or interrupted."""
+        self._generation += 1
+        generation, store = self._generation, self._store
         with self._lock:
-            self._generation += 1
-            self._pending = (self._generation, query, self._store)
-            if self._running_conn is not None:
-                self._running_conn.interrupt()
-            self._lock.notify()
-            return self._generation
+            if self._running is not None:
+                self._running.interrupt()
+        self._tasks.run(
+            lambda: self._work(generation, query, store),
+            lambda answer: self._answered(generation, query, answer),
+            lambda exc: self._failed(generation, query, exc),
+            lane="search",
+            what="search",
+        )
+        return generation
+
+    def _work(self, generation: int, query: str, store: Store) -> tuple[list, list] | None:
+        if generation != self._generation:
+            return None  # a newer query is waiting behind this one
+        conn = store.conn
+        with self._lock:
+            self._running = conn
+        try:
+            hits = store.search(query, limit=self._limit)
+            suggestions = store.closest(query, NO_HIT_SUGGESTIONS) if not hits and query.strip() else []
+        finally:
+            with self._lock:
+                self._running = None
+        return hits, suggestions
+
+    def _answered(self, generation: int, query: str, answer: tuple[list, list] | None) -> None:
+        if answer is not None and generation == self._generation:
+            self.finished.emit(generation, query, *answer)
+
+    def _failed(self, generation: int, query: str, exc: BaseException) -> None:
+        if generation != self._generation or is_interrupt(exc):
+            return  # overtaken: the newer query answers
+        self.failed.emit(generation, query, report(exc, "search"))
 
     def stop(self) -> None:
+        """Interrupt a running query; with a helper of its own, also join its worker."""
+        self._generation += 1
         with self._lock:
-            self._stopped = True
-            if self._running_conn is not None:
-                self._running_conn.interrupt()
-            self._lock.notify()
-        self._thread.join(timeout=5)
-
-    def _loop(self) -> None:
-        while True:
-            with self._lock:
-                while self._pending is None and not self._stopped:
-                    self._lock.wait()
-                if self._stopped:
-                    return
-                generation, query, store = self._pending
-                self._pending = None
-                self._running_conn = store.conn
-            try:
-                hits = store.search(query, limit=self._limit)
-                suggestions = store.closest(query, NO_HIT_SUGGESTIONS) if not hits and query.strip() else []
-            except sqlite3.OperationalError:
-                continue  # interrupted by a newer query, or the index went away: the next one answers
-            finally:
-                with self._lock:
-                    self._running_conn = None
-            if not self._stopped:
-                self.finished.emit(generation, query, hits, suggestions)
+            if self._running is not None:
+                self._running.interrupt()
+        if self._own_tasks:
+            self._tasks.shutdown()

@@ -13,6 +13,7 @@ apart from bugs by their error code, never by matching message text.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -165,10 +166,8 @@ class Tasks(QObject):
     def _post(self, task: Task, call: Callable[[], None]) -> None:
         if task.cancelled or self._closed:
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # the Tasks object was deleted while the work ran: nobody to tell
             self._delivered.emit((task, call))
-        except RuntimeError:  # the Tasks object was deleted while the work ran: nobody to tell
-            pass
 
     @Slot(object)
     def _deliver(self, item: tuple[Task, Callable[[], None]]) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,12 +16,31 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
+    QWidget,
 )
 
 from desktop import __version__
 from desktop.core.problems import Problem
 from desktop.core.views import SourceInfo
 from desktop.ui.page_html import esc, safe_url
+
+D = TypeVar("D", bound=QDialog)
+
+
+def show_once(parent: QWidget, make: Callable[[], D]) -> D:
+    """Show a fresh dialog from `make()`, replacing one of the same name still open under `parent`.
+
+    The dialog is deleted when closed, so opening it again and again does not pile dialogs up
+    as children of the window (and a replaced one shows the data as it is now, not as it was).
+    """
+    dialog = make()
+    for old in parent.findChildren(QDialog, dialog.objectName()):
+        if old is not dialog:
+            old.close()
+            old.deleteLater()
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
 
 
 def _frame(dialog: QDialog, title: str, body: Any, intro: str = "") -> None:
@@ -83,6 +103,7 @@ class ShortcutsDialog(QDialog):
 class SourcesDialog(QDialog):
     def __init__(self, sources: Iterable[SourceInfo], parent: Any = None) -> None:
         super().__init__(parent)
+        self.setObjectName("sourcesDialog")
         browser = QTextBrowser(self)
         browser.setOpenLinks(False)
         browser.setAccessibleName("Sources and licence")

@@ -274,3 +274,13 @@ def render_home(
         "Help → Keyboard shortcuts lists every key.</p></body></html>"
     )
     return "".join(out)
+
+
+def render_gone(name: str, colors: Colors = Colors()) -> str:
+    """What a page shows when the entity it showed has left the data (its file removed or its id changed)."""
+    return (
+        f"<html><head>{_style(colors)}</head><body><h1>{esc(name)}</h1>"
+        "<p>This entity is no longer in the data: its file was removed, or its id changed. "
+        "Search for it by name, or go back.</p>"
+        '<p><a href="entity:">Home</a></p></body></html>'
+    )

@@ -1,0 +1,190 @@
+"""The one table of the window's actions: menus, toolbar, the shortcuts dialog and the README come from it.
+
+Each row names the action, its text, its keys (the platform's standard
+binding first, where Qt has one, then portable fallbacks: Qt's Quit binding is
+empty on some platforms, and Ctrl+Q must still work), its menu, and the
+window method it runs. `python -m desktop.ui.actions` prints the README's
+shortcut table; a test keeps the README in step with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MENUS = ("&File", "&Edit", "&View", "&Go", "&Help")
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str  # objectName, and the window attribute `action_<...>` is derived from it
+    text: str  # menu text, with its & mnemonic
+    slot: str  # dotted attribute path on the window of what it runs ("time.set_timeline_visible")
+    menu: str
+    keys: tuple[str, ...] = ()  # portable key sequences, as shown in the README
+    standard: str | None = None  # a QKeySequence.StandardKey name whose bindings come first
+    separator: bool = False  # a separator before it in its menu
+    toolbar: bool = False
+    checkable: bool = False
+    attr: str | None = None  # where a part of the window keeps the action, when that part makes it
+
+    @property
+    def label(self) -> str:
+        return self.text.replace("&", "").rstrip("…")
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("actionAddData", "&Add data folder…", "choose_data_folder", "&File"),
+    ActionSpec("actionPrint", "&Print…", "exports.print_page", "&File", ("Ctrl+P",), "Print", separator=True),
+    ActionSpec("actionExportPdf", "&Export as PDF…", "exports.choose_pdf", "&File", ("Ctrl+Shift+E",)),
+    ActionSpec(
+        "actionExportTimeline",
+        "Export &timeline as PNG or SVG…",
+        "time.choose_export",
+        "&File",
+        attr="time.action_export",
+    ),
+    ActionSpec("actionQuit", "&Quit", "close", "&File", ("Ctrl+Q",), "Quit", separator=True),
+    ActionSpec("actionCopy", "&Copy", "copy", "&Edit", ("Ctrl+C",), "Copy"),
+    ActionSpec("actionCopyCitation", "Copy ci&tation", "exports.copy_citation", "&Edit", ("Ctrl+Shift+C",)),
+    ActionSpec("actionFind", "&Find in page…", "find_bar.open_bar", "&Edit", ("Ctrl+F",), "Find"),
+    ActionSpec("actionZoomIn", "Zoom &in", "zoom_in", "&View", ("Ctrl+=", "Ctrl++")),
+    ActionSpec("actionZoomOut", "Zoom &out", "zoom_out", "&View", ("Ctrl+-",), "ZoomOut"),
+    ActionSpec("actionZoomReset", "&Actual size", "zoom_reset", "&View", ("Ctrl+0",)),
+    ActionSpec(
+        "actionTimeline",
+        "Time&line",
+        "time.set_timeline_visible",
+        "&View",
+        ("Ctrl+T",),
+        separator=True,
+        checkable=True,
+        attr="time.action_timeline",
+    ),
+    ActionSpec("actionBack", "&Back", "pages.go_back", "&Go", ("Alt+Left",), "Back", toolbar=True),
+    ActionSpec("actionForward", "&Forward", "pages.go_forward", "&Go", ("Alt+Right",), "Forward", toolbar=True),
+    ActionSpec("actionHome", "&Home", "pages.show_home", "&Go", ("Alt+Home",), toolbar=True),
+    ActionSpec(
+        "actionSearch",
+        "&Search",
+        "search.focus_search",
+        "&Go",
+        ("Ctrl+K", "Ctrl+L"),
+    ),
+    ActionSpec("actionShortcuts", "&Keyboard shortcuts", "show_shortcuts", "&Help", ("F1",), "HelpContents"),
+    ActionSpec("actionSources", "&Sources and licence", "show_sources", "&Help"),
+    ActionSpec("actionAbout", "&About", "show_about", "&Help"),
+)
+
+# Keys that are not menu actions, for the shortcuts dialog and the README.
+EXTRA_KEYS: tuple[tuple[str, str], ...] = (
+    ("Move from the search box into the results / open the selected or first result", "Down / Enter"),
+    ("Clear the search and show the tree again", "Esc"),
+    ("Move focus: search → navigator → page", "F6 (Shift+F6 backwards)"),
+    ("Next / previous match in the find bar; close it", "Enter, F3 / Shift+Enter, Shift+F3; Esc"),
+    ("Back / forward", "Mouse back / forward buttons"),
+    ("Timeline, when it has focus: zoom in / out / fit all", "Wheel, Ctrl+= / Ctrl+- / Ctrl+0"),
+    ("Timeline, when it has focus: pan", "Drag, arrow keys (Shift+wheel scrolls the lanes)"),
+)
+
+
+def resolve(owner: Any, path: str) -> Any:
+    """The attribute at dotted `path` under `owner` ("time.action_timeline")."""
+    for part in path.split("."):
+        owner = getattr(owner, part)
+    return owner
+
+
+def attribute_name(spec: ActionSpec) -> str:
+    """ "actionCopyCitation" -> "action_copy_citation": the window attribute that holds the action."""
+    name = spec.name.removeprefix("action")
+    return "action" + "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+def key_sequences(spec: ActionSpec) -> list[Any]:
+    """The action's QKeySequences: the platform's standard binding first, then the portable keys not among it."""
+    from PySide6.QtGui import QKeySequence
+
+    # Only the platform's first binding: the others include keys such as Backspace for Back,
+    # which belong to text fields.
+    first = QKeySequence(getattr(QKeySequence.StandardKey, spec.standard)) if spec.standard else QKeySequence()
+    sequences = [] if first.isEmpty() else [first]
+    seen = {s.toString() for s in sequences}
+    for key in spec.keys:
+        sequence = QKeySequence(key)
+        if sequence.toString() not in seen:
+            seen.add(sequence.toString())
+            sequences.append(sequence)
+    return sequences
+
+
+def build_actions(window: Any) -> dict[str, Any]:
+    """Make (or adopt) every action in the table, set its keys, connect it and add it to the window.
+
+    Returns the actions by name; each is also set on the window as `action_<name>`.
+    """
+    from PySide6.QtGui import QAction
+
+    made: dict[str, Any] = {}
+    for spec in ACTIONS:
+        if spec.attr:
+            action = resolve(window, spec.attr)  # made by the part that owns it; its keys come from here
+        else:
+            action = QAction(spec.text, window)
+            action.setCheckable(spec.checkable)
+            slot = resolve(window, spec.slot)
+            if spec.checkable:
+                action.toggled.connect(slot)
+            else:
+                action.triggered.connect(lambda *_, s=slot: s())  # triggered's `checked` is not the slot's
+        action.setObjectName(spec.name)
+        action.setShortcuts(key_sequences(spec))
+        window.addAction(action)
+        setattr(window, attribute_name(spec), action)
+        made[spec.name] = action
+    return made
+
+
+def fill_menus(window: Any, actions: dict[str, Any]) -> dict[str, Any]:
+    """The menu bar, in the table's order; returns the menus by title."""
+    bar = window.menuBar()
+    menus = {title: bar.addMenu(title) for title in MENUS}
+    for spec in ACTIONS:
+        menu = menus[spec.menu]
+        if spec.separator and menu.actions():
+            menu.addSeparator()
+        menu.addAction(actions[spec.name])
+    return menus
+
+
+def toolbar_actions() -> list[str]:
+    return [spec.name for spec in ACTIONS if spec.toolbar]
+
+
+def shortcut_rows(actions: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    """(what, keys) for every action with keys, then the other keys: the shortcuts dialog and the README.
+
+    With `actions`, the keys are the ones in effect on this platform; without, the table's portable ones.
+    """
+    rows = []
+    for spec in ACTIONS:
+        if actions is not None:
+            from PySide6.QtGui import QKeySequence
+
+            native = QKeySequence.SequenceFormat.NativeText
+            keys = ", ".join(k.toString(native) for k in actions[spec.name].shortcuts())
+        else:
+            keys = ", ".join(spec.keys)
+        if keys:
+            rows.append((spec.label, keys))
+    return rows + list(EXTRA_KEYS)
+
+
+def readme_table() -> str:
+    lines = ["| Action | Keys |", "| --- | --- |"]
+    lines += [f"| {what} | {keys} |" for what, keys in shortcut_rows()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(readme_table())

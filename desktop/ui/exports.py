@@ -1,0 +1,119 @@
+"""What leaves the window: printing, PDF export and the citation on the clipboard.
+
+Paper gets the whole page in light colours whatever the theme, and every
+fact (the screen shows long sections in part). The document printed is made
+for the job and freed after it. A PDF is reported saved only once the file
+is really there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QObject, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from desktop.core.citation import citation_text
+from desktop.ui.page_controller import PageController
+from desktop.ui.page_html import Colors, render_page
+
+log = logging.getLogger("almanac.exports")
+APP_TITLE = "Security Assistance Almanac"
+
+
+class Exports(QObject):
+    """Signals: message(text) for the status bar."""
+
+    message = Signal(str)
+
+    def __init__(self, pages: PageController, window: QWidget) -> None:
+        super().__init__(window)
+        self.pages = pages
+        self.window = window
+
+    def printable_document(self) -> QTextDocument:
+        """A document of the page as it goes on paper; the caller owns it (it has no parent)."""
+        doc = QTextDocument()
+        doc.setDefaultFont(self.pages.view.document().defaultFont())
+        page = self.pages.current_page()
+        if page is not None:
+            doc.setHtml(render_page(page, Colors(), self.pages.as_of, limit=None))  # paper gets every fact
+        else:
+            doc.setHtml(self.pages.view.toHtml())
+        return doc
+
+    def _print_to(self, device: QPagedPaintDevice) -> None:
+        doc = self.printable_document()
+        try:
+            doc.print_(device)
+        finally:
+            doc.deleteLater()
+
+    def export_pdf(self, path: Path) -> bool:
+        """Write the page to `path` as PDF; False (and a message) when it could not be written.
+
+        QPdfWriter fails silently on a path it cannot write, so the PDF goes to a temporary file
+        beside the target, is checked, and only then takes the target's place: a failed export
+        neither says "Saved" nor leaves a broken file over one that was there.
+        """
+        try:
+            fd, temp_name = tempfile.mkstemp(prefix=".almanac-", suffix=".pdf", dir=path.parent)
+            os.close(fd)
+        except OSError as exc:
+            self.message.emit(f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        temp = Path(temp_name)
+        try:
+            writer = QPdfWriter(str(temp))
+            writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+            writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+            writer.setTitle(self.window.windowTitle())
+            writer.setCreator(APP_TITLE)
+            self._print_to(writer)
+            del writer  # the file is complete once the writer is gone
+            if temp.stat().st_size == 0:
+                raise OSError(f"nothing was written to {temp}")
+            os.replace(temp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            self.message.emit(f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.message.emit(f"Saved {path}")
+        return True
+
+    @Slot()
+    def choose_pdf(self) -> None:
+        name = (self.window.windowTitle().split(" — ")[0] or "almanac").replace("/", "-")
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export as PDF", f"{name}.pdf", "PDF files (*.pdf)")
+        if path:
+            self.export_pdf(Path(path))
+
+    @Slot()
+    def print_page(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # only when printing
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self.window)
+        dialog.setWindowTitle("Print page")
+        try:
+            if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+                self._print_to(printer)
+        finally:
+            dialog.deleteLater()
+
+    @Slot()
+    def copy_citation(self) -> str:
+        page = self.pages.current_page()
+        if page is None:
+            self.message.emit("Open an entity to copy its citation.")
+            return ""
+        text = citation_text(page)
+        QGuiApplication.clipboard().setText(text)
+        self.message.emit("Citation copied.")
+        return text

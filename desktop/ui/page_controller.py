@@ -1,0 +1,132 @@
+"""One page of the window: what it shows, its back/forward history and its as-of date.
+
+The controller draws into a DetailView from the session's current store and
+redraws when the store changes: a page whose entity has left the data says
+so instead of keeping its old text and title. (A tab will be one of these.)
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop.core.dates import FuzzyDate
+from desktop.core.store import Store
+from desktop.core.views import Page
+from desktop.models.store_session import StoreSession
+from desktop.ui.detail_view import DetailView
+from desktop.ui.history import History
+from desktop.ui.page_html import PAGE_ROWS, render_gone, render_home, render_page
+from desktop.ui.theme import page_colors
+
+
+class PageController(QObject):
+    """Signals: pageShown(id, or "" for Home and for a page that has gone), titleChanged(title or ""),
+    historyChanged() when back/forward became possible or not, message(text) for the status bar."""
+
+    pageShown = Signal(str)
+    titleChanged = Signal(str)
+    historyChanged = Signal()
+    message = Signal(str)
+
+    def __init__(self, session: StoreSession, view: DetailView, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.view = view
+        self.history = History()
+        self._current: str | None = None
+        self._name = ""  # the shown entity's name, for the notice when it leaves the data
+        self.as_of: FuzzyDate | None = None  # the page shows the entity as it stood then; None: latest
+        view.entityRequested.connect(self.show_entity)
+        view.fullPageRequested.connect(lambda entity_id: self.show_entity(entity_id, record=False, full=True))
+        view.backRequested.connect(self.go_back)
+        view.forwardRequested.connect(self.go_forward)
+        session.storeChanged.connect(self._on_store_changed)
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def current(self) -> str | None:
+        return self._current
+
+    def current_page(self) -> Page | None:
+        return self.store.page(self._current) if self._current is not None else None
+
+    @Slot(str)
+    def show_entity(self, entity_id: str, record: bool = True, full: bool = False) -> bool:
+        if not entity_id:
+            self.show_home(record)
+            return True
+        page = self.store.page(entity_id)
+        if page is None:
+            self.message.emit(f"No entity with id “{entity_id}” in the data.")
+            return False
+        limit = None if full else PAGE_ROWS
+        self.view.setHtml(render_page(page, page_colors(self.view.palette()), self.as_of, limit))
+        self._current = entity_id
+        self._name = page.name
+        if record:
+            self.history.visit(entity_id)
+        self.titleChanged.emit(page.name)
+        self.historyChanged.emit()
+        self.pageShown.emit(entity_id)
+        return True
+
+    @Slot()
+    def show_home(self, record: bool = True) -> None:
+        store = self.store
+        recent = [ref for ident in self.history.recent(8) if (ref := store.ref(ident))]
+        colors = page_colors(self.view.palette())
+        self.view.setHtml(render_home(store.counts(), store.most_linked(12), recent, store.sources().values(), colors))
+        self._current = None
+        if record:
+            self.history.visit(None)
+        self.titleChanged.emit("")
+        self.historyChanged.emit()
+        self.pageShown.emit("")
+
+    def _show_history_item(self) -> None:
+        item = self.history.current
+        if item is None or not self.show_entity(item, record=False):
+            self.show_home(record=False)
+
+    @Slot()
+    def go_back(self) -> None:
+        if self.history.can_back():
+            self.history.back()
+            self._show_history_item()
+
+    @Slot()
+    def go_forward(self) -> None:
+        if self.history.can_forward():
+            self.history.forward()
+            self._show_history_item()
+
+    def set_as_of(self, when: FuzzyDate | None) -> None:
+        self.as_of = when
+        if self._current is not None:
+            self.show_entity(self._current, record=False)
+
+    def rerender(self) -> None:
+        """Draw the page again (new colours, or new data)."""
+        if self.session.closed:
+            return  # the window has closed; a later theme change repaints nothing
+        if self._current is None:
+            self.show_home(record=False)
+        elif self.store.ref(self._current) is None:
+            self._show_gone()
+        else:
+            self.show_entity(self._current, record=False)
+
+    def _show_gone(self) -> None:
+        self.view.setHtml(render_gone(self._name, page_colors(self.view.palette())))
+        self._current = None
+        self.titleChanged.emit("")
+        self.historyChanged.emit()
+        self.message.emit(f"“{self._name}” is no longer in the data.")
+        self.pageShown.emit("")
+
+    @Slot(object)
+    def _on_store_changed(self, store: Store) -> None:
+        self.rerender()

@@ -1,0 +1,291 @@
+"""The left side of the window: the search box above the navigator tree or the ranked results.
+
+On the lines of Zeal's search sidebar: typing swaps the tree for the results
+(answered off the GUI thread by the search runner), Esc brings the tree back,
+and the keys that move between box, results and tree live here. Enter
+before the answer has arrived opens the first result when it arrives: no
+search ever runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStackedWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.store import Store
+from desktop.core.views import EntityRef, Hit
+from desktop.models.navigator_model import NavigatorModel
+from desktop.models.results_model import SearchResultsModel
+from desktop.models.roles import Role
+from desktop.models.search_runner import SearchRunner
+from desktop.models.store_session import StoreSession
+from desktop.models.tasks import Tasks
+from desktop.ui.page_html import entity_href, esc
+from desktop.ui.result_delegate import ResultDelegate
+
+TREE_PAGE, RESULTS_PAGE = 0, 1
+
+
+class SearchPane(QWidget):
+    """Signals: entityRequested(id) to show an entity; entityActivated(id) when one was opened from the
+    tree with Enter or a double click (the page should take focus); searchFinished(query) after results
+    are shown."""
+
+    entityRequested = Signal(str)
+    entityActivated = Signal(str)
+    searchFinished = Signal(str)
+
+    def __init__(self, session: StoreSession, tasks: Tasks, icons: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._syncing = False
+        self._open_when_answered = False
+        store = session.store
+
+        self.box = QLineEdit(self)
+        self.box.setObjectName("searchBox")
+        self.box.setAccessibleName("Search")
+        self.box.setPlaceholderText("Search names, acronyms, facts…  (Ctrl+K)")
+        self.box.setClearButtonEnabled(True)
+        self.box.textChanged.connect(self._on_query_changed)
+        self.box.installEventFilter(self)
+
+        self.nav_model = NavigatorModel(store, icons, self)
+        self.navigator = QTreeView(self)
+        self.navigator.setObjectName("navigator")
+        self.navigator.setAccessibleName("Navigator")
+        self.navigator.setHeaderHidden(True)
+        self.navigator.setUniformRowHeights(True)
+        self.navigator.setModel(self.nav_model)
+        self.navigator.selectionModel().currentChanged.connect(self._on_tree_current)
+        self.navigator.activated.connect(self._on_tree_activated)
+
+        self.results_model = SearchResultsModel(icons, {k.id: k.label for k in store.kinds()}, self)
+        self.results = QListView(self)
+        self.results.setObjectName("searchResults")
+        self.results.setAccessibleName("Search results")
+        self.results.setModel(self.results_model)
+        self.results.setItemDelegate(ResultDelegate(self.results))
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The scroll bar stays, so rows keep one width while typing: one coming and going as the
+        # number of hits crosses a screenful re-laid out the list and redrew every row (the
+        # delegate keeps drawn rows by width) twice a keystroke.
+        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.results.setUniformItemSizes(True)  # the delegate's rows are one height: no per-row measuring
+        self.results.clicked.connect(self._open_result_index)
+        self.results.installEventFilter(self)
+        self.status = QLabel(self)
+        self.status.setObjectName("searchStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.linkActivated.connect(self._on_status_link)
+
+        results_page = QWidget(self)
+        results_layout = QVBoxLayout(results_page)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.addWidget(self.status)
+        results_layout.addWidget(self.results, 1)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.navigator)
+        self.stack.addWidget(results_page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 0, 4)
+        layout.addWidget(self.box)
+        layout.addWidget(self.stack, 1)
+
+        self.runner = SearchRunner(store, tasks, parent=self)
+        self.runner.finished.connect(self._on_search_finished)
+        self.runner.failed.connect(self._on_search_failed)
+        session.storeChanged.connect(self._on_store_changed)
+
+    # -- the store ---------------------------------------------------------------
+
+    @Slot(object)
+    def _on_store_changed(self, store: Store) -> None:
+        self.nav_model.set_store(store)
+        self.results_model.set_kind_labels({k.id: k.label for k in store.kinds()})
+        self.runner.set_store(store)
+        if self.box.text().strip():
+            self.runner.submit(self.box.text())  # the search stays, answered again from the new index
+
+    # -- searching ---------------------------------------------------------------
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.box.selectAll()
+
+    def clear_search(self) -> None:
+        self.box.clear()
+        self.stack.setCurrentIndex(TREE_PAGE)
+        self.box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showing_results(self) -> bool:
+        return self.stack.currentIndex() == RESULTS_PAGE
+
+    @Slot(str)
+    def _on_query_changed(self, text: str) -> None:
+        self._open_when_answered = False
+        if not text.strip():
+            self.results_model.clear()
+            self.stack.setCurrentIndex(TREE_PAGE)
+            return
+        self.stack.setCurrentIndex(RESULTS_PAGE)
+        self.runner.submit(text)
+
+    @Slot(int, str, list, list)
+    def _on_search_finished(self, generation: int, query: str, hits: list[Hit], suggestions: list[EntityRef]) -> None:
+        if generation != self.runner.generation or query != self.box.text():
+            return  # an answer to something the user has already typed past
+        self.show_hits(query, hits, suggestions)
+        if self._open_when_answered:
+            self._open_when_answered = False
+            self.open_result()
+
+    @Slot(int, str, str)
+    def _on_search_failed(self, generation: int, query: str, message: str) -> None:
+        if generation != self.runner.generation or query != self.box.text():
+            return
+        self._open_when_answered = False
+        self.results_model.set_hits(query, [])  # no older query's hits left standing as if they answered this one
+        self.status.setText(f"Search failed: {esc(message)}. Reading the data again…")
+        self.session.reload()  # the index may have gone or been damaged: the session opens it afresh
+        self.searchFinished.emit(query)
+
+    def show_hits(self, query: str, hits: list[Hit], suggestions: list[EntityRef]) -> None:
+        self.results_model.set_hits(query, hits)
+        if hits:
+            self.status.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
+        else:
+            text = f"No results for “{esc(query)}”."
+            if suggestions:
+                links = ", ".join(f'<a href="{entity_href(r.id)}">{esc(r.name)}</a>' for r in suggestions)
+                text += f" Closest names: {links}"
+            self.status.setText(text)
+        self.searchFinished.emit(query)
+
+    def open_result(self, row: int | None = None) -> bool:
+        """Open the result at `row`, else the selected one, else the first.
+
+        Asked before the answer to what is typed has arrived, it opens the first result on arrival.
+        """
+        if self.results_model.query != self.box.text() and self.box.text().strip():
+            self._open_when_answered = True
+            return False
+        if row is None:
+            current = self.results.currentIndex()
+            row = current.row() if current.isValid() else 0
+        hit = self.results_model.hit(row)
+        if hit is None:
+            return False
+        self.entityRequested.emit(hit.id)
+        return True
+
+    @Slot(QModelIndex)
+    def _open_result_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_result(index.row())
+
+    @Slot(str)
+    def _on_status_link(self, link: str) -> None:
+        url = QUrl(link)
+        if url.scheme() == "entity":
+            self.entityRequested.emit(url.path())
+
+    # -- the tree ------------------------------------------------------------------
+
+    def sync_tree(self, entity_id: str) -> None:
+        """Select the entity in the navigator, expanding and scrolling to it."""
+        index = self.nav_model.index_for_id(entity_id) if entity_id else QModelIndex()
+        if not index.isValid():
+            return
+        self._syncing = True
+        try:
+            parent = index.parent()
+            chain = []
+            while parent.isValid():
+                chain.append(parent)
+                parent = parent.parent()
+            for ancestor in reversed(chain):
+                self.navigator.expand(ancestor)
+            self.navigator.setCurrentIndex(index)
+            self.navigator.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        finally:
+            self._syncing = False
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_tree_current(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._syncing or not current.isValid():
+            return
+        entity_id = current.data(Role.ENTITY_ID)
+        if entity_id:
+            self.entityRequested.emit(entity_id)
+
+    @Slot(QModelIndex)
+    def _on_tree_activated(self, index: QModelIndex) -> None:
+        entity_id = index.data(Role.ENTITY_ID)
+        if entity_id:
+            self.entityActivated.emit(entity_id)
+        else:
+            self.navigator.setExpanded(index, not self.navigator.isExpanded(index))
+
+    # -- keys ------------------------------------------------------------------------
+
+    def focus_ring(self) -> list[QWidget]:
+        return [self.box, self.results if self.showing_results() else self.navigator]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.box:
+                return self._box_key(key)
+            if watched is self.results:
+                return self._results_key(key)
+        return super().eventFilter(watched, event)
+
+    def _box_key(self, key: int) -> bool:
+        if key == Qt.Key.Key_Down and self.showing_results():
+            if self.results_model.rowCount() > 0:
+                self.results.setFocus(Qt.FocusReason.OtherFocusReason)
+                if not self.results.currentIndex().isValid():
+                    self.results.setCurrentIndex(self.results_model.index(0, 0))
+            return True
+        if key == Qt.Key.Key_Down:
+            self.navigator.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.box.text().strip():
+            self.open_result()
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.clear_search()
+            return True
+        return False
+
+    def _results_key(self, key: int) -> bool:
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_result()
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.clear_search()
+            return True
+        if key == Qt.Key.Key_Up and self.results.currentIndex().row() <= 0:
+            self.box.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        return False
+
+    def stop(self) -> None:
+        self.runner.stop()
