@@ -64,7 +64,7 @@ class DetailView(QTextBrowser):
         finally:
             self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
         # Pages carry no images or style sheets of their own: nothing is fetched, from disk or anywhere.
         return None
 

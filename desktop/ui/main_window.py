@@ -222,8 +222,8 @@ class MainWindow(QMainWindow):
         self.pageShown.emit(entity_id)
 
     def _update_nav_actions(self) -> None:
-        self.action_back.setEnabled(self.history.can_back())
-        self.action_forward.setEnabled(self.history.can_forward())
+        self._actions["actionBack"].setEnabled(self.history.can_back())
+        self._actions["actionForward"].setEnabled(self.history.can_forward())
 
     # -- the store -------------------------------------------------------------------------
 

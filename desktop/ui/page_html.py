@@ -154,7 +154,7 @@ def render_page(
     if as_of is not None:
         meta.append(f"<b>as of {esc(as_of.display())}</b>")
     out.append(f"<p class=meta>{' · '.join(meta)}</p>")
-    if later:
+    if later and as_of is not None:
         out.append(
             f"<p class=note>{later} fact{'s' if later != 1 else ''} from after {esc(as_of.display())} not shown.</p>"
         )

@@ -56,9 +56,10 @@ class AppSettings:
 
     @property
     def zoom(self) -> int:
+        value = self._s.value("view/zoom", 0)
         try:
-            return int(self._s.value("view/zoom", 0))
-        except (TypeError, ValueError):
+            return int(value) if isinstance(value, (int, str, float)) else 0
+        except ValueError:
             return 0
 
     @zoom.setter
@@ -78,7 +79,9 @@ class AppSettings:
         value = self._s.value("data/folders", [])
         if isinstance(value, str):
             value = [value]
-        return [Path(v) for v in value or [] if v]
+        if not isinstance(value, (list, tuple)):
+            return []  # a settings file edited by hand into something else: no extra folders
+        return [Path(v) for v in value if isinstance(v, str) and v]
 
     @data_folders.setter
     def data_folders(self, folders: list[Path]) -> None:
