@@ -8,7 +8,10 @@ can run off the GUI thread while the window reads a page.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -18,6 +21,7 @@ from desktop.core import index
 from desktop.core import search as searching
 from desktop.core import timeline as timelines
 from desktop.core.cache import (
+    BuildReport,
     build_index,
     default_cache_dir,
     file_uri,
@@ -43,6 +47,22 @@ from desktop.core.views import (
     TreeRow,
 )
 
+log = logging.getLogger("almanac.store")
+
+DEBUG_ENV = "ALMANAC_DEBUG"  # the same switch as the window's (models.tasks), read here: core imports no Qt side
+
+
+class StoreError(RuntimeError):
+    """Something about the store itself (not the data) keeps it from answering."""
+
+
+class StoreClosed(StoreError):
+    """The store was closed: open another (`Store.open`, `reopen`) rather than use this one."""
+
+
+class IndexMissing(StoreError):
+    """The index file was deleted under a store opened with `rebuild_missing=False`: reopen it to rebuild."""
+
 
 class Store:
     """Read access to one built index. Use `Store.open` to get one."""
@@ -57,6 +77,7 @@ class Store:
         uri: str | None = None,
         keeper: sqlite3.Connection | None = None,
         cache_dir: Path | None = None,
+        rebuild_missing: bool = True,
     ) -> None:
         self.path = path  # None when the index lives in memory
         self.uri = uri or file_uri(path)  # type: ignore[arg-type]
@@ -69,10 +90,24 @@ class Store:
         self._local = threading.local()
         self._sources: dict[str, SourceInfo] | None = None
         self._rebuild_lock = threading.Lock()
+        self._rebuild_missing_ok = rebuild_missing
+        # Every connection opened, on whichever thread, so that close() can close them all: a
+        # thread's own connection left open keeps a deleted index file (hundreds of MB) on disk.
+        self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._conns_lock = threading.Lock()
+        self._closed = False
 
     @classmethod
-    def open(cls, folders: list[Path], cache_dir: Path | None = None, rebuild: bool = False) -> Store:
-        """Open the index for `folders`, building it when missing, stale, damaged or asked to."""
+    def open(
+        cls, folders: list[Path], cache_dir: Path | None = None, rebuild: bool = False, rebuild_missing: bool = True
+    ) -> Store:
+        """Open the index for `folders`, building it when missing, stale, damaged or asked to.
+
+        `rebuild_missing=False` is for the window: an index deleted while the store is open is then
+        reported (`IndexMissing` from the first connection that needs it, `index_present()`) rather
+        than rebuilt there and then on whichever thread asked, so the caller can reopen off the GUI
+        thread. The command line keeps the default and rebuilds in place.
+        """
         folders = [Path(f).resolve() if Path(f).exists() else Path(f).absolute() for f in folders]
         target = index_path(cache_dir or default_cache_dir(), folders)
         stats = scan(folders)
@@ -83,10 +118,13 @@ class Store:
             current = meta is not None and meta.get("schema_version") == str(index.SCHEMA_VERSION)
             if current and meta.get("fingerprint") == fp:
                 sweep_temporaries(target.parent)  # debris of a build that was killed, even when none is needed now
-                return cls(target, folders, cache_dir=cache_dir)
-            refreshed = refresh_index(folders, target, stats, fp) if current else None
+                return cls(target, folders, cache_dir=cache_dir, rebuild_missing=rebuild_missing)
+            refreshed = _refresh(folders, target, stats, fp) if current else None
             if refreshed is not None:
-                return cls(refreshed.path, folders, built=True, refreshed=True, uri=refreshed.uri, cache_dir=cache_dir)
+                return cls(
+                    refreshed.path, folders, built=True, refreshed=True, uri=refreshed.uri, cache_dir=cache_dir,
+                    rebuild_missing=rebuild_missing,
+                )  # fmt: skip
             if state == "damaged":
                 notice = f"the index {target} was damaged or unreadable and has been rebuilt"
             elif state == "locked":
@@ -96,12 +134,12 @@ class Store:
         report = build_index(folders, target, fp, stats)
         return cls(
             report.path, folders, notice=report.notice or notice, built=True, uri=report.uri,
-            keeper=report.keeper, cache_dir=cache_dir,
+            keeper=report.keeper, cache_dir=cache_dir, rebuild_missing=rebuild_missing,
         )  # fmt: skip
 
     def reopen(self) -> Store:
-        """A store over the same folders, rebuilt if the data changed since this one was opened."""
-        return Store.open(self.folders, cache_dir=self._cache_dir)
+        """A store over the same folders, rebuilt if the data changed (or the index went) since this one was opened."""
+        return Store.open(self.folders, cache_dir=self._cache_dir, rebuild_missing=self._rebuild_missing_ok)
 
     def is_current(self) -> bool:
         """Whether the data folders are unchanged since this store's index was built."""
@@ -112,14 +150,44 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """This thread's connection, opened on first use."""
+        """This thread's connection, opened on first use.
+
+        StoreClosed once the store is closed; IndexMissing when the index file is gone and the
+        store was opened with `rebuild_missing=False` (else the index is rebuilt in place first).
+        """
         conn = getattr(self._local, "conn", None)
-        if conn is None:
-            if self.path is not None and not self.path.exists():
-                self._rebuild_missing()
-            conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
-            self._local.conn = conn
+        if conn is None or self._closed:
+            conn = self._connect()
         return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StoreClosed(f"the store of {self._where()} is closed")
+        if not self.index_present():
+            if not self._rebuild_missing_ok:
+                raise IndexMissing(f"the index {self.path} was deleted; reopen the store to rebuild it")
+            self._rebuild_missing()
+        # check_same_thread=False: close() may close this connection from another thread.
+        conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+        with self._conns_lock:
+            if self._closed:  # closed while this one was being opened
+                conn.close()
+                raise StoreClosed(f"the store of {self._where()} is closed")
+            # A thread that ended left its connection here: close it now rather than hold it to the end.
+            ended = [c for t, c in self._conns if not t.is_alive()]
+            self._conns = [(t, c) for t, c in self._conns if t.is_alive()]
+            self._conns.append((threading.current_thread(), conn))
+        for old in ended:
+            old.close()
+        self._local.conn = conn
+        return conn
+
+    def _where(self) -> str:
+        return str(self.path) if self.path is not None else "an index kept in memory"
+
+    def index_present(self) -> bool:
+        """Whether the index file is still there (an index kept in memory always is); nothing is built."""
+        return self.path is None or self.path.exists()
 
     def _rebuild_missing(self) -> None:
         # The index was deleted under us (it is only a cache): build it again in place.
@@ -131,10 +199,22 @@ class Store:
             self.notice = report.notice or "the index was deleted while in use and has been rebuilt"
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        """Close every connection this store opened, on every thread; any later use raises StoreClosed.
+
+        A query still running on another thread is interrupted and ends with an sqlite3 error.
+        Closing twice is harmless.
+        """
+        with self._conns_lock:
+            self._closed = True
+            conns = [c for _, c in self._conns]
+            self._conns = []
+            keeper, self._keeper = self._keeper, None
+        for conn in conns:
+            with contextlib.suppress(sqlite3.Error):
+                conn.interrupt()
+                conn.close()
+        if keeper is not None:
+            keeper.close()  # the last connection to an in-memory index: its memory goes with it
 
     # -- overview ----------------------------------------------------------
 
@@ -371,6 +451,21 @@ class Store:
 
     def closest(self, text: str, limit: int = 5) -> list[EntityRef]:
         return searching.closest(self.conn, text, limit)
+
+
+def _refresh(folders: list[Path], target: Path, stats: list, fp: str) -> BuildReport | None:
+    """refresh_index, where any failure (a bug in the refresh included) means a full build, not a failed start."""
+    try:
+        return refresh_index(folders, target, stats, fp)
+    except Exception as exc:
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, whatever the message holds
+        log.warning("refreshing the index failed, so it is built afresh: %s", reason, exc_info=_debugging())
+        return None
+
+
+def _debugging() -> bool:
+    """Whether full tracebacks are wanted (ALMANAC_DEBUG=1)."""
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
 def _bindable(text: str) -> bool:
