@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QMessageLogContext,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QImageWriter
 from PySide6.QtWidgets import QApplication
 
-from desktop import __version__
-from desktop.cli import UsageError, build_parser, data_folders
+from desktop import __version__, display_check
 from desktop.core.store import Store
+from desktop.options import NotFound, UsageError, build_parser, data_folders, image_format, resolve_entity
 from desktop.ui.main_window import APP_TITLE, MainWindow
 from desktop.ui.settings import AppSettings
 from desktop.ui.theme import apply_theme
@@ -56,15 +67,20 @@ def build_main_window(args: list[str] | None = None) -> MainWindow:
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
-    """Open the window and run until it is closed."""
+    """Open the window and run until it is closed; Ctrl+C in the terminal closes it (KeyboardInterrupt)."""
+    if QApplication.instance() is None and (lacking := display_check.problem()):
+        # Qt would abort the interpreter with a page of text; say it in one line instead.
+        print(f"almanac: error: {lacking}", file=sys.stderr)
+        return 1
     app = _application([sys.argv[0], *argv])
     window = _window_for(args)
     entity = getattr(args, "id", None)
-    if entity and window.store.ref(entity) is None:
-        near = window.store.closest(entity)
-        hint = f" Did you mean: {', '.join(r.id for r in near)}?" if near else ""
-        print(f"almanac: no entity with id {entity!r}.{hint}", file=sys.stderr)
-        return 1
+    if entity:
+        try:
+            entity = resolve_entity(window.store, entity)
+        except NotFound:
+            window.close()
+            raise
     window.open_initial(entity)
     window.show()
     if os.environ.get("ALMANAC_EXIT_AFTER_PAINT") == "1":  # for tests/benchmarks/bench.py: startup time and memory
@@ -90,7 +106,28 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(json.dumps({"first_paint": True, "peak_rss_kib": peak}), flush=True)
         return status
-    return app.exec()
+    # Ctrl+C in the terminal closes the window, its state saved as on any close. Python runs a
+    # signal handler only between bytecodes and Qt's event loop runs in C++, so a timer hands
+    # control back to Python every 200 ms while the loop runs.
+    interrupted: list[int] = []
+
+    def on_sigint(signum: int, _frame: object) -> None:
+        interrupted.append(signum)
+        window.close()
+        app.exit(130)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    tick = QTimer()
+    tick.timeout.connect(lambda: None)  # nothing to do: returning to Python runs the pending handler
+    tick.start(200)
+    try:
+        status = app.exec()
+    finally:
+        tick.stop()
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt  # the command line's one way of saying "interrupted": exit 130
+    return status
 
 
 def _wait_for(signal: object, timeout_ms: int) -> None:
@@ -101,35 +138,52 @@ def _wait_for(signal: object, timeout_ms: int) -> None:
 
 
 def screenshot(args: argparse.Namespace, size: tuple[int, int], out: TextIO, err: TextIO) -> int:
-    """Render the real window offscreen into args.out as PNG."""
-    app = _application()
-    apply_theme(app, args.theme)
-    with tempfile.TemporaryDirectory(prefix="almanac-screenshot-") as scratch:
-        # Fresh settings: not the user's theme, zoom, size or added folders, and nothing saved over theirs.
-        window = _window_for(args, AppSettings(Path(scratch) / "settings.ini"))
-        if args.show and window.store.ref(args.show) is None:
-            window.close()
-            raise UsageError(f"no entity with id {args.show!r}")
-        if getattr(args, "as_of", None):
-            window.set_as_of(args.as_of)
-        if args.show:
-            window.show_entity(args.show)
-        else:
-            window.show_home()
-        window.resize(*size)
-        window.show()
-        if getattr(args, "timeline", False):
-            window.time.set_timeline_visible(True)
+    """Render the real window offscreen into args.out, in the format its suffix names."""
+    with contextlib.ExitStack() as restore:
+        if QApplication.instance() is None:
+            # Offscreen whatever the session: a screenshot needs no display, and must not fail for want of one.
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+            noise = "This plugin does not support propagateSizeHints()"  # said of every window shown offscreen
+
+            def quiet(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+                if message != noise:
+                    level = logging.DEBUG if mode == QtMsgType.QtDebugMsg else logging.WARNING
+                    logging.getLogger("desktop.qt").log(level, "%s", message)
+
+            restore.callback(qInstallMessageHandler, qInstallMessageHandler(quiet))
+        app = _application()
+        fmt = image_format(args.out)
+        if fmt.lower().encode() not in {bytes(f).lower() for f in QImageWriter.supportedImageFormats()}:
+            raise UsageError(f"this Qt cannot write {fmt} images; use .png, .jpg or .bmp")
+        apply_theme(app, args.theme)
+        with tempfile.TemporaryDirectory(prefix="almanac-screenshot-") as scratch:
+            # Fresh settings: not the user's theme, zoom, size or added folders, and nothing saved over theirs.
+            window = _window_for(args, AppSettings(Path(scratch) / "settings.ini"))
+            try:
+                shown = resolve_entity(window.store, args.show) if args.show else None
+            except NotFound:
+                window.close()
+                raise
+            if getattr(args, "as_of", None):
+                window.set_as_of(args.as_of)
+            if shown:
+                window.show_entity(shown)
+            else:
+                window.show_home()
+            window.resize(*size)
+            window.show()
+            if getattr(args, "timeline", False):
+                window.time.set_timeline_visible(True)
+                app.processEvents()
+                window.time.timeline().view.fit_all()  # fitted to the dock's final width
+            if args.search:
+                window.search_box.setText(args.search)
+                _wait_for(window.searchFinished, 5000)
             app.processEvents()
-            window.time.timeline().view.fit_all()  # fitted to the dock's final width
-        if args.search:
-            window.search_box.setText(args.search)
-            _wait_for(window.searchFinished, 5000)
-        app.processEvents()
-        image = window.grab().toImage()
-        window.close()
-    if not image.save(str(args.out), "PNG"):
-        print(f"almanac: error: could not write {args.out}", file=err)
-        return 1
-    print(f"Wrote {args.out} ({image.width()}x{image.height()})", file=out)
-    return 0
+            image = window.grab().toImage()
+            window.close()
+        if not image.save(str(args.out), fmt):
+            print(f"almanac: error: could not write {args.out}", file=err)
+            return 1
+        print(f"Wrote {args.out} ({image.width()}x{image.height()})", file=out)
+        return 0

@@ -16,226 +16,15 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, TextIO
 
-from desktop import __version__
-from desktop.core.asof import PageAsOf, annotate, parse_as_of
-from desktop.core.bundle import bundled_data_dir
-from desktop.core.cache import CACHE_ENV
-from desktop.core.dates import DateError, FuzzyDate, parse_date
+from desktop.core.asof import PageAsOf, annotate
 from desktop.core.store import Store
 from desktop.core.views import FactView, Page, TimelineItem
+from desktop.options import NotFound, UsageError, build_parser, data_folders, resolve_entity
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 MAX_PROBLEMS_SHOWN = 20
-
-
-class UsageError(Exception):
-    """A mistake in how the command was called: exit 2."""
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return min(value, 2**63 - 1)  # SQLite's largest integer: more results than there can be
-
-
-def _as_of(text: str) -> FuzzyDate:
-    try:
-        return parse_as_of(text)
-    except DateError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _date(text: str) -> FuzzyDate:
-    try:
-        return parse_date(text)
-    except DateError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage mistake as one line (via UsageError), not a usage dump."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
-
-    def parse_known_args(
-        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> tuple[argparse.Namespace, list[str]]:
-        parsed, extras = super().parse_known_args(args, namespace)
-        return _merge_data_options(parsed), extras
-
-
-# The data options are accepted before and after the subcommand. argparse copies a
-# subcommand's defaults over whatever was given before it (`almanac --no-bundled list`
-# would lose --no-bundled), so the subcommands store theirs under these names and
-# `_merge_data_options` combines the two.
-_SUB = "sub_"
-
-
-def _common(dest_prefix: str = "") -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group("data")
-    group.add_argument(
-        "--data",
-        dest=f"{dest_prefix}data",
-        metavar="DIR",
-        action="append",
-        default=[],
-        type=Path,
-        help="add a data folder to the bundled data (repeatable)",
-    )
-    group.add_argument(
-        "--no-bundled",
-        dest=f"{dest_prefix}no_bundled",
-        action="store_true",
-        help="use only the --data folders, not the bundled data",
-    )
-    group.add_argument(
-        "--cache-dir",
-        dest=f"{dest_prefix}cache_dir",
-        metavar="DIR",
-        type=Path,
-        help=f"where the index is kept (default: ${CACHE_ENV}, else the platform's cache folder)",
-    )
-    return common
-
-
-def _merge_data_options(args: argparse.Namespace) -> argparse.Namespace:
-    if not hasattr(args, "data"):  # a subcommand's own parse: the top level merges
-        return args
-    args.data = [*args.data, *getattr(args, f"{_SUB}data", [])]
-    args.no_bundled = args.no_bundled or getattr(args, f"{_SUB}no_bundled", False)
-    args.cache_dir = getattr(args, f"{_SUB}cache_dir", None) or args.cache_dir
-    for name in ("data", "no_bundled", "cache_dir"):
-        if hasattr(args, _SUB + name):
-            delattr(args, _SUB + name)
-    return args
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="almanac",
-        description="Security Assistance Almanac: an offline reference for US security assistance. "
-        "With no command, opens the window.",
-        parents=[_common()],
-        epilog="Exit codes: 0 done, 1 not found or invalid data, 2 usage error.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    common = _common(_SUB)
-
-    p = sub.add_parser(
-        "search",
-        parents=[common],
-        help="search names, aliases and facts",
-        description="Search names, aliases, summaries and facts; best matches first.",
-    )
-    p.add_argument("query", metavar="QUERY", nargs="+", help="what to look for (several words are one query)")
-    p.add_argument("--kind", metavar="K", help="only entities of this kind (see `almanac list --kinds`)")
-    p.add_argument("--limit", metavar="N", type=_positive, default=20, help="at most N results (default 20)")
-    p.add_argument("--json", action="store_true", help="print JSON (see the README for its shape)")
-
-    p = sub.add_parser(
-        "show",
-        parents=[common],
-        help="show one entity with its facts and sources",
-        description="Show an entity: its facts both ways, parent, children and sources.",
-    )
-    p.add_argument("id", metavar="ID", help="the entity's id, e.g. imet")
-    p.add_argument(
-        "--as-of",
-        metavar="DATE",
-        type=_as_of,
-        help="the entity as it stood at DATE (2019, 2019-01 or 2019-01-15): each fact marked current, past "
-        "or uncertain, facts not yet true left out (kept in --json with status future)",
-    )
-    p.add_argument("--json", action="store_true", help="print JSON (see the README for its shape)")
-
-    p = sub.add_parser(
-        "timeline",
-        parents=[common],
-        help="list dated facts, oldest first",
-        description="List every dated fact, oldest first, with its bounds and sources; "
-        "the options narrow the list and combine.",
-    )
-    p.add_argument("--entity", metavar="ID", help="only the facts of this entity and the facts pointing at it")
-    p.add_argument("--kind", metavar="K", help="only facts whose subject is of this kind")
-    p.add_argument("--from", dest="start", metavar="DATE", type=_date, help="only facts still true on or after DATE")
-    p.add_argument("--to", dest="end", metavar="DATE", type=_date, help="only facts already true by DATE")
-    p.add_argument("--text", metavar="TEXT", help="only facts that mention TEXT")
-    p.add_argument("--limit", metavar="N", type=_positive, help="at most N facts")
-    p.add_argument("--json", action="store_true", help="print JSON (see the README for its shape)")
-
-    p = sub.add_parser("list", parents=[common], help="list entities", description="List entities by kind and name.")
-    p.add_argument("--kind", metavar="K", help="only entities of this kind")
-    p.add_argument("--kinds", action="store_true", help="list the kinds instead, with their counts")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = sub.add_parser(
-        "validate",
-        parents=[common],
-        help="check data folders and report every problem",
-        description="Check the data and print one line per problem as path:line:column: message. "
-        "Exit 0 when clean, 1 when not.",
-    )
-    p.add_argument(
-        "dirs",
-        metavar="DIR",
-        nargs="*",
-        type=Path,
-        help="data folders to check with the bundled data (default: the bundled data and --data)",
-    )
-
-    p = sub.add_parser(
-        "index",
-        parents=[common],
-        help="build or refresh the search index",
-        description="Build the index if the data changed (or always with --rebuild) and print counts.",
-    )
-    p.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
-
-    p = sub.add_parser(
-        "open",
-        parents=[common],
-        help="open the window at an entity",
-        description="Open the window showing the entity ID.",
-    )
-    p.add_argument("id", metavar="ID", help="the entity's id")
-
-    p = sub.add_parser(
-        "screenshot",
-        parents=[common],
-        help="render the window into a PNG file",
-        description="Render the real window offscreen into a PNG image.",
-    )
-    p.add_argument("out", metavar="OUT.png", type=Path, help="the PNG file to write")
-    p.add_argument("--show", metavar="ID", help="show this entity")
-    p.add_argument("--search", metavar="TEXT", help="type this into the search box")
-    p.add_argument("--size", metavar="WxH", default="1280x800", help="window size (default 1280x800)")
-    p.add_argument("--theme", choices=("light", "dark"), default="light", help="colour theme (default light)")
-    p.add_argument("--timeline", action="store_true", help="open the timeline under the page")
-    p.add_argument("--as-of", metavar="DATE", type=_as_of, help="show the page (and the timeline's cursor) as of DATE")
-    return parser
-
-
-def data_folders(args: argparse.Namespace, extra: Sequence[Path] = ()) -> list[Path]:
-    folders = [] if args.no_bundled else [bundled_data_dir()]
-    folders += [*args.data, *extra]
-    if not folders:
-        raise UsageError("--no-bundled needs at least one --data DIR")
-    for folder in [*args.data, *extra]:
-        if not folder.exists():
-            raise UsageError(f"data folder {folder} does not exist")
-        if not folder.is_dir():
-            raise UsageError(f"{folder} is a file; --data takes a folder")
-    return folders
 
 
 def open_store(args: argparse.Namespace, err: TextIO, rebuild: bool = False) -> Store:
@@ -425,12 +214,9 @@ def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     store = open_store(args, err)
-    page = store.page(args.id)
-    if page is None:
-        near = store.closest(args.id)
-        hint = f" Did you mean: {', '.join(r.id for r in near)}?" if near else ""
-        print(f"almanac: no entity with id {args.id!r}.{hint}", file=err)
-        return EXIT_NOT_FOUND
+    page = store.page(resolve_entity(store, args.id))
+    if page is None:  # the index changed under us between the two lookups
+        raise NotFound(f"no entity with id {args.id!r}.")
     as_of = annotate(page, args.as_of) if args.as_of else None
     if args.json:
         json.dump(page_as_of_json(as_of) if as_of else page_json(page), out, ensure_ascii=False, indent=2)
@@ -445,13 +231,9 @@ def cmd_timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"--from {args.start.text} is after --to {args.end.text}")
     store = open_store(args, err)
     check_kind(store, args.kind)
-    if args.entity and store.ref(args.entity) is None:
-        near = store.closest(args.entity)
-        hint = f" Did you mean: {', '.join(r.id for r in near)}?" if near else ""
-        print(f"almanac: no entity with id {args.entity!r}.{hint}", file=err)
-        return EXIT_NOT_FOUND
+    entity = resolve_entity(store, args.entity) if args.entity else None
     items = store.timeline(
-        entity=args.entity,
+        entity=entity,
         kind=args.kind,
         start=args.start.text if args.start else None,
         end=args.end.text if args.end else None,
@@ -571,6 +353,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except UsageError as exc:
         print(f"almanac: error: {exc}", file=err)
         return EXIT_USAGE
+    except NotFound as exc:
+        print(f"almanac: {exc}", file=err)
+        return EXIT_NOT_FOUND
     except BrokenPipeError:
         # The reader went away (`almanac list | head -1`): stop quietly, as cat does.
         devnull = os.open(os.devnull, os.O_WRONLY)

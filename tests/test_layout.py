@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,134 @@ def test_the_import_checker_sees_every_form_of_import(tmp_path: Path):
     )
     modules = {m for _, m in imported_modules(probe, root=tmp_path)}
     assert {"PySide6.QtCore", "PySide6.QtWidgets", "desktop.ui", "desktop.ui.main_window", "desktop.app"} <= modules
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(node: ast.AST, lazy: bool = False) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Every import statement under `node` that runs, and whether it runs only when a function is called.
+
+    An import under `if TYPE_CHECKING:` never runs, so it is not one.
+    """
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        yield node, lazy
+        return
+    if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+        for child in node.orelse:
+            yield from _imports(child, lazy)
+        return
+    inner = lazy or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+    for child in ast.iter_child_nodes(node):
+        yield from _imports(child, inner)
+
+
+def import_graph(package: Path, root: Path = ROOT) -> dict[str, dict[str, bool]]:
+    """For each of the package's modules, the package modules it imports: True when at import time."""
+    paths = {module_name(p, root): p for p in sorted(package.rglob("*.py"))}
+    graph: dict[str, dict[str, bool]] = {}
+    for name, path in paths.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        base = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges: dict[str, bool] = {}
+        for node, lazy in _imports(tree):
+            if isinstance(node, ast.Import):
+                named = [alias.name for alias in node.names]
+            else:
+                module = node.module or ""
+                if node.level:
+                    up = base.rsplit(".", node.level - 1)[0] if node.level > 1 else base
+                    module = f"{up}.{module}" if module else up
+                # `from desktop import cli` imports the module desktop.cli
+                named = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+            for module in named:
+                if module in paths and module != name:
+                    edges[module] = edges.get(module, False) or not lazy
+        graph[name] = edges
+    return graph
+
+
+def import_cycles(graph: dict[str, dict[str, bool]]) -> list[list[str]]:
+    """Each import made at import time that leads back to its own module, as the modules along the loop.
+
+    A loop made only of imports inside functions is left alone: the command line opens the
+    window that way, and no module waits for another half-imported one. But one import at
+    import time in the loop ties the two together for good (app → cli → app).
+    """
+    cycles: list[list[str]] = []
+    for start in sorted(graph):
+        for first, eager in sorted(graph[start].items()):
+            if not eager:
+                continue
+            came_from: dict[str, str] = {first: start}
+            queue = [first]
+            while queue and start not in came_from:
+                at = queue.pop(0)
+                for nxt in sorted(graph.get(at, {})):
+                    if nxt not in came_from:
+                        came_from[nxt] = at
+                        queue.append(nxt)
+            if start in came_from:
+                loop = [start]
+                while loop[-1] != first:
+                    loop.append(came_from[loop[-1]])
+                cycles.append([start, *reversed(loop)])
+    return cycles
+
+
+def _package(tmp_path: Path, files: dict[str, str]) -> Path:
+    package = tmp_path / "desktop"
+    package.mkdir(exist_ok=True)
+    (package / "__init__.py").write_text("")
+    for name, text in files.items():
+        (package / name).write_text(text)
+    return package
+
+
+def test_the_cycle_checker_flags_a_loop_with_an_import_at_import_time(tmp_path: Path):
+    # Today's shape: app imports cli at the top, cli imports app inside a function.
+    package = _package(
+        tmp_path,
+        {
+            "app.py": "from desktop.cli import main\n",
+            "cli.py": "def main():\n    from desktop.app import run\n",
+        },
+    )
+    assert import_cycles(import_graph(package, tmp_path)) == [["desktop.app", "desktop.cli", "desktop.app"]]
+    (package / "cli.py").write_text("try:\n    from . import app\nexcept ImportError:\n    pass\n")
+    assert import_cycles(import_graph(package, tmp_path)) == [
+        ["desktop.app", "desktop.cli", "desktop.app"],
+        ["desktop.cli", "desktop.app", "desktop.cli"],
+    ]
+
+
+def test_the_cycle_checker_leaves_imports_inside_functions_and_type_checking_alone(tmp_path: Path):
+    package = _package(
+        tmp_path,
+        {
+            "app.py": "from desktop.options import parse\ndef later():\n    from desktop import cli\n",
+            "options.py": "def parse(): ...\n",
+            "cli.py": (
+                "import typing\n"
+                "from desktop import options\n"
+                "if typing.TYPE_CHECKING:\n"
+                "    from desktop.app import run\n"
+                "def main():\n"
+                "    from desktop.app import run\n"
+            ),
+        },
+    )
+    graph = import_graph(package, tmp_path)
+    assert graph["desktop.cli"] == {"desktop": True, "desktop.options": True, "desktop.app": False}
+    assert import_cycles(graph) == []
+
+
+def test_no_import_cycle_among_the_modules():
+    graph = import_graph(PACKAGE)
+    assert {"desktop.app", "desktop.cli", "desktop.core.store"} <= set(graph)
+    assert import_cycles(graph) == []
 
 
 def test_core_imports_no_qt_models_ui_or_app():

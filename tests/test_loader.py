@@ -217,11 +217,28 @@ def test_a_missing_folder_is_a_problem_and_the_rest_still_loads(data_dir: Path, 
     assert list(result.entities) == ["a"]
 
 
-def test_a_folder_without_a_schema_is_reported(tmp_path: Path):
+def test_a_folder_without_setup_files_borrows_the_bundled_ones(tmp_path: Path):
     folder = tmp_path / "bare"
-    write(folder, "programs/a.yaml", entity("a"))
+    write(folder, "programs/a.yaml", entity("a", body="facts:\n" + note_fact()))
+    write(folder, "programs/b.yaml", entity("b", body="colour: red\n"))
     result = load([folder])
-    assert any("schema" in p.message for p in result.problems)
+    # The bundled schema still checks the files; the bundled entities are not loaded.
+    assert [p.message for p in result.problems] == ["unknown key `colour`"]
+    assert sorted(result.entities) == ["a", "b"]
+    assert result.entities["a"].facts[0].sources[0].source == SRC
+    assert BUNDLED / "vocabulary.yaml" in result.files
+
+
+def test_a_folders_own_setup_file_replaces_the_bundled_one(tmp_path: Path):
+    folder = tmp_path / "own"
+    write(folder, "sources.yaml", "sources:\n  - {id: diary, title: A diary, publisher: Me, url: x, license: none}\n")
+    write(folder, "programs/a.yaml", entity("a", body="facts:\n" + note_fact()))
+    result = load([folder])
+    assert [p.message for p in result.problems] == [
+        "fact left out: none of its sources is valid",
+        f"unknown source `{SRC}` (not in sources.yaml)",
+    ]
+    assert list(result.vocabulary.sources) == ["diary"]
 
 
 def test_loading_twice_gives_the_same_result(data_dir: Path):

@@ -90,11 +90,11 @@ def test_bad_size_is_a_usage_error(qapp, bundled_store: Store, tmp_path: Path, s
     assert not out.exists()
 
 
-def test_unknown_entity_is_a_usage_error(qapp, bundled_store: Store, tmp_path: Path) -> None:
+def test_unknown_entity_is_not_found_as_in_show(qapp, bundled_store: Store, tmp_path: Path) -> None:
     out = tmp_path / "x.png"
-    code, _, stderr = shoot(bundled_store, out, "--show", "no-such-entity")
-    assert code == 2
-    assert "no-such-entity" in stderr
+    code, _, stderr = shoot(bundled_store, out, "--show", "imett")
+    assert code == 1
+    assert stderr == "almanac: no entity with id 'imett'. Did you mean: imet?\n"
     assert not out.exists()
 
 

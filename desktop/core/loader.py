@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from desktop.core.bundle import bundled_data_dir
 from desktop.core.dates import DateError, parse_when
 from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, data_files
 from desktop.core.model import Citation, Entity, Fact
@@ -41,7 +42,13 @@ def find_schema(folders: list[Path]) -> Path | None:
     for folder in folders:
         if (folder / SCHEMA_FILE).is_file():
             return folder / SCHEMA_FILE
-    return None
+    return _bundled(SCHEMA_FILE)
+
+
+def _bundled(name: Path | str) -> Path | None:
+    """The bundled data's own setup file `name`, for folders that bring none (`--no-bundled --data DIR`)."""
+    path = bundled_data_dir() / name
+    return path if path.is_file() else None
 
 
 class _FileLoader:
@@ -289,13 +296,19 @@ def load_setup(folders: list[Path]) -> tuple[LoadResult, Path | None]:
         if not folder.is_dir():
             result.problems.append(Problem(str(folder), 0, 0, "data folder does not exist or is not a folder", "setup"))
     folders = [f for f in folders if f.is_dir()]
-    for folder in folders:
-        for name, reader in ((VOCABULARY_FILE, load_vocabulary_file), (SOURCES_FILE, load_sources_file)):
-            if (folder / name).is_file():
-                result.files.append(folder / name)
-                found: list[Problem] = []
-                reader(folder / name, result.vocabulary, found)
-                result.problems.extend(replace(p, origin="setup") for p in found)
+    readers = ((VOCABULARY_FILE, load_vocabulary_file), (SOURCES_FILE, load_sources_file))
+    # Each setup file comes from the folders that have one, in order (a later one extends an
+    # earlier one); when none has it, from the bundled data, so that a folder of entities alone
+    # is usable without the bundled entities.
+    setup = [(folder / name, reader) for folder in folders for name, reader in readers if (folder / name).is_file()]
+    for name, reader in readers:
+        if not any(path.name == name for path, _ in setup) and (fallback := _bundled(name)) is not None:
+            setup.append((fallback, reader))
+    for path, reader in setup:
+        result.files.append(path)
+        found: list[Problem] = []
+        reader(path, result.vocabulary, found)
+        result.problems.extend(replace(p, origin="setup") for p in found)
     schema = find_schema(folders)
     if schema is None:
         result.problems.append(
