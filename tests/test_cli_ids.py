@@ -106,6 +106,9 @@ def test_as_of_1990s_sees_pakistan_before_its_return_to_imet(bundled_store: Stor
     code, out, _ = run("show", "pakistan", "--as-of", "1990s", *bundled_args(bundled_store))
     assert code == 0
     assert "As of 1990s:" in out
+    assert "[current] Takes part in International Military Education and Training (early 1960s – 1990s)" in out
+    assert "(2001 – August 2018)" not in out  # not yet true then
+    assert "from after 1990s not shown." in out
 
 
 def test_show_as_of_still_refuses_what_is_not_a_date() -> None:

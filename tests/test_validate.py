@@ -46,6 +46,83 @@ def facts_of(result: LoadResult, ident: str) -> list[str]:
     return [f.text or f.property for f in result.entities[ident].facts]
 
 
+# -- every problem in one run ----------------------------------------------------------
+
+
+def test_every_mistake_of_an_entity_is_reported_in_one_run(data_dir: Path):
+    body = f"""\
+facts:
+  - property: note
+    text: "an unknown key"
+    colour: red
+    sources:
+      - {{source: {SRC}, locator: "¶1"}}
+  - property: note
+    text: "no sources"
+  - property: note
+    text: "a bad date"
+    date: "2019-13"
+    sources:
+      - {{source: {SRC}, locator: "¶1"}}
+"""
+    path = write(data_dir, "programs/a.yaml", entity("a", kind="spaceship", body=body))
+    good(data_dir)
+    result = load([data_dir])
+    assert [(p.path, p.line, p.column) for p in result.problems] == [
+        (str(path), 2, 7),  # kind
+        (str(path), 7, 5),  # colour
+        (str(path), 10, 5),  # the fact without sources
+        (str(path), 14, 11),  # the date
+    ]
+    messages = [p.message for p in result.problems]
+    assert messages[0].startswith("unknown kind `spaceship`")
+    assert messages[1] == "facts[0]: unknown key `colour`"
+    assert "sources" in messages[2]
+    assert messages[3] == "bad date: '2019-13': month 13 is not between 1 and 12"
+    assert list(result.entities) == ["good"]
+
+
+def test_every_mistake_of_one_fact_is_reported_in_one_run(data_dir: Path):
+    body = fact("""\
+  - property: flies_to
+    start: "soon"
+    end: "later"
+    sources:
+      - {source: no-such-article, locator: "¶1"}
+""")
+    path = write(data_dir, "programs/a.yaml", entity("a", body=body))
+    result = load([data_dir])
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (5, 15, "unknown property `flies_to`"),
+        (6, 12, "bad start: 'soon' is not a date: use YYYY-MM-DD, YYYY-MM, YYYY, a decade such as 1960s, "
+         "or early/mid/late before a year or decade"),
+        (7, 10, "bad end: 'later' is not a date: use YYYY-MM-DD, YYYY-MM, YYYY, a decade such as 1960s, "
+         "or early/mid/late before a year or decade"),
+        (9, 7, "fact left out: none of its sources is valid"),
+        (9, 18, "unknown source `no-such-article` (not in sources.yaml)"),
+    ]  # fmt: skip
+    assert {p.path for p in result.problems} == {str(path)}
+    assert facts_of(result, "a") == ["the valid fact"]
+
+
+def test_a_bad_name_and_a_bad_fact_are_both_reported(data_dir: Path):
+    body = fact("""\
+  - property: flies_to
+    sources:
+      - {source: no-such-article, locator: "¶1"}
+""")
+    path = write(data_dir, "programs/a.yaml", entity("a", name='""', body=body))
+    good(data_dir)
+    result = load([data_dir])
+    assert [(p.path, p.line) for p in result.problems] == [
+        (str(path), 3),
+        (str(path), 5),
+        (str(path), 7),
+        (str(path), 7),
+    ]
+    assert list(result.entities) == ["good"]
+
+
 # -- the problem line format -------------------------------------------------------
 
 
@@ -66,6 +143,26 @@ def test_yaml_syntax_error(data_dir: Path):
     assert (problem.path, problem.line, problem.column) == (str(bad), 3, 5)
     assert problem.message.startswith("YAML syntax error")
     assert list(result.entities) == ["good"]
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+@pytest.mark.parametrize("after", ["summary: fine\nfacts: []\n", "", "---\nid: b\n"])
+def test_an_unclosed_quote_is_reported_where_it_opened(data_dir: Path, quote: str, after: str):
+    bad = write(data_dir, "programs/bad.yaml", f"id: bad\nkind: program\nname: {quote}Unclosed\n{after}")
+    good(data_dir)
+    result = load([data_dir])
+    problem = only(result)
+    assert (problem.path, problem.line, problem.column) == (str(bad), 3, 7)
+    assert problem.message == "YAML syntax error: this quote is never closed"
+    assert list(result.entities) == ["good"]
+
+
+def test_a_bad_escape_inside_quotes_is_still_reported_where_it_is(data_dir: Path):
+    bad = write(data_dir, "programs/bad.yaml", 'id: bad\nkind: program\nname: "bad \\q escape"\n')
+    problem = only(load([data_dir]))
+    assert (problem.path, problem.line) == (str(bad), 3)
+    assert problem.column > 7
+    assert "escape" in problem.message
 
 
 def test_a_scalar_file_is_not_an_entity(data_dir: Path):
@@ -247,13 +344,26 @@ def test_duplicate_ids_across_two_folders_keep_the_first_folder(data_dir: Path, 
     assert result.entities["imet"].name == "International Military Education and Training"
 
 
-def test_an_id_that_does_not_match_the_file_name_is_reported_and_kept(data_dir: Path):
-    path = write(data_dir, "programs/a.yaml", entity("b"))
+def test_an_id_that_does_not_match_the_file_name_is_reported_and_left_out(data_dir: Path):
+    path = write(data_dir, "programs/a.yaml", entity("b", body="facts:\n" + link_fact("administered_by", "good")))
+    good(data_dir)
     result = load([data_dir])
     problem = only(result)
     assert (problem.path, problem.line, problem.column) == (str(path), 1, 5)
     assert "does not match the file name `a.yaml`" in problem.message
-    assert list(result.entities) == ["b"]
+    assert list(result.entities) == ["good"]
+
+
+def test_a_link_to_an_entity_left_out_for_its_file_name_is_reported(data_dir: Path):
+    write(data_dir, "programs/a.yaml", entity("b"))
+    linking = write(data_dir, "programs/c.yaml", entity("c", body="facts:\n" + link_fact("administered_by", "b")))
+    result = load([data_dir])
+    assert [(p.path, p.line) for p in result.problems] == [
+        (str(data_dir / "programs" / "a.yaml"), 1),
+        (str(linking), 6),
+    ]
+    assert "`b`, which does not exist" in result.problems[1].message
+    assert list(result.entities) == ["c"]
 
 
 # -- vocabulary and sources ----------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.bundle import bundled_data_dir
-from desktop.core.dates import DateError, parse_when
+from desktop.core.dates import DateError, parse_date, parse_when
 from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, data_files
 from desktop.core.model import Citation, Entity, Fact
 from desktop.core.places import Places, Where
@@ -87,29 +87,47 @@ class _FileLoader:
                 yield entity
 
     def entity(self, at: tuple[int | str, ...], item: dict, single: bool) -> Entity | None:
-        bad_fields: set[str] = set()
-        bad_facts: set[int] = set()
-        fatal = False
+        """The entity `item` describes, or None; every problem with it reported, not just the first.
+
+        An entity that cannot be kept (a bad id, kind or name) still has its facts
+        checked, so that one run of `almanac validate` lists everything to fix.
+        """
+        bad_fields: set[str] = set()  # top-level keys whose values break the schema
+        bad_facts: dict[int, set[str | None]] = {}  # fact position -> its keys that break it (None: the fact)
+        keep = True
         for error in check_entity(self.schema, item):
             self.problem((*at, *error.path), error.message, key=error.key_problem)
             if error.key_problem:
                 continue
             head = error.path[:1]
             if not head or head[0] in ("id", "kind", "name"):
-                fatal = True
+                keep = False
+                bad_fields.update(str(h) for h in head)
             elif head[0] == "facts" and len(error.path) > 1 and isinstance(error.path[1], int):
-                bad_facts.add(error.path[1])
+                bad_facts.setdefault(error.path[1], set()).add(str(error.path[2]) if len(error.path) > 2 else None)
             else:
                 bad_fields.add(str(head[0]))
-        if fatal:
+        kind = None
+        if "kind" not in bad_fields and isinstance(item.get("kind"), str):
+            kind = self.vocab.kinds.get(item["kind"])
+            if kind is None:
+                self.problem((*at, "kind"), f"unknown kind `{item['kind']}` (kinds: {', '.join(self.vocab.kinds)})")
+        ident = item.get("id") if "id" not in bad_fields else None
+        if single and isinstance(ident, str) and self.path.stem != ident:
+            # Left out: the file name is how an entity is found again (by an editor, by a refresh).
+            self.problem((*at, "id"), f"id `{ident}` does not match the file name `{self.path.name}`")
+            keep = False
+        facts = []
+        raw_facts = item.get("facts") if "facts" not in bad_fields else None
+        for k, raw in enumerate(raw_facts if isinstance(raw_facts, list) else []):
+            if not isinstance(raw, dict):
+                continue  # the schema said so
+            fact = self.fact((*at, "facts", k), raw, bad_facts.get(k, set()))
+            if fact is not None:
+                facts.append(fact)
+        if not keep or kind is None:
             return None
-        kind = self.vocab.kinds.get(item["kind"])
-        if kind is None:
-            self.problem((*at, "kind"), f"unknown kind `{item['kind']}` (kinds: {', '.join(self.vocab.kinds)})")
-            return None
-        if single and self.path.stem != item["id"]:
-            self.problem((*at, "id"), f"id `{item['id']}` does not match the file name `{self.path.name}`")
-        entity = Entity(
+        return Entity(
             id=item["id"],
             kind=kind.id,
             name=item["name"].strip(),
@@ -118,55 +136,56 @@ class _FileLoader:
             aliases=[] if "aliases" in bad_fields else [a.strip() for a in item.get("aliases") or []],
             parent=None if "parent" in bad_fields else item.get("parent"),
             summary="" if "summary" in bad_fields else " ".join((item.get("summary") or "").split()),
+            facts=facts,
         )
-        facts = [] if "facts" in bad_fields else item.get("facts") or []
-        for k, raw in enumerate(facts):
-            if k in bad_facts:
-                continue
-            fact = self.fact((*at, "facts", k), raw)
-            if fact is not None:
-                entity.facts.append(fact)
-        return entity
 
-    def fact(self, at: tuple[int | str, ...], raw: dict) -> Fact | None:
-        prop = self.vocab.properties.get(raw["property"])
-        if prop is None:
-            self.problem((*at, "property"), f"unknown property `{raw['property']}`")
-            return None
+    def fact(self, at: tuple[int | str, ...], raw: dict, broken: set[str | None]) -> Fact | None:
+        """The fact `raw` describes, or None; every problem with it reported.
+
+        `broken` holds the keys the schema already found wrong (None for the fact as a whole):
+        such a fact is left out, but its other keys are still checked against the vocabulary,
+        the sources and the calendar, and nothing the schema said is said twice.
+        """
+        ok = not broken
+
+        def given(key: str) -> Any:
+            """raw[key] when the schema found it well formed, else None."""
+            return None if key in broken else raw.get(key)
+
+        name = given("property")
+        prop = self.vocab.properties.get(name) if isinstance(name, str) else None
+        if isinstance(name, str) and prop is None:
+            self.problem((*at, "property"), f"unknown property `{name}`")
+            ok = False
         unknown = bool(raw.get("unknown"))
-        needs = {"entity": "entity", "quantity": "value", "text": "text"}.get(prop.takes)
-        if prop.takes == "date" and not (raw.get("date") or raw.get("start") or raw.get("end")):
-            self.problem(at, f"`{prop.id}` is a date: give `date` or `start`/`end`")
-            return None
-        if needs and needs not in raw and not unknown:
-            self.problem(at, f"`{prop.id}` takes {'an' if needs == 'entity' else 'a'} `{needs}:` (or `unknown: true`)")
-            return None
-        try:
-            when = parse_when(raw.get("date"), raw.get("start"), raw.get("end"))
-        except DateError as exc:
-            field_name = str(exc).split(":", 1)[0]
-            self.problem(
-                (*at, field_name if field_name in raw else "end"), f"bad {exc}" if field_name in raw else str(exc)
-            )
-            return None
-        citations = []
-        for j, cite in enumerate(raw["sources"]):
-            source = self.vocab.sources.get(cite["source"])
-            if source is None:
-                self.problem((*at, "sources", j, "source"), f"unknown source `{cite['source']}` (not in sources.yaml)")
-                continue
-            locator = cite["locator"].strip()
-            if (m := _PARAGRAPH.match(locator)) and source.paragraphs:
-                last = int(m.group(2) or m.group(1))
-                if not 1 <= int(m.group(1)) <= last <= source.paragraphs:
-                    self.problem(
-                        (*at, "sources", j, "locator"),
-                        f"locator {locator} is outside `{source.id}`, which has {source.paragraphs} paragraph(s)",
-                    )
-                    continue
-            citations.append(Citation(source.id, locator))
-        if not citations:
-            self.problem((*at, "sources"), "fact left out: none of its sources is valid")
+        if prop is not None and not broken:
+            needs = {"entity": "entity", "quantity": "value", "text": "text"}.get(prop.takes)
+            if prop.takes == "date" and not (raw.get("date") or raw.get("start") or raw.get("end")):
+                self.problem(at, f"`{prop.id}` is a date: give `date` or `start`/`end`")
+                ok = False
+            elif needs and needs not in raw and not unknown:
+                self.problem(
+                    at, f"`{prop.id}` takes {'an' if needs == 'entity' else 'a'} `{needs}:` (or `unknown: true`)"
+                )
+                ok = False
+        dates_ok = True
+        for key in ("date", "start", "end"):
+            value = given(key)
+            if isinstance(value, str):
+                try:
+                    parse_date(value)
+                except DateError as exc:
+                    self.problem((*at, key), f"bad {key}: {exc}")
+                    dates_ok = False
+        when = None
+        if dates_ok and not broken:
+            try:  # each date is good: what is left is how they go together
+                when = parse_when(raw.get("date"), raw.get("start"), raw.get("end"))
+            except DateError as exc:
+                self.problem((*at, "end" if "end" in raw else "start"), str(exc))
+        ok = ok and when is not None
+        citations = self.citations(at, given("sources"), report_none_valid=not broken)
+        if not ok or not citations or when is None:
             return None
         return Fact(
             property=prop.id,
@@ -179,6 +198,30 @@ class _FileLoader:
             when=when,
             note=" ".join(raw["note"].split()) if raw.get("note") else None,
         )
+
+    def citations(self, at: tuple[int | str, ...], sources: Any, report_none_valid: bool) -> list[Citation]:
+        """The valid citations of a fact's `sources`, each invalid one reported."""
+        citations: list[Citation] = []
+        for j, cite in enumerate(sources if isinstance(sources, list) else []):
+            if not isinstance(cite, dict) or not isinstance(cite.get("source"), str):
+                continue  # the schema said what is wrong with it
+            source = self.vocab.sources.get(cite["source"])
+            if source is None:
+                self.problem((*at, "sources", j, "source"), f"unknown source `{cite['source']}` (not in sources.yaml)")
+                continue
+            locator = cite["locator"].strip() if isinstance(cite.get("locator"), str) else ""
+            if (m := _PARAGRAPH.match(locator)) and source.paragraphs:
+                last = int(m.group(2) or m.group(1))
+                if not 1 <= int(m.group(1)) <= last <= source.paragraphs:
+                    self.problem(
+                        (*at, "sources", j, "locator"),
+                        f"locator {locator} is outside `{source.id}`, which has {source.paragraphs} paragraph(s)",
+                    )
+                    continue
+            citations.append(Citation(source.id, locator))
+        if not citations and sources and report_none_valid:
+            self.problem((*at, "sources"), "fact left out: none of its sources is valid")
+        return citations
 
 
 @dataclass(frozen=True)

@@ -364,6 +364,10 @@ def _parse(text: str, fast: bool) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
+        if _unclosed_quote(exc):
+            # The scanner notices only at the end of the file (or at the next `---`); the
+            # mistake is where the quote opened, which the context mark keeps.
+            mark, reason = exc.context_mark, "this quote is never closed"
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         if "nesting depth" in reason:
             # Newer libyaml builds stop deep flow nesting while scanning ahead, before our own check.
@@ -375,6 +379,15 @@ def _parse(text: str, fast: bool) -> Document:
         raise YamlFileError(f"nested too deeply (the limit is {MAX_DEPTH} levels)") from None
     finally:
         loader.dispose()
+
+
+def _unclosed_quote(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether PyYAML (either parser) ran out of text, or into a document marker, inside a quoted scalar."""
+    return (
+        exc.context_mark is not None
+        and "quoted scalar" in (exc.context or "")
+        and any(end in (exc.problem or "") for end in ("end of stream", "document separator", "document indicator"))
+    )
 
 
 # -- the fast path ------------------------------------------------------------------
