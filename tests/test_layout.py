@@ -222,6 +222,38 @@ def test_importing_core_and_the_cli_loads_no_qt(tmp_path: Path):
     assert proc.stdout.splitlines()[-1] == "[]"
 
 
+# -- getting started ---------------------------------------------------------------------------
+
+
+def readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end > 0 else None]
+
+
+def test_the_quick_start_installs_into_a_virtual_environment():
+    # Systems following PEP 668 refuse a bare `pip install .` outside one.
+    quick = readme_section("Quick start")
+    assert "python3 -m venv .venv" in quick
+    assert ". .venv/bin/activate" in quick
+    assert quick.index("python3 -m venv") < quick.index("pip install . && almanac")
+    assert "pip install '.[test]' && python -m pytest" in quick
+
+
+def test_the_quick_start_names_the_x11_libraries_a_minimal_linux_lacks():
+    from desktop.display_check import XCB_LIBRARIES
+
+    quick = readme_section("Quick start")
+    command = next(line for line in quick.splitlines() if line.startswith("sudo apt install "))
+    assert set(command.split()[3:]) == set(XCB_LIBRARIES.values())
+
+
+def test_git_ignores_the_virtual_environment():
+    ignored = {line.strip() for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()}
+    assert ignored & {".venv/", ".venv", "/.venv/"}
+
+
 # -- the wheel ---------------------------------------------------------------------------------
 
 
