@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from datafiles import SRC, entity, note_fact, write
 
-from desktop import cli
+from desktop import cli, options
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.loader import load
 from desktop.core.store import Store
@@ -346,8 +346,8 @@ def test_no_bundled_uses_only_the_data_folders(extra: Path, where: str):
     ],
 )
 def test_the_parser_merges_data_options_given_before_and_after_the_command(argv, data, no_bundled, cache_dir):
-    # The window (desktop/app.py) parses its arguments with build_parser() directly.
-    args = cli.build_parser().parse_args(argv)
+    # The window (desktop/app.py) parses its arguments with the same parser, from desktop.options.
+    args = options.build_parser().parse_args(argv)
     assert args.data == [Path(d) for d in data]
     assert args.no_bundled is no_bundled
     assert args.cache_dir == (Path(cache_dir) if cache_dir else None)
