@@ -105,6 +105,23 @@ def test_every_mistake_of_one_fact_is_reported_in_one_run(data_dir: Path):
     assert facts_of(result, "a") == ["the valid fact"]
 
 
+def test_a_citation_the_schema_refuses_does_not_hide_its_neighbour(data_dir: Path):
+    body = fact(f"""\
+  - property: note
+    text: "two bad citations"
+    sources:
+      - {{source: {SRC}, locator: ""}}
+      - {{source: no-such-article, locator: "¶1"}}
+""")
+    write(data_dir, "programs/a.yaml", entity("a", body=body))
+    result = load([data_dir])
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (8, 74, "facts[0].sources[0].locator: must not be empty"),
+        (9, 18, "unknown source `no-such-article` (not in sources.yaml)"),
+    ]
+    assert facts_of(result, "a") == ["the valid fact"]
+
+
 def test_a_bad_name_and_a_bad_fact_are_both_reported(data_dir: Path):
     body = fact("""\
   - property: flies_to

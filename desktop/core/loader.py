@@ -93,7 +93,7 @@ class _FileLoader:
         checked, so that one run of `almanac validate` lists everything to fix.
         """
         bad_fields: set[str] = set()  # top-level keys whose values break the schema
-        bad_facts: dict[int, set[str | None]] = {}  # fact position -> its keys that break it (None: the fact)
+        bad_facts: dict[int, set[tuple[int | str, ...]]] = {}  # fact position -> where in it the schema broke
         keep = True
         for error in check_entity(self.schema, item):
             self.problem((*at, *error.path), error.message, key=error.key_problem)
@@ -104,7 +104,7 @@ class _FileLoader:
                 keep = False
                 bad_fields.update(str(h) for h in head)
             elif head[0] == "facts" and len(error.path) > 1 and isinstance(error.path[1], int):
-                bad_facts.setdefault(error.path[1], set()).add(str(error.path[2]) if len(error.path) > 2 else None)
+                bad_facts.setdefault(error.path[1], set()).add(tuple(error.path[2:]))
             else:
                 bad_fields.add(str(head[0]))
         kind = None
@@ -139,18 +139,19 @@ class _FileLoader:
             facts=facts,
         )
 
-    def fact(self, at: tuple[int | str, ...], raw: dict, broken: set[str | None]) -> Fact | None:
+    def fact(self, at: tuple[int | str, ...], raw: dict, broken: set[tuple[int | str, ...]]) -> Fact | None:
         """The fact `raw` describes, or None; every problem with it reported.
 
-        `broken` holds the keys the schema already found wrong (None for the fact as a whole):
-        such a fact is left out, but its other keys are still checked against the vocabulary,
-        the sources and the calendar, and nothing the schema said is said twice.
+        `broken` holds where in the fact the schema found something wrong (`()` for the fact
+        as a whole, `("date",)`, `("sources", 0, "locator")`…): such a fact is left out, but
+        the rest of it is still checked against the vocabulary, the sources and the calendar,
+        and nothing the schema said is said twice.
         """
         ok = not broken
 
         def given(key: str) -> Any:
-            """raw[key] when the schema found it well formed, else None."""
-            return None if key in broken else raw.get(key)
+            """raw[key] unless the schema found that value itself wrong."""
+            return None if (key,) in broken else raw.get(key)
 
         name = given("property")
         prop = self.vocab.properties.get(name) if isinstance(name, str) else None
@@ -168,23 +169,17 @@ class _FileLoader:
                     at, f"`{prop.id}` takes {'an' if needs == 'entity' else 'a'} `{needs}:` (or `unknown: true`)"
                 )
                 ok = False
-        dates_ok = True
-        for key in ("date", "start", "end"):
-            value = given(key)
-            if isinstance(value, str):
-                try:
-                    parse_date(value)
-                except DateError as exc:
-                    self.problem((*at, key), f"bad {key}: {exc}")
-                    dates_ok = False
         when = None
-        if dates_ok and not broken:
-            try:  # each date is good: what is left is how they go together
+        if broken:
+            self.dates_alone(at, raw, broken)
+        else:
+            try:  # one parse of each date for the valid facts, nearly all of them
                 when = parse_when(raw.get("date"), raw.get("start"), raw.get("end"))
             except DateError as exc:
-                self.problem((*at, "end" if "end" in raw else "start"), str(exc))
+                if self.dates_alone(at, raw, broken):  # each is good: it is how they go together
+                    self.problem((*at, "end" if "end" in raw else "start"), str(exc))
         ok = ok and when is not None
-        citations = self.citations(at, given("sources"), report_none_valid=not broken)
+        citations = self.citations(at, given("sources"), broken)
         if not ok or not citations or when is None:
             return None
         return Fact(
@@ -199,11 +194,25 @@ class _FileLoader:
             note=" ".join(raw["note"].split()) if raw.get("note") else None,
         )
 
-    def citations(self, at: tuple[int | str, ...], sources: Any, report_none_valid: bool) -> list[Citation]:
+    def dates_alone(self, at: tuple[int | str, ...], raw: dict, broken: set[tuple[int | str, ...]]) -> bool:
+        """Report each of a fact's dates that is no date (not just the first); True when none is bad."""
+        good = True
+        for key in ("date", "start", "end"):
+            value = raw.get(key)
+            if (key,) in broken or not isinstance(value, str):
+                continue  # missing, or the schema said what is wrong with it
+            try:
+                parse_date(value)
+            except DateError as exc:
+                self.problem((*at, key), f"bad {key}: {exc}")
+                good = False
+        return good
+
+    def citations(self, at: tuple[int | str, ...], sources: Any, broken: set[tuple[int | str, ...]]) -> list[Citation]:
         """The valid citations of a fact's `sources`, each invalid one reported."""
         citations: list[Citation] = []
         for j, cite in enumerate(sources if isinstance(sources, list) else []):
-            if not isinstance(cite, dict) or not isinstance(cite.get("source"), str):
+            if any(where[:2] == ("sources", j) for where in broken) or not isinstance(cite, dict):
                 continue  # the schema said what is wrong with it
             source = self.vocab.sources.get(cite["source"])
             if source is None:
@@ -219,7 +228,7 @@ class _FileLoader:
                     )
                     continue
             citations.append(Citation(source.id, locator))
-        if not citations and sources and report_none_valid:
+        if not citations and sources and not broken:
             self.problem((*at, "sources"), "fact left out: none of its sources is valid")
         return citations
 
