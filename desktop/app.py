@@ -9,8 +9,9 @@ import os
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -18,6 +19,7 @@ from PySide6.QtCore import (
     QMessageLogContext,
     QTimer,
     QtMsgType,
+    QUrl,
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QImageWriter
@@ -25,6 +27,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import __version__, display_check
 from desktop.core.store import Store
+from desktop.models.store_session import StoreSession
+from desktop.models.tasks import Tasks
 from desktop.options import NotFound, UsageError, build_parser, data_folders, image_format, resolve_entity
 from desktop.ui.main_window import APP_TITLE, MainWindow
 from desktop.ui.settings import AppSettings
@@ -43,7 +47,10 @@ def _application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def _window_for(args: argparse.Namespace, settings: AppSettings | None = None) -> MainWindow:
+def _window_for(
+    args: argparse.Namespace, settings: AppSettings | None = None, open_url: Callable[[QUrl], Any] | None = None
+) -> MainWindow:
+    """The window and the parts it is made of: the background helper, the store session, the settings."""
     _application()
     settings = settings or AppSettings()
     base = data_folders(args)
@@ -52,16 +59,27 @@ def _window_for(args: argparse.Namespace, settings: AppSettings | None = None) -
     def open_store(extra: list[Path]) -> Store:
         # Folders added from the window are remembered; ones since deleted are skipped, not fatal.
         usable = [f for f in extra if f.is_dir() and f not in base]
-        return Store.open([*base, *usable], cache_dir=cache_dir)
+        # An index deleted under the window is reported (IndexMissing), not rebuilt on whichever
+        # thread asked, which could be the GUI thread: the session reopens it in the background.
+        return Store.open([*base, *usable], cache_dir=cache_dir, rebuild_missing=False)
 
-    store = open_store(settings.data_folders)
-    return MainWindow(store, settings, open_store=open_store)
+    extra = settings.data_folders
+    store = open_store(extra)
+    tasks = Tasks()
+    session = StoreSession(store, open_store, tasks, extra=extra)
+    window = MainWindow(session, settings, tasks, open_url=open_url)
+    tasks.setParent(window)
+    session.setParent(window)
+    return window
 
 
-def build_main_window(args: list[str] | None = None) -> MainWindow:
-    """The wired main window for command-line style `args`, not shown and with no event loop."""
+def build_main_window(args: list[str] | None = None, open_url: Callable[[QUrl], Any] | None = None) -> MainWindow:
+    """The wired main window for command-line style `args`, not shown and with no event loop.
+
+    `open_url` stands in for the system browser (tests pass a list's append).
+    """
     parsed = build_parser().parse_args(args or [])
-    window = _window_for(parsed)
+    window = _window_for(parsed, open_url=open_url)
     window.open_initial(getattr(parsed, "id", None))
     return window
 

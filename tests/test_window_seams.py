@@ -288,3 +288,17 @@ def test_tasks_deliver_results_and_errors_on_the_gui_thread(qtbot):
     tasks.run(lambda: 8, lambda v: got.append(("closed", v, 0)))
     qtbot.wait(20)
     assert len(got) == 3
+
+
+def test_an_index_deleted_under_the_window_is_rebuilt_off_the_gui_thread(qtbot, folder: Path, tmp_path: Path):
+    window = open_window(qtbot, data_args(folder, tmp_path / "cache"))
+    path = window.store.path
+    assert path is not None
+    path.unlink()  # the index is a cache: someone cleared it, before the search thread ever opened it
+    answers: list[list[str]] = []
+    window.searchFinished.connect(lambda q: answers.append(result_ids(window)))
+    with qtbot.waitSignal(window.storeReloaded, timeout=10_000):
+        window.search_box.setText("alpha")
+    qtbot.waitUntil(lambda: bool(answers) and answers[-1] == ["alpha"])
+    assert path.exists()
+    assert window.store.ref("alpha") is not None

@@ -92,10 +92,13 @@ class StoreSession(QObject):
         generation = self._generation
         self.busy.emit(status)
 
-        def work() -> tuple[Store, str]:
+        shown = self._store
+
+        def work() -> tuple[Store, str, bool]:
+            gone = not shown.index_present()  # deleted under us: the rebuilt file is a new one, whatever its fingerprint
             store = self._opener(extra)
             try:
-                return store, _fingerprint(store)
+                return store, _fingerprint(store), gone
             except BaseException:
                 store.close()
                 raise
@@ -109,13 +112,14 @@ class StoreSession(QObject):
         )
         return generation
 
-    def _opened(self, generation: int, extra: list[Path], store: Store, fingerprint: str) -> None:
+    def _opened(self, generation: int, extra: list[Path], store: Store, fingerprint: str, gone: bool) -> None:
         if generation != self._generation or self._closed:
             store.close()  # overtaken by a later request: its answer is the one to show
             return
         self.busy.emit("")
         folders_changed = extra != self._extra
-        if not folders_changed and fingerprint == self._shown_fingerprint and store.path == self._store.path:
+        same = fingerprint == self._shown_fingerprint and store.path == self._store.path
+        if same and not folders_changed and not gone:
             store.close()  # the very index already shown
             return
         old = self._store

@@ -24,6 +24,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.core.store import StoreError
+
 log = logging.getLogger("almanac.tasks")
 
 DEBUG_ENV = "ALMANAC_DEBUG"
@@ -64,13 +66,15 @@ def is_known(exc: BaseException) -> bool:
     """Whether `exc` comes from the world (files, disk, locks) rather than from a bug."""
     if isinstance(exc, sqlite3.Error):
         return sqlite_code(exc) in _SQLITE_KNOWN
-    return isinstance(exc, OSError)
+    return isinstance(exc, (OSError, StoreError))
 
 
 def describe(exc: BaseException) -> str:
     """One line for a person: what went wrong, without a traceback."""
     if isinstance(exc, sqlite3.Error) and (code := sqlite_code(exc)) in _SQLITE_KNOWN:
         return _SQLITE_KNOWN[code]
+    if isinstance(exc, StoreError):
+        return str(exc)
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
         return f"{exc.strerror or exc}{where}"
