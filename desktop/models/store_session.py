@@ -95,7 +95,8 @@ class StoreSession(QObject):
         shown = self._store
 
         def work() -> tuple[Store, str, bool]:
-            gone = not shown.index_present()  # deleted under us: the rebuilt file is a new one, whatever its fingerprint
+            # Deleted under us: the rebuilt file is a new one, whatever its fingerprint says.
+            gone = not shown.index_present()
             store = self._opener(extra)
             try:
                 return store, _fingerprint(store), gone
