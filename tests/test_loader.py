@@ -11,6 +11,7 @@ from datafiles import SRC, entity, note_fact, write
 
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.dates import parse_date
+from desktop.core.files import borrowed_setup_files
 from desktop.core.loader import data_files, load
 from desktop.core.model import Citation
 from desktop.core.places import Places
@@ -227,6 +228,14 @@ def test_a_folder_without_setup_files_borrows_the_bundled_ones(tmp_path: Path):
     assert sorted(result.entities) == ["a", "b"]
     assert result.entities["a"].facts[0].sources[0].source == SRC
     assert BUNDLED / "vocabulary.yaml" in result.files
+
+
+def test_the_setup_files_borrowed_are_those_no_folder_brings(data_dir: Path, tmp_path: Path):
+    bare = tmp_path / "bare"
+    write(bare, "vocabulary.yaml", "kinds: []\nproperties: []\n")
+    assert borrowed_setup_files([bare]) == [BUNDLED / "sources.yaml", BUNDLED / "schema" / "entity.schema.json"]
+    assert borrowed_setup_files([data_dir, bare]) == []
+    assert borrowed_setup_files([BUNDLED]) == []
 
 
 def test_a_folders_own_setup_file_replaces_the_bundled_one(tmp_path: Path):

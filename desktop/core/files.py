@@ -7,12 +7,33 @@ Kept apart from the loader so that checking whether the index is current
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from desktop.core.bundle import bundled_data_dir
 
 VOCABULARY_FILE = "vocabulary.yaml"
 SOURCES_FILE = "sources.yaml"
 SCHEMA_FILE = Path("schema") / "entity.schema.json"
+SETUP_FILES: tuple[str | Path, ...] = (VOCABULARY_FILE, SOURCES_FILE, SCHEMA_FILE)
+
+
+def borrowed_setup_files(folders: Iterable[Path]) -> list[Path]:
+    """The bundled data's setup files that stand in for those no folder brings.
+
+    A folder of entities alone (`--no-bundled --data DIR`) is read with the bundled
+    vocabulary, sources and schema; a folder that brings one of them is read with
+    its own instead. The loader reads these, and the index's fingerprint should
+    count them, like any setup file.
+    """
+    folders = [f for f in folders if f.is_dir()]
+    borrowed = []
+    for name in SETUP_FILES:
+        if not any((folder / name).is_file() for folder in folders):
+            path = bundled_data_dir() / name
+            if path.is_file():
+                borrowed.append(path)
+    return borrowed
 
 
 def data_files(folder: Path) -> Iterator[Path]:

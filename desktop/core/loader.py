@@ -13,9 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from desktop.core.bundle import bundled_data_dir
 from desktop.core.dates import DateError, parse_date, parse_when
-from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, data_files
+from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, borrowed_setup_files, data_files
 from desktop.core.model import Citation, Entity, Fact
 from desktop.core.places import Places, Where
 from desktop.core.problems import Problem
@@ -42,13 +41,7 @@ def find_schema(folders: list[Path]) -> Path | None:
     for folder in folders:
         if (folder / SCHEMA_FILE).is_file():
             return folder / SCHEMA_FILE
-    return _bundled(SCHEMA_FILE)
-
-
-def _bundled(name: Path | str) -> Path | None:
-    """The bundled data's own setup file `name`, for folders that bring none (`--no-bundled --data DIR`)."""
-    path = bundled_data_dir() / name
-    return path if path.is_file() else None
+    return next((p for p in borrowed_setup_files(folders) if p.name == SCHEMA_FILE.name), None)
 
 
 class _FileLoader:
@@ -348,15 +341,15 @@ def load_setup(folders: list[Path]) -> tuple[LoadResult, Path | None]:
         if not folder.is_dir():
             result.problems.append(Problem(str(folder), 0, 0, "data folder does not exist or is not a folder", "setup"))
     folders = [f for f in folders if f.is_dir()]
-    readers = ((VOCABULARY_FILE, load_vocabulary_file), (SOURCES_FILE, load_sources_file))
+    readers = {VOCABULARY_FILE: load_vocabulary_file, SOURCES_FILE: load_sources_file}
     # Each setup file comes from the folders that have one, in order (a later one extends an
     # earlier one); when none has it, from the bundled data, so that a folder of entities alone
     # is usable without the bundled entities.
-    setup = [(folder / name, reader) for folder in folders for name, reader in readers if (folder / name).is_file()]
-    for name, reader in readers:
-        if not any(path.name == name for path, _ in setup) and (fallback := _bundled(name)) is not None:
-            setup.append((fallback, reader))
+    setup = [(folder / name, reader) for folder in folders for name, reader in readers.items()]
+    setup += [(path, readers[path.name]) for path in borrowed_setup_files(folders) if path.name in readers]
     for path, reader in setup:
+        if not path.is_file():
+            continue
         result.files.append(path)
         found: list[Problem] = []
         reader(path, result.vocabulary, found)
