@@ -275,17 +275,75 @@ class Store:
             yield EntityRef(*row)
 
     def level(
-        self, kind: str, parent: str | None = None, after: tuple[str, str] | None = None, limit: int = 256
+        self,
+        kind: str,
+        parent: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 256,
+        before: tuple[str, str] | None = None,
     ) -> list[TreeRow]:
-        """One batch of a navigator level: entities of `kind` under `parent`, by name, after a (sort_name, id)."""
-        sql = "SELECT id, kind, name, sort_name, aliases, child_count FROM entities WHERE kind = ? AND tree_parent IS ?"
+        """One batch of a navigator level: entities of `kind` under `parent`, by name, after a (sort_name, id);
+        or, given `before`, the `limit` rows just before one (still in name order)."""
+        sql = f"SELECT {_TREE_ROW} FROM entities WHERE kind = ? AND tree_parent IS ?"
         args: list = [kind, parent]
+        if before is not None:
+            # Keyset paging backwards (scrolling up from a row the tree jumped to): the index read in reverse.
+            sql += " AND (sort_name, id) < (?, ?) ORDER BY sort_name DESC, id DESC LIMIT ?"
+            rows = list(map(TreeRow._make, self.conn.execute(sql, [*args, *before, limit])))
+            return rows[::-1]
         if after is not None:
             sql += " AND (sort_name, id) > (?, ?)"
             args.extend(after)
         sql += " ORDER BY sort_name, id LIMIT ?"
         args.append(limit)
         return list(map(TreeRow._make, self.conn.execute(sql, args)))
+
+    def tree_row(self, ident: str) -> TreeRow | None:
+        """The entity as its navigator level shows it; None if there is no such id."""
+        if not _bindable(ident):
+            return None
+        row = self.conn.execute(f"SELECT {_TREE_ROW} FROM entities WHERE id = ?", (ident,)).fetchone()
+        return TreeRow._make(row) if row else None
+
+    def level_position(self, kind: str, parent: str | None, key: tuple[str, str]) -> int:
+        """How many rows of a navigator level sort before `key` (a (sort_name, id)): the row it is, or would be, at.
+
+        A keyset count over the tree index, so finding the 100,000th row reads no row itself. The
+        name and the id are counted apart because SQLite re-checks a row-value bound on every
+        entry it counts, which doubles the time of a count over a whole level.
+        """
+        sort_name, ident = key
+        (count,) = self.conn.execute(
+            "SELECT (SELECT count(*) FROM entities WHERE kind = ?1 AND tree_parent IS ?2 AND sort_name < ?3)"
+            " + (SELECT count(*) FROM entities WHERE kind = ?1 AND tree_parent IS ?2 AND sort_name = ?3 AND id < ?4)",
+            (kind, parent, sort_name, ident),
+        ).fetchone()
+        return count
+
+    def level_nests(self, kind: str, parent: str | None = None) -> bool:
+        """Whether any row of a navigator level has children of its own (read off the tree index)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM entities WHERE kind = ?1 AND tree_parent IS ?2 AND id IN"
+            " (SELECT tree_parent FROM entities WHERE kind = ?1 AND tree_parent IS NOT NULL) LIMIT 1",
+            (kind, parent),
+        ).fetchone()
+        return row is not None
+
+    def level_key(
+        self, kind: str, parent: str | None, skip: int, after: tuple[str, str] | None = None
+    ) -> tuple[str, str] | None:
+        """The (sort_name, id) of the row `skip` rows past `after` (past the start when None); None past the end.
+
+        For a jump into the middle of a level with no row near it read yet (a scroll bar dragged):
+        the rows skipped are counted off the tree index alone, never read.
+        """
+        sql = "SELECT sort_name, id FROM entities WHERE kind = ? AND tree_parent IS ?"
+        args: list = [kind, parent]
+        if after is not None:
+            sql += " AND (sort_name, id) > (?, ?)"
+            args.extend(after)
+        row = self.conn.execute(sql + " ORDER BY sort_name, id LIMIT 1 OFFSET ?", [*args, skip]).fetchone()
+        return (row[0], row[1]) if row else None
 
     def level_size(self, kind: str, parent: str | None = None) -> int:
         if parent is None:
@@ -466,6 +524,9 @@ def _refresh(folders: list[Path], target: Path, stats: list, fp: str) -> BuildRe
 def _debugging() -> bool:
     """Whether full tracebacks are wanted (ALMANAC_DEBUG=1)."""
     return os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+_TREE_ROW = "id, kind, name, sort_name, aliases, child_count"  # the columns of a TreeRow, in its order
 
 
 def _bindable(text: str) -> bool:

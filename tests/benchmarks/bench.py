@@ -13,7 +13,8 @@ baseline measured in the same run, because these machines are noisy:
 - the raw parse of the same YAML files with the fastest loader available
   (yaml_rs when installed, else yaml.CSafeLoader; whole files), for the index build;
 - the raw SQLite FTS5 query for each typed prefix on the built index, for search;
-- the raw SQL for the first batch of a tree group, for browsing;
+- the raw SQL for the first batch of a tree group, for browsing, and the raw
+  SQL count of the rows before its last row, for a tree sync to that row;
 - an empty QGraphicsView docked under the page and painted, for opening the
   timeline (Ctrl+T until its marks are painted), and a plain QLineEdit typed
   into, for the GUI thread's longest stall while typing into the timeline's
@@ -92,6 +93,11 @@ BATCH_SQL = (
     "WHERE kind=? AND tree_parent IS NULL ORDER BY sort_name, id LIMIT 256"
 )
 RAW_FTS_SQL = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT 50"
+# The baseline of a tree sync: the keyset count of the rows before an entity, as plain SQL.
+SYNC_COUNT_SQL = "SELECT count(*) FROM entities WHERE kind=? AND tree_parent IS NULL AND (sort_name, id) < (?, ?)"
+LAST_ROW_SQL = (
+    "SELECT id, sort_name FROM entities WHERE kind=? AND tree_parent IS NULL ORDER BY sort_name DESC, id DESC LIMIT 1"
+)
 KEY_TIMEOUT_MS = 30_000
 HEARTBEAT_MS = 4
 MIB = 1024 * 1024
@@ -498,13 +504,16 @@ def type_queries(window: Any, queries: list[dict[str, str]], timeout_ms: int) ->
 
 
 def browse_figures(store: Store, raw: sqlite3.Connection, reps: int) -> dict[str, Any]:
-    """The first batch of the largest top-level tree group: through the model, the store, and raw SQL."""
+    """The first batch of the largest top-level tree group: through the model, the store, and raw SQL;
+    and a tree sync to its last row (NavigatorModel.index_for_id on a fresh model) against the raw
+    SQL count of the rows before it."""
     from desktop.models.navigator_model import NavigatorModel
 
     sizes = {k.id: store.level_size(k.id) for k in store.kinds()}
     kind = max(sizes, key=lambda k: sizes[k])
     row = next(i for i, k in enumerate(store.kinds()) if k.id == kind)
-    model_ms, level_ms, raw_ms = [], [], []
+    model_ms, level_ms, raw_ms, sync_ms, count_ms = [], [], [], [], []
+    last_id, last_name = raw.execute(LAST_ROW_SQL, (kind,)).fetchone()
     for _ in range(reps):
         model = NavigatorModel(store)
         group = model.index(row, 0)
@@ -514,12 +523,20 @@ def browse_figures(store: Store, raw: sqlite3.Connection, reps: int) -> dict[str
         model_ms.append(elapsed * 1000)
         level_ms.append(timed(lambda: store.level(kind, None, limit=256))[0] * 1000)
         raw_ms.append(timed(lambda: raw.execute(BATCH_SQL, (kind,)).fetchall())[0] * 1000)
+        model = NavigatorModel(store)
+        elapsed, found = timed(lambda m=model: m.index_for_id(last_id))
+        if found.row() != sizes[kind] - 1:
+            raise RuntimeError(f"tree sync found row {found.row()} for the last of {sizes[kind]}")
+        sync_ms.append(elapsed * 1000)
+        count_ms.append(timed(lambda: raw.execute(SYNC_COUNT_SQL, (kind, last_name, last_id)).fetchone())[0] * 1000)
     return {
         "largest_group": kind,
         "largest_group_size": sizes[kind],
         "first_batch_ms": median(model_ms),
         "first_batch_store_level_ms": median(level_ms),
         "raw_batch_sql_ms": median(raw_ms),
+        "tree_sync_last_ms": median(sync_ms),
+        "raw_sync_count_sql_ms": median(count_ms),
     }
 
 
@@ -991,6 +1008,13 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
                 + ("refreshed in place" if f["rebuild_was_refresh"] else "rebuilt whole"),
             ),
             "first_batch_vs_raw_sql": target(f["first_batch_ms"] / f["raw_batch_sql_ms"], 2.0, "≤ 2× raw SQL"),
+            "tree_sync_last_ms": target(
+                f["tree_sync_last_ms"],
+                16.0,
+                "≤ 16 ms",
+                f"row {f['largest_group_size']:,}; "
+                f"{f['tree_sync_last_ms'] / f['raw_sync_count_sql_ms']:.1f}× the raw SQL count of the rows before it",
+            ),
             "page_1000_facts_ms": target(f["page_1000_facts_painted_ms"], 100.0, "≤ 100 ms", "to painted"),
             "rss_over_bare_mib": target(
                 (f["peak_rss_kib"] - bare["peak_rss_kib"]) / 1024,
@@ -1196,6 +1220,8 @@ def report(results: dict[str, Any]) -> str:
                 "first batch",
                 "Store.level",
                 "raw SQL",
+                "sync to last",
+                "raw count",
                 "1,000-fact page",
                 "page()",
                 "HTML",
@@ -1210,6 +1236,8 @@ def report(results: dict[str, Any]) -> str:
                     _fmt(f["first_batch_ms"], 2),
                     _fmt(f["first_batch_store_level_ms"], 2),
                     _fmt(f["raw_batch_sql_ms"], 2),
+                    _fmt(f.get("tree_sync_last_ms", math.nan), 2),
+                    _fmt(f.get("raw_sync_count_sql_ms", math.nan), 2),
                     _fmt(f["page_1000_facts_ms"]),
                     _fmt(f["page_store_ms"]),
                     _fmt(f["page_render_html_ms"]),
@@ -1234,6 +1262,7 @@ def report(results: dict[str, Any]) -> str:
         "build_vs_raw_parse": ("full build", "×"),
         "rebuild_vs_full_build": ("rebuild after 1 file", ""),
         "first_batch_vs_raw_sql": ("first batch of largest group", "×"),
+        "tree_sync_last_ms": ("tree sync to the last row of the largest group", " ms"),
         "page_1000_facts_ms": ("1,000-fact page", " ms"),
         "rss_over_bare_mib": ("peak RSS over bare window", " MiB"),
     }
