@@ -83,7 +83,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
-    def parse_known_args(
+    def parse_known_args(  # type: ignore[override]  # one signature for argparse's overloads
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
         parsed, extras = super().parse_known_args(args, namespace)
@@ -97,8 +97,8 @@ class _Parser(argparse.ArgumentParser):
 _SUB = "sub_"
 
 
-def _common(dest_prefix: str = "") -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common(dest_prefix: str = "") -> _Parser:
+    common = _Parser(add_help=False)  # only ever a parent: its options are copied, it parses nothing
     group = common.add_argument_group("data")
     group.add_argument(
         "--data",

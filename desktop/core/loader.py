@@ -173,7 +173,7 @@ class _FileLoader:
                     self.problem((*at, "end" if "end" in raw else "start"), str(exc))
         ok = ok and when is not None
         citations = self.citations(at, given("sources"), broken)
-        if not ok or not citations or when is None:
+        if not ok or prop is None or not citations or when is None:
             return None
         return Fact(
             property=prop.id,
