@@ -1,10 +1,11 @@
-"""Whether this system can load Qt's X11 (xcb) platform plugin, asked before Qt tries.
+"""Whether Qt can open a window here on Linux, asked before Qt tries.
 
-When a library the plugin links against is missing, Qt prints a page of text
-blaming one of them and aborts the interpreter (exit 134). Trying the same
-libraries first, with ctypes, lets the program say in one line what is
-missing and how to install it. No Qt is imported here: the check runs before
-the QApplication exists.
+When there is no display at all, or a library its X11 (xcb) plugin links
+against is missing, Qt prints a page of text and aborts the interpreter
+(exit 134). Checking first (the display variables, then the libraries, by
+loading them with ctypes) lets the program say in one line what is wrong and
+how to fix it. No Qt is imported here: the check runs before the
+QApplication exists.
 """
 
 from __future__ import annotations
@@ -49,6 +50,18 @@ def will_use_xcb(env: Mapping[str, str] = os.environ, system: str = sys.platform
     return not env.get("WAYLAND_DISPLAY")
 
 
+def no_display(env: Mapping[str, str] = os.environ, system: str = sys.platform) -> bool:
+    """Whether Qt would look for a display (X11, or Wayland when not told xcb) and find none."""
+    if not system.startswith("linux"):
+        return False
+    asked = env.get("QT_QPA_PLATFORM", "").split(":", 1)[0]
+    if asked == "xcb":
+        return not env.get("DISPLAY")
+    if asked:  # offscreen, wayland, vnc…: whatever was asked for knows what it needs
+        return False
+    return not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY")
+
+
 def try_load(name: str) -> object:
     """Load a shared library by its soname the way the dynamic linker will; OSError when it cannot."""
     return ctypes.CDLL(name)
@@ -68,7 +81,12 @@ def missing_libraries(load: Callable[[str], object] = try_load) -> list[str]:
 def problem(
     env: Mapping[str, str] = os.environ, system: str = sys.platform, load: Callable[[str], object] = try_load
 ) -> str | None:
-    """One line saying which libraries the window lacks and how to install them; None when all is well."""
+    """One line saying what the window lacks here (a display, libraries) and what to do; None when all is well."""
+    if no_display(env, system):
+        return (
+            "no display to open the window on (DISPLAY is not set); "
+            "`almanac screenshot OUT.png` draws the window without one"
+        )
     if not will_use_xcb(env, system):
         return None
     missing = missing_libraries(load)

@@ -181,7 +181,31 @@ def test_missing_libraries_are_named_with_the_packages_that_bring_them() -> None
 def test_no_check_where_xcb_is_not_used() -> None:
     everything_missing = loader_without(*XCB_LIBRARIES)
     assert problem({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}, "linux", everything_missing) is None
-    assert problem({}, "linux", everything_missing) is None
+    assert problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux", everything_missing) is None
+    assert problem({}, "darwin", everything_missing) is None
+
+
+@pytest.mark.parametrize("env", [{}, {"DISPLAY": ""}, {"QT_QPA_PLATFORM": "xcb"}])
+def test_no_display_at_all_is_said_in_one_line(env: dict[str, str]) -> None:
+    message = problem(env, "linux", loader_without())
+    assert message is not None and "\n" not in message
+    assert message.startswith("no display to open the window on")
+    assert "almanac screenshot" in message
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the display variables are Linux's")
+def test_the_window_without_any_display_exits_1_in_one_line(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "desktop", "open", "imet"],
+        cwd=tmp_path,
+        env=child_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.startswith("almanac: error: no display to open the window on")
+    assert proc.stderr.count("\n") == 1
 
 
 def test_every_library_has_a_debian_package() -> None:
