@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+from datetime import date
+from pathlib import Path
+
 import pytest
 
-from desktop.core.dates import DateError, FuzzyDate, When, parse_date, parse_when
+from desktop.core.dates import DateError, FuzzyDate, When, day_number, parse_date, parse_when
+
+DESKTOP = Path(__file__).resolve().parent.parent / "desktop"
+
+
+def day(y: int, m: int, d: int) -> int:
+    return date(y, m, d).toordinal()
 
 
 @pytest.mark.parametrize(
@@ -151,3 +161,59 @@ def test_a_bad_field_is_named_in_the_error(args, field):
     with pytest.raises(DateError) as info:
         parse_when(*args)
     assert str(info.value).startswith(f"{field}: ")
+
+
+# -- day numbers: the four bounds the index keeps ---------------------------------------------
+
+
+@pytest.mark.parametrize("iso", ["0001-01-01", "1582-10-10", "1900-03-01", "1976-06-30", "2000-02-29", "9999-12-31"])
+def test_a_day_number_counts_days_as_python_does(iso):
+    assert day_number(iso) == date.fromisoformat(iso).toordinal()
+
+
+def test_day_numbers_reach_back_into_year_zero():
+    # "0000s" is a decade the data may name; its first days come before Python's first date.
+    assert day_number("0000-12-31") == 0
+    assert day_number("0000-01-01") == -365  # year 0 is a leap year in the proleptic calendar
+    assert parse_date("0000s").first_day == -365
+
+
+def test_a_date_knows_its_first_and_last_day():
+    decade = parse_date("1990s")
+    assert (decade.first_day, decade.last_day) == (day(1990, 1, 1), day(1999, 12, 31))
+    assert parse_date("2019-01").last_day == day(2019, 1, 31)
+
+
+def test_the_four_bounds_as_day_numbers():
+    assert parse_when("2016", None, None).days == (
+        day(2016, 1, 1),
+        day(2016, 12, 31),
+        day(2016, 1, 1),
+        day(2016, 12, 31),
+    )
+    assert parse_when(None, "early 1960s", "1990s").days == (
+        day(1960, 1, 1), day(1963, 12, 31), day(1990, 1, 1), day(1999, 12, 31),
+    )  # fmt: skip
+    assert parse_when(None, "2018-08", None).days == (day(2018, 8, 1), day(2018, 8, 31), None, None)
+    assert parse_when(None, None, "2009-01").days == (None, None, day(2009, 1, 1), day(2009, 1, 31))
+    assert parse_when(None, None, None).days == (None, None, None, None)
+
+
+PARSERS = {"parse_date", "parse_when", "bounds", "fromisoformat", "strptime"}
+
+
+def test_nothing_above_core_parses_date_text():
+    """Dates are parsed once, at load: the window reads the bounds the index keeps."""
+    found = []
+    for folder in ("ui", "models"):
+        for path in sorted((DESKTOP / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.ImportFrom):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.Attribute):
+                    names = [node.attr]
+                elif isinstance(node, ast.Name):
+                    names = [node.id]
+                found += [f"{folder}/{path.name}:{node.lineno} {n}" for n in names if n in PARSERS]
+    assert found == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,31 @@ def test_the_bundled_timeline(bundled_store: Store) -> None:
     assert "Participant Pakistan (2001 – August 2018)" in pakistan
     assert "Suspended Pakistan (since August 2018)" in pakistan
     assert all(imet not in p for p in pakistan)  # read from the subject's side: IMET is the subject
+
+
+def day(y: int, m: int, d: int) -> int:
+    return date(y, m, d).toordinal()
+
+
+def days(item) -> tuple:
+    return (item.start_min, item.start_max, item.end_min, item.end_max)
+
+
+def test_the_index_keeps_the_four_bounds_as_day_numbers(store: Store) -> None:
+    by = {i.phrase: i for i in store.timeline()}
+    assert days(by["Note: First period (early 1960s – 1990s)"]) == (
+        day(1960, 1, 1), day(1963, 12, 31), day(1990, 1, 1), day(1999, 12, 31),
+    )  # fmt: skip
+    assert days(by["Note: Founded 100% by _law_ (30 June 1976)"]) == (day(1976, 6, 30),) * 4
+    assert days(by["Suspended Ruritania (since August 2018)"]) == (day(2018, 8, 1), day(2018, 8, 31), None, None)
+    assert days(by["Participant Ruritania (until January 2009)"]) == (None, None, day(2009, 1, 1), day(2009, 1, 31))
+
+
+def test_a_refresh_writes_the_four_bounds_too(store: Store, data_dir: Path, tmp_path: Path) -> None:
+    path = data_dir / "countries/ruritania.yaml"
+    text = path.read_text(encoding="utf-8").replace('date: "2019-12"', 'start: "2019"\n    end: "mid 2021"')
+    path.write_text(text, encoding="utf-8")
+    again = Store.open([data_dir], cache_dir=tmp_path / "cache")
+    assert again.refreshed
+    later = next(i for i in again.timeline() if i.phrase.startswith("Note: Later"))
+    assert days(later) == (day(2019, 1, 1), day(2019, 12, 31), day(2021, 5, 1), day(2021, 8, 31))

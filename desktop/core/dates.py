@@ -3,7 +3,9 @@
 A date is a quoted string: "1976-06-30", "2018-08", "2016", "1960s", or one of
 those last two qualified by early/mid/late ("early 1960s", "late 2019"). Each
 becomes a pair of ISO bounds (earliest, latest) that sort as text, and a
-precision that says how to show it.
+precision that says how to show it. The same bounds as day numbers (`day_number`)
+are what the index keeps for drawing and comparing dates: this module is the
+one place date text is read.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -42,12 +45,38 @@ class DateError(ValueError):
     """A date string that is not one of the accepted forms."""
 
 
+@lru_cache(maxsize=65536)  # a build converts every bound of every fact; the same days recur
+def day_number(iso: str) -> int:
+    """The day number of an ISO day "YYYY-MM-DD": 1 for 1 January of year 1, as `date.toordinal()` counts.
+
+    Year 0 (a decade written "0000s") counts on backwards, to 0 for its last day,
+    where Python's `date` cannot go.
+    """
+    year, month, day = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+    # Days from 1 March of year 0 (so the leap day ends a year), shifted to date.toordinal()'s origin.
+    y = year - (month <= 2)
+    era, yoe = divmod(y, 400)
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 305
+
+
 @dataclass(frozen=True)
 class FuzzyDate:
     text: str
     earliest: str
     latest: str
     precision: str  # day | month | year | decade | part-year | part-decade
+
+    @property
+    def first_day(self) -> int:
+        """`earliest` as a day number."""
+        return day_number(self.earliest)
+
+    @property
+    def last_day(self) -> int:
+        """`latest` as a day number."""
+        return day_number(self.latest)
 
     def display(self) -> str:
         """The date as a person would write it."""
@@ -138,6 +167,21 @@ class When:
             return self.date.precision
         first = self.start or self.end
         return first.precision if first else None
+
+    @property
+    def days(self) -> tuple[int | None, int | None, int | None, int | None]:
+        """The four bounds as day numbers: the days the start may fall on, then those the end may fall on.
+
+        A point starts and ends on its one date; an open start or end gives None for its two.
+        """
+        first = self.date or self.start
+        last = self.date or self.end
+        return (
+            first.first_day if first else None,
+            first.last_day if first else None,
+            last.first_day if last else None,
+            last.last_day if last else None,
+        )
 
     def __bool__(self) -> bool:
         return bool(self.date or self.start or self.end)

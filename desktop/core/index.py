@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from desktop.core.loader import LoadResult
 
 # Bump when the tables below change: an index of another version is rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -41,11 +41,15 @@ CREATE INDEX entities_parent ON entities(parent);
 CREATE INDEX entities_links ON entities(link_count DESC, sort_name);
 CREATE INDEX entities_path ON entities(path);
 CREATE INDEX entities_written_parent ON entities(written_parent) WHERE written_parent IS NOT NULL;
+-- A fact's time as the loader parsed it: `earliest`/`latest` are its whole span as ISO days (they sort
+-- as text); start_min..start_max are the days its start may fall on and end_min..end_max those
+-- of its end, as day numbers (dates.day_number), NULL where open. A point starts and ends on it.
 CREATE TABLE facts(
     rid INTEGER PRIMARY KEY, subject TEXT NOT NULL, position INTEGER NOT NULL,
     property TEXT NOT NULL, object TEXT, missing TEXT, value, unit TEXT, text TEXT,
     unknown INTEGER NOT NULL, date TEXT, start TEXT, "end" TEXT, earliest TEXT, latest TEXT,
-    precision TEXT, display_date TEXT, note TEXT);
+    precision TEXT, display_date TEXT, note TEXT,
+    start_min INTEGER, start_max INTEGER, end_min INTEGER, end_max INTEGER);
 CREATE INDEX facts_subject ON facts(subject, position);
 CREATE INDEX facts_object ON facts(object, subject);
 CREATE INDEX facts_missing ON facts(missing) WHERE missing IS NOT NULL;
@@ -136,7 +140,7 @@ def write_entities(
                     fact_rid, e.id, position, fact.property, fact.entity, fact.missing_entity, fact.value, fact.unit,
                     fact.text, int(fact.unknown), when.date.text if when.date else None,
                     when.start.text if when.start else None, when.end.text if when.end else None,
-                    when.earliest, when.latest, when.precision, when.display() or None, fact.note,
+                    when.earliest, when.latest, when.precision, when.display() or None, fact.note, *when.days,
                 )
             )  # fmt: skip
             citation_rows.extend((fact_rid, j, c.source, c.locator) for j, c in enumerate(fact.sources))
@@ -160,7 +164,7 @@ def _flush(conn: sqlite3.Connection, *batches: list[tuple]) -> None:
     entity_rows, name_rows, fact_rows, citation_rows = batches
     conn.executemany(f"INSERT INTO entities VALUES ({','.join('?' * 16)})", entity_rows)
     conn.executemany("INSERT INTO names(norm, entity, name, is_primary) VALUES (?,?,?,?)", name_rows)
-    conn.executemany(f"INSERT INTO facts VALUES ({','.join('?' * 18)})", fact_rows)
+    conn.executemany(f"INSERT INTO facts VALUES ({','.join('?' * 22)})", fact_rows)
     conn.executemany("INSERT INTO citations VALUES (?,?,?,?)", citation_rows)
     for batch in batches:
         batch.clear()

@@ -14,7 +14,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 from desktop.core import index
@@ -491,12 +491,36 @@ class Store:
         end: str | None = None,
         text: str | None = None,
         limit: int | None = None,
+        facts: Collection[int] | None = None,
     ) -> list[TimelineItem]:
         """Dated facts, oldest first: all of them, or those of `entity` (both ways), whose subject is of
-        `kind`, whose time overlaps the dates `start`..`end`, or that mention `text`. DateError on a bad date."""
+        `kind`, whose time overlaps the dates `start`..`end`, that mention `text`, or among the fact row
+        ids `facts` (the marks a timeline shows). DateError on a bad date."""
         if not all(_bindable(t) for t in (entity, kind, text) if t is not None):
             return []
-        return timelines.timeline(self.conn, self.sources(), entity, kind, start, end, text, limit)
+        return timelines.timeline(self.conn, self.sources(), entity, kind, start, end, text, limit, facts)
+
+    def timeline_layout(
+        self,
+        entity: str | None = None,
+        kind: str | None = None,
+        text: str | None = None,
+        lanes_by: str = "entity",
+        limit: int | None = timelines.MAX_MARKS,
+        stop: Callable[[], bool] | None = None,
+    ) -> timelines.Layout:
+        """The lanes (by "entity" or by "kind") of a timeline of the dated facts the filters of `timeline`
+        choose, and the rows each takes, from the marks' positions alone (see timeline.Layout). At most
+        `limit` marks, the oldest; raises timeline.Cancelled once `stop()` returns True."""
+        if not all(_bindable(t) for t in (entity, kind, text) if t is not None):
+            return timelines.Layout(lanes_by)
+        return timelines.layout(self.conn, entity, kind, text, lanes_by, limit, stop)
+
+    def timeline_marks(
+        self, layout: timelines.Layout, lanes: Iterable[int], stop: Callable[[], bool] | None = None
+    ) -> dict[int, timelines.LaneMarks]:
+        """The marks of some lanes of `layout` (those in view): row and extent in days of each, no words."""
+        return timelines.marks(self.conn, layout, lanes, stop)
 
     def time_span(self) -> tuple[str | None, str | None]:
         """The first and last ISO days a fact starts or ends on; (None, None) when nothing is dated."""

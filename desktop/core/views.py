@@ -123,6 +123,12 @@ class TimelineItem:
     end: str | None
     note: str | None
     sources: tuple[CitationView, ...]
+    # The four bounds as day numbers (dates.day_number), None where open: the days the start may
+    # fall on, then those the end may fall on; a point starts and ends on its one date.
+    start_min: int | None = None
+    start_max: int | None = None
+    end_min: int | None = None
+    end_max: int | None = None
 
     @property
     def sentence(self) -> str:

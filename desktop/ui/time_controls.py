@@ -1,7 +1,8 @@
 """Time in the main window: View → Timeline (a dock under the page), File → Export timeline, the As of control.
 
 The timeline is built the first time it is opened, so a window that never
-shows it never reads every dated fact.
+shows it never reads the store for it. It reads off the GUI thread, through
+the `Tasks` the window shares (or one of its own).
 """
 
 from __future__ import annotations
@@ -9,27 +10,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
-from desktop.core.dates import FuzzyDate
 from desktop.core.store import Store
+from desktop.models.tasks import Tasks
 from desktop.ui.as_of_control import AsOfControl
 
 if TYPE_CHECKING:
+    from desktop.core.dates import FuzzyDate
     from desktop.ui.main_window import MainWindow
     from desktop.ui.timeline_panel import TimelinePanel
 
 EXPORT_FILTERS = "PNG image (*.png);;SVG image (*.svg)"
+DRAWN_TIMEOUT_MS = 30_000  # how long an export (or a script) waits for the timeline to be drawn
 
 
 class TimeControls(QObject):
     """Owns the timeline dock, its actions and the As of control of one main window."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, tasks: Tasks | None = None) -> None:
         super().__init__(window)
         self.window = window
+        self._owns_tasks = tasks is None
+        self.tasks = tasks if tasks is not None else Tasks(self)
         self.panel: TimelinePanel | None = None
         self.dock: QDockWidget | None = None
         self.action_timeline = QAction("Time&line", window, checkable=True)
@@ -46,6 +51,20 @@ class TimeControls(QObject):
         self.as_of_control.rejected.connect(lambda reason: window.statusBar().showMessage(reason, 8000))
         self._fill_years(window.store)
         window.pageShown.connect(self._on_page_shown)
+        # Told of the window closing before the window itself is (it closes the store next).
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.stop()
+        return False
+
+    def stop(self) -> None:
+        """Stop the timeline's reads; with a Tasks of its own, wait for its worker, which then takes no more."""
+        if self.panel is not None:
+            self.panel.stop()
+        if self._owns_tasks:
+            self.tasks.shutdown()
 
     def _fill_years(self, store: Store) -> None:
         first, last = store.time_span()
@@ -59,7 +78,7 @@ class TimeControls(QObject):
             window = self.window
             from desktop.ui.timeline_panel import TimelinePanel  # drawn on demand: not a cost at startup
 
-            self.panel = TimelinePanel(window.store, window)
+            self.panel = TimelinePanel(window.store, window, self.tasks)
             self.panel.entityActivated.connect(window.show_entity)
             self.panel.set_current_entity(window.current_entity or "")
             self.panel.set_as_of(window.as_of)
@@ -81,10 +100,33 @@ class TimeControls(QObject):
                 self.window.resizeDocks([self.dock], [int(self.window.height() * 0.42)], Qt.Orientation.Vertical)
             panel.view.fit_all()
             panel.focus_view()
+            if QThread.currentThread().loopLevel() == 0:
+                # No event loop runs (a script, the screenshot command): nothing would deliver the
+                # timeline's reads to it after this returns, so it is drawn before returning.
+                self.wait_until_drawn()
         elif self.dock is not None:
             self.dock.hide()
         if self.action_timeline.isChecked() != visible:
             self.action_timeline.setChecked(visible)
+
+    def wait_until_drawn(self, timeout_ms: int = DRAWN_TIMEOUT_MS) -> bool:
+        """Run the event loop until the timeline has drawn its marks and their labels; False on timeout."""
+        panel = self.panel
+        if panel is None:
+            return False
+        loop = QEventLoop()
+        poll, deadline = QTimer(), QTimer()
+        poll.setInterval(5)  # the reads arrive as queued calls: look after each turn of the loop
+        poll.timeout.connect(lambda: panel.busy() or loop.quit())
+        deadline.setSingleShot(True)
+        deadline.timeout.connect(loop.quit)
+        if panel.busy():
+            poll.start()
+            deadline.start(timeout_ms)
+            loop.exec()
+            poll.stop()
+            deadline.stop()
+        return not panel.busy()
 
     @Slot(bool)
     def _on_dock_visibility(self, visible: bool) -> None:
@@ -114,6 +156,7 @@ class TimeControls(QObject):
         """Write the timeline as shown (opening it if need be) to a PNG or, for .svg, an SVG file."""
         if not self.action_timeline.isChecked():
             self.set_timeline_visible(True)
+        self.wait_until_drawn()  # what is shown, labels and all, not what had come in so far
         return self.timeline().view.export(path)
 
     @Slot()

@@ -1,32 +1,43 @@
-"""The timeline's scene: one mark per dated fact, in lanes, on an x axis counted in days.
+"""The timeline's scene: every mark painted in one pass from plain data, in lanes, on an x axis counted in days.
 
-Scene x is the day number (`date.toordinal()`), so zooming is only the view's
-horizontal scale: bars stretch with it while points and labels keep their size
-in pixels (they ignore the view's transformations). Scene y is in pixels.
-Nothing here loops over the marks while the user pans; only a zoom step lays
-the labels out again, once per step.
+Scene x is the day number (desktop.core.dates.day_number, as `date.toordinal()`
+counts), so zooming is only the view's horizontal scale: bars stretch with it
+while points and labels keep their size in pixels. Scene y is in pixels.
+
+The scene holds no graphics item per mark. What it draws is read off the GUI
+thread, a little at a time (desktop/core/timeline.py): a `Layout` gives the
+lanes and their rows, `place` their places in pixels; the marks of a lane are
+read once it comes into view (`loaded`), and the words of a mark (its label,
+its tooltip) once it is on screen (`details`). `paint` draws only the rows and
+days in view. A label shows where it ends before the next mark of its row
+begins, at this zoom: a rule that needs only the mark and its neighbour, so it
+holds however little of the timeline has been read.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple, overload
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QLinearGradient, QPen, QPolygonF, QTransform
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsPolygonItem,
-    QGraphicsRectItem,
-    QGraphicsScene,
-    QGraphicsSimpleTextItem,
-    QWidget,
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QLinearGradient,
+    QPainter,
+    QPen,
+    QPolygonF,
+    QTransform,
 )
+from PySide6.QtWidgets import QGraphicsScene, QWidget
 
-from desktop.core.asof import AFTER_ALL, BEFORE_ALL, bounds
-from desktop.core.dates import DateError
+from desktop.core.dates import day_number
+from desktop.core.timeline import FADE_DAYS, OPEN_END, OPEN_START, POINT, LaneMarks, Layout
 from desktop.core.views import TimelineItem
 from desktop.ui.page_html import esc
 
@@ -36,19 +47,22 @@ ROW_H = 28
 BAR_Y, BAR_H = 3, 9
 LABEL_Y = 13
 LANE_GAP = 8
-FADE_DAYS = 4 * 365  # how far an open start fades in and an open end fades out
-LABEL_GAP = 8  # pixels kept clear between two labels in a row
+LABEL_GAP = 8  # pixels kept clear between a label and the next mark's label in its row
 LABEL_CHARS = 70
+POINT_SIZE = 5.5  # half the diamond's width, in pixels
+HIT_SLACK = 2.0  # pixels around a bar that still count as on it
+MAX_LABEL_PX = 600.0  # no label is wider: how far left of the pointer a label's mark can be
 
 # One colour per kind, in the vocabulary's order; readable on light and dark backgrounds.
 KIND_COLORS = ["#3b7dd8", "#d9822b", "#8f5bd6", "#2e9e6a", "#c8463d", "#1f9bb5", "#b5651d", "#d6479b", "#6b8e23"]
 EMPHASIS = QColor("#e0a000")
-DATA_ROLE = 0  # QGraphicsItem.data key holding the mark's index in TimelineScene.marks
+
+__all__ = ["AXIS_H", "FADE_DAYS", "KIND_COLORS", "LANE_HEADER", "ROW_H", "Lane", "Mark", "Placed", "TimelineScene"]
 
 
 def day_x(iso: str) -> float:
     """Scene x of the start of an ISO day."""
-    return float(date.fromisoformat(iso).toordinal())
+    return float(day_number(iso))
 
 
 def x_date(x: float) -> date:
@@ -56,49 +70,189 @@ def x_date(x: float) -> date:
     return date.fromordinal(min(max(int(x), 1), date.max.toordinal()))
 
 
-@dataclass
-class Lane:
+class Lane(NamedTuple):
+    """A lane's place in pixels. A tuple of plain values: ten thousand of them cost the collector nothing."""
+
     key: str
     name: str
-    index: int = 0
-    top: float = 0.0
-    rows: list[float] = field(default_factory=list)  # the scene x each row is filled up to
+    index: int
+    top: float
+    rows: int
+    kind: int  # an index into Layout.kinds: the colour of the lane's marks
 
     @property
     def bottom(self) -> float:
-        return self.top + LANE_HEADER + ROW_H * max(1, len(self.rows))
+        return self.top + LANE_HEADER + ROW_H * max(1, self.rows)
 
 
 @dataclass
+class Placed:
+    """A layout with each lane's place in pixels. Plain Python: made on the worker that read the layout."""
+
+    layout: Layout
+    lanes: list[Lane]
+    tops: list[float]
+    height: float
+
+    @property
+    def count(self) -> int:
+        return self.layout.placed
+
+    def lanes_between(self, top: float, bottom: float) -> list[Lane]:
+        """The lanes that show between scene y `top` and `bottom`, found by bisection."""
+        start = max(bisect.bisect_right(self.tops, top) - 1, 0)
+        end = bisect.bisect_right(self.tops, bottom)
+        return self.lanes[start:end]
+
+    def first_screen(self, current: str | None, height: float) -> list[int]:
+        """The lanes a view `height` pixels high shows once fitted: from the top, or from the lane of
+        `current` (the entity on show) when it has one further down (as TimelineView.fit_all does)."""
+        top = 0.0
+        own = self.layout.lane_of(current) if current and self.layout.lanes_by == "entity" else None
+        if own is not None and self.lanes[own].bottom > height:
+            top = self.lanes[own].top - AXIS_H - 4
+        return [lane.index for lane in self.lanes_between(top, top + height)]
+
+
+def place(layout: Layout) -> Placed:
+    """Stack the lanes of `layout` top to bottom."""
+    lanes: list[Lane] = []
+    tops: list[float] = []
+    top = float(AXIS_H + 4)
+    for index, info in enumerate(layout.lanes):
+        lane = Lane(info.key, info.name, index, top, info.rows, info.kind)
+        lanes.append(lane)
+        tops.append(top)
+        top = lane.bottom + LANE_GAP
+    return Placed(layout, lanes, tops, max(top, 120.0))
+
+
+def marks_in(
+    placed: Placed, loaded: dict[int, LaneMarks], left: float, top: float, right: float, bottom: float
+) -> Iterator[tuple[LaneMarks, int]]:
+    """The marks of the loaded lanes whose rows and days meet a scene rect, row by row, left to right.
+
+    Plain Python, so that a worker can tell which facts' words a view will want."""
+    for lane in placed.lanes_between(top, bottom):
+        marks = loaded.get(lane.index)
+        if marks is None:
+            continue
+        first = max(int((top - lane.top - LANE_HEADER) // ROW_H), 0)
+        last = min(int((bottom - lane.top - LANE_HEADER) // ROW_H), lane.rows - 1)
+        for row in range(first, last + 1):
+            for i in marks.row_marks(row, left=left):
+                if marks.x0[i] > right:
+                    break
+                yield marks, i
+
+
 class Mark:
-    item: TimelineItem
-    x0: float  # the whole drawn extent, fades included
-    x1: float
-    s0: float  # where it surely held: solid between these two
-    s1: float
-    anchor: float  # where the label starts (scene x); a point's middle
-    point: bool
-    open_start: bool
-    open_end: bool
-    lane: Lane
-    row: int = 0
-    index: int = 0  # in TimelineScene.marks
-    bar: BarItem | None = None
-    dot: PointItem | None = None
-    label: LabelItem | None = None  # made the first time there is room to show it
-    label_text: str = ""
-    label_width: float = -1.0  # pixels, bold included; measured when first laid out
-    emphasis: bool = False
+    """One mark as the view and the tests see it: a window on its lane's arrays, made when asked for."""
+
+    __slots__ = ("i", "marks", "scene")
+
+    def __init__(self, scene: TimelineScene, marks: LaneMarks, i: int) -> None:
+        self.scene = scene
+        self.marks = marks
+        self.i = i
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mark) and other.marks is self.marks and other.i == self.i
+
+    def __hash__(self) -> int:
+        return hash((id(self.marks), self.i))
+
+    def __repr__(self) -> str:
+        return f"Mark(lane {self.marks.index}, fact {self.fact})"
+
+    @property
+    def fact(self) -> int:
+        return self.marks.fact[self.i]
+
+    @property
+    def item(self) -> TimelineItem | None:
+        """The fact's words, once they have been read (they are, for the marks in view)."""
+        return self.scene.details.get(self.fact)
+
+    @property
+    def subject(self) -> str:
+        return self.marks.subject[self.i]
+
+    @property
+    def other(self) -> str | None:
+        return self.marks.other[self.i]
+
+    x0 = property(lambda self: self.marks.x0[self.i], doc="where it is drawn from (scene x), fades included")
+    x1 = property(lambda self: self.marks.x1[self.i], doc="where it is drawn to")
+    s0 = property(lambda self: self.marks.s0[self.i], doc="where it surely held: from")
+    s1 = property(lambda self: self.marks.s1[self.i], doc="where it surely held: to")
+
+    @property
+    def point(self) -> bool:
+        return bool(self.marks.flags[self.i] & POINT)
+
+    @property
+    def open_start(self) -> bool:
+        return bool(self.marks.flags[self.i] & OPEN_START)
+
+    @property
+    def open_end(self) -> bool:
+        return bool(self.marks.flags[self.i] & OPEN_END)
+
+    @property
+    def anchor(self) -> float:
+        """Where the label starts (scene x): a point's middle, else the start of the bar."""
+        return anchor(self.marks, self.i)
+
+    @property
+    def lane(self) -> Lane:
+        return self.scene.lanes[self.marks.index]
+
+    @property
+    def row(self) -> int:
+        return self.marks.row[self.i]
 
     @property
     def y(self) -> float:
         return self.lane.top + LANE_HEADER + self.row * ROW_H
 
+    @property
+    def emphasis(self) -> bool:
+        return self.scene.emphasized(self.marks, self.i)
+
     def target(self, current: str | None) -> str:
         """The entity a click opens: the fact's subject, or its other end when the subject is already shown."""
-        if self.item.subject.id == current and self.item.other is not None:
-            return self.item.other.id
-        return self.item.subject.id
+        if self.subject == current and self.other is not None:
+            return self.other
+        return self.subject
+
+
+def anchor(marks: LaneMarks, i: int) -> float:
+    return (marks.x0[i] + marks.x1[i]) / 2 if marks.flags[i] & POINT else marks.x0[i]
+
+
+class MarkList(Sequence[Mark]):
+    """The marks of the lanes read so far (all of them, in a timeline small enough to show whole), in lane order."""
+
+    def __init__(self, scene: TimelineScene) -> None:
+        self._scene = scene
+
+    def _all(self) -> list[Mark]:
+        scene = self._scene
+        return [Mark(scene, marks, i) for _, marks in sorted(scene.loaded.items()) for i in range(len(marks))]
+
+    def __len__(self) -> int:
+        return sum(len(marks) for marks in self._scene.loaded.values())
+
+    def __iter__(self) -> Iterator[Mark]:
+        return iter(self._all())
+
+    @overload
+    def __getitem__(self, index: int) -> Mark: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Mark]: ...
+    def __getitem__(self, index: int | slice) -> Mark | list[Mark]:
+        return self._all()[index]
 
 
 def tooltip_html(item: TimelineItem) -> str:
@@ -115,7 +269,7 @@ def tooltip_html(item: TimelineItem) -> str:
 
 
 class Style:
-    """Fonts, metrics, pens and brushes made once per scene and shared by every mark (building them is slow)."""
+    """Fonts, metrics, pens and brushes made once per scene and shared by every mark (making them is slow)."""
 
     def __init__(self, font: QFont, text_color: QColor) -> None:
         self.font = font
@@ -123,99 +277,45 @@ class Style:
         self.bold.setBold(True)
         self.metrics = QFontMetricsF(font)
         self.bold_metrics = QFontMetricsF(self.bold)
+        self.ascent = self.metrics.ascent()
+        self.label_height = self.metrics.height()
         self.label_room = self.metrics.averageCharWidth() * LABEL_CHARS
-        self.text = QBrush(text_color)
+        self.text = QColor(text_color)
         self.emphasis_pen = _cosmetic(EMPHASIS, 2)
         self.emphasis_point_pen = QPen(EMPHASIS, 2)
-        self._pens: dict[tuple[str, int], QPen] = {}
+        self.kind_colors = [QColor(c) for c in KIND_COLORS]
+        self._pens: dict[tuple[int, int], QPen] = {}
+        self._brushes: dict[tuple[int, int], QBrush] = {}
 
     def elide(self, text: str) -> str:
         if len(text) <= LABEL_CHARS // 2:  # short enough whatever the letters: skip measuring
             return text
         return self.metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.label_room)
 
-    def edge_pen(self, color: QColor, alpha: int) -> QPen:
-        key = (color.name(), alpha)
-        pen = self._pens.get(key)
+    def color(self, kind: int) -> QColor:
+        return self.kind_colors[kind % len(self.kind_colors)]
+
+    def edge_pen(self, kind: int, alpha: int) -> QPen:
+        pen = self._pens.get((kind, alpha))
         if pen is None:
-            edge = QColor(color)
+            edge = QColor(self.color(kind))
             edge.setAlpha(alpha)
-            pen = self._pens[key] = _cosmetic(edge, 1)
+            pen = self._pens[kind, alpha] = _cosmetic(edge, 1)
         return pen
 
-    def point_pen(self, color: QColor) -> QPen:
-        key = (color.name(), -1)
-        pen = self._pens.get(key)
+    def point_pen(self, kind: int) -> QPen:
+        pen = self._pens.get((kind, -1))
         if pen is None:
-            pen = self._pens[key] = QPen(color.darker(140), 1)
+            pen = self._pens[kind, -1] = QPen(self.color(kind).darker(140), 1)
         return pen
 
-
-class BarItem(QGraphicsRectItem):
-    """A fact's time span in scene units: solid where it surely held, fading where its dates are vague or open.
-
-    A plain rect item with a gradient brush: Qt paints it without calling back into Python.
-    """
-
-    def __init__(self, mark: Mark, color: QColor, stops: list[tuple[float, int]], style: Style) -> None:
-        super().__init__(QRectF(mark.x0, BAR_Y, max(mark.x1 - mark.x0, 1.0), BAR_H))
-        if len({alpha for _, alpha in stops}) == 1:  # evenly faint (a point's span): no gradient to draw
-            self.setBrush(QColor(color.red(), color.green(), color.blue(), stops[0][1]))
-        else:
-            gradient = QLinearGradient(mark.x0, 0, mark.x1, 0)
-            for at, alpha in stops:
-                gradient.setColorAt(min(max(at, 0.0), 1.0), QColor(color.red(), color.green(), color.blue(), alpha))
-            self.setBrush(QBrush(gradient))
-        # A faint hairline keeps a span narrower than a pixel visible; an open end fades without one.
-        self._pen = style.edge_pen(color, 0 if mark.open_start or mark.open_end else 120)
-        self._style = style
-        self.setPen(self._pen)
-
-    def set_emphasis(self, on: bool) -> None:
-        self.setPen(self._style.emphasis_pen if on else self._pen)
-        self.setZValue(3 if on else 0)
-
-
-_DIAMOND = QPolygonF([QPointF(0, -5.5), QPointF(5.5, 0), QPointF(0, 5.5), QPointF(-5.5, 0)])
-
-
-class PointItem(QGraphicsPolygonItem):
-    """A diamond of fixed size in pixels at a point fact's date (the middle of its span)."""
-
-    SIZE = 5.5
-
-    def __init__(self, color: QColor, style: Style) -> None:
-        super().__init__(_DIAMOND)
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self.setBrush(color)
-        self._pen = style.point_pen(color)
-        self._style = style
-        self.setPen(self._pen)
-        self.setZValue(2)
-
-    def set_emphasis(self, on: bool) -> None:
-        self.setPen(self._style.emphasis_point_pen if on else self._pen)
-        self.setZValue(5 if on else 2)
-
-
-class LabelItem(QGraphicsSimpleTextItem):
-    """A mark's label, in pixels beside its anchor; hidden when it would run into the one before it."""
-
-    def __init__(self, text: str, style: Style, dx: float) -> None:
-        super().__init__(text)
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setFont(style.font)
-        self.setBrush(style.text)
-        if dx:
-            self.setTransform(QTransform.fromTranslate(dx, 0))
-        self.dx = dx
-        self._style = style
-        self.setZValue(1)
-
-    def set_emphasis(self, on: bool) -> None:
-        self.setFont(self._style.bold if on else self._style.font)
-        self.setZValue(4 if on else 1)
+    def flat(self, kind: int, alpha: int) -> QBrush:
+        brush = self._brushes.get((kind, alpha))
+        if brush is None:
+            color = QColor(self.color(kind))
+            color.setAlpha(alpha)
+            brush = self._brushes[kind, alpha] = QBrush(color)
+        return brush
 
 
 def _cosmetic(color: QColor, width: float) -> QPen:
@@ -224,230 +324,261 @@ def _cosmetic(color: QColor, width: float) -> QPen:
     return pen
 
 
+_DIAMOND = QPolygonF([QPointF(0, -POINT_SIZE), QPointF(POINT_SIZE, 0), QPointF(0, POINT_SIZE), QPointF(-POINT_SIZE, 0)])
+
+
 class TimelineScene(QGraphicsScene):
-    """Marks for a list of TimelineItems, in lanes by entity or by kind."""
+    """The marks of a placed layout, in lanes by entity or by kind, painted by `paint` for the view.
+
+    `loaded` holds the marks of the lanes read so far (those that came into view);
+    `details` the words of the marks read so far, by fact row id.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.marks: list[Mark] = []
-        self.lanes: list[Lane] = []
-        self._lane_tops: list[float] = []
-        self._rows: list[list[Mark]] = []  # each row's marks by anchor, for laying out labels
-        self._by_entity: dict[str, list[Mark]] = {}
+        self.placed = place(Layout("entity"))
+        self.loaded: dict[int, LaneMarks] = {}
+        self.details: dict[int, TimelineItem] = {}
+        self._labels: dict[int, tuple[str, float]] = {}  # fact row id → (elided label, its width in bold)
         self._current: str | None = None
         font = QFont()
         font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
         self.style = Style(font, QColor("#1b1b1b"))
-        self.first = self.last = 0.0  # the days spanned by the marks (fades excluded)
-        self._laid_out_at = -1.0
+        self.marks = MarkList(self)
 
-    def set_items(
-        self,
-        items: Iterable[TimelineItem],
-        lanes_by: str = "entity",
-        kinds: dict[str, tuple[str, int]] | None = None,
-    ) -> None:
-        """Replace every mark; `kinds` maps a kind id to its (plural label, position) for lanes by kind."""
-        self.clear()
-        self.marks, self.lanes, self._rows, self._by_entity = [], [], [], {}
-        self._laid_out_at = -1.0
-        kinds = kinds or {}
-        placed = [(item, spans) for item in items if (spans := _spans(item)) is not None]
-        known = [x for _, s in placed for x in (s[0], s[1]) if x is not None]
-        self.first, self.last = (min(known), max(known)) if known else (day_x("2000-01-01"), day_x("2001-01-01"))
-        lanes: dict[str, Lane] = {}
-        pending: list[Mark] = []
-        for item, spans in placed:
-            if lanes_by == "kind":
-                key, name = item.subject.kind, kinds.get(item.subject.kind, (item.subject.kind, 0))[0]
-            else:
-                key, name = item.subject.id, item.subject.name
-            lane = lanes.get(key)
-            if lane is None:
-                lane = lanes[key] = Lane(key, name)
-            pending.append(self._mark(item, spans, lane))
-        order = sorted(lanes.values(), key=lambda ln: kinds.get(ln.key, ("", 0))[1]) if lanes_by == "kind" else None
-        self.lanes = order if order is not None else list(lanes.values())
-        for mark in pending:
-            self._place(mark)
-        top = float(AXIS_H + 4)
-        for index, lane in enumerate(self.lanes):
-            lane.index, lane.top = index, top
-            top = lane.bottom + LANE_GAP
-        self._lane_tops = [lane.top for lane in self.lanes]
-        palette = {kind: QColor(KIND_COLORS[pos % len(KIND_COLORS)]) for kind, (_, pos) in kinds.items()}
-        rows: dict[tuple[int, int], list[Mark]] = {}
-        for index, mark in enumerate(pending):
-            mark.index = index
-            self._add_items(mark, palette.get(mark.item.subject.kind, QColor(KIND_COLORS[0])))
-            rows.setdefault((mark.lane.index, mark.row), []).append(mark)
-        self._rows = [sorted(row, key=lambda m: m.anchor) for row in rows.values()]
-        self.marks = pending
+    # -- the data -------------------------------------------------------------------
+
+    @property
+    def layout(self) -> Layout:
+        return self.placed.layout
+
+    @property
+    def lanes(self) -> list[Lane]:
+        return self.placed.lanes
+
+    @property
+    def first(self) -> float:
+        return self.layout.first
+
+    @property
+    def last(self) -> float:
+        return self.layout.last
+
+    @property
+    def count(self) -> int:
+        """Marks in the layout, read or not."""
+        return self.placed.count
+
+    def set_placed(self, placed: Placed, loaded: dict[int, LaneMarks]) -> None:
+        """Show another layout (a reload), with the marks of the lanes read with it; words already read stay."""
+        self.placed, self.loaded = placed, dict(loaded)
+        self._labels.clear()  # a label says the subject's name or not by the lanes
         self.setSceneRect(
-            QRectF(self.first - FADE_DAYS - 60, 0, self.last - self.first + 2 * FADE_DAYS + 120, max(top, 120.0))
+            QRectF(self.first - FADE_DAYS - 60, 0, self.last - self.first + 2 * FADE_DAYS + 120, placed.height)
         )
-        self.set_current(self._current)
+        self.update()
 
-    def _mark(self, item: TimelineItem, spans: tuple, lane: Lane) -> Mark:
-        first, last, s0, s1, point = spans
-        if last is None:  # ongoing: solid as far as the latest date on the timeline, then fading out
-            s1 = max(self.last, s0)
-        x0 = first if first is not None else s0 - FADE_DAYS
-        x1 = last if last is not None else s1 + FADE_DAYS
-        anchor = (x0 + x1) / 2 if point else x0
-        return Mark(item, x0, x1, s0, s1, anchor, point, first is None, last is None, lane)
+    def add_lanes(self, loaded: dict[int, LaneMarks]) -> None:
+        self.loaded.update(loaded)
+        self.update()
 
-    def _place(self, mark: Mark) -> None:
-        """The first row of its lane where the mark's span is clear."""
-        rows = mark.lane.rows
-        for index, filled in enumerate(rows):
-            if filled < mark.x0:
-                mark.row = index
-                rows[index] = mark.x1
-                return
-        mark.row = len(rows)
-        rows.append(mark.x1)
+    def add_details(self, items: Iterable[TimelineItem]) -> None:
+        for item in items:
+            self.details[item.fact] = item
+        self.update()
 
-    def _add_items(self, mark: Mark, color: QColor) -> None:
-        width = max(mark.x1 - mark.x0, 1.0)
-
-        def at(x: float) -> float:
-            return (x - mark.x0) / width
-
-        if mark.point:  # the span a vague date stands for, faint; the diamond marks it
-            stops = [(0.0, 90), (1.0, 90)]
-        else:  # faint where a vague start or end may fall, clear where an open one fades
-            stops = [(0.0, 0 if mark.open_start else 60), (at(mark.s0), 220), (at(mark.s1), 220)]
-            stops.append((1.0, 0 if mark.open_end else 60))
-        y = mark.y
-        bar = BarItem(mark, color, stops, self.style)
-        bar.setPos(0, y)
-        self.addItem(bar)
-        mark.bar = bar
-        items: list[QGraphicsItem] = [bar]
-        if mark.point:
-            dot = PointItem(color, self.style)
-            dot.setPos(mark.anchor, y + BAR_Y + BAR_H / 2)
-            self.addItem(dot)
-            mark.dot = dot
-            items.append(dot)
-        for graphic in items:
-            graphic.setData(DATA_ROLE, mark.index)
-        mark.label_text = self._label_text(mark)
-        self._by_entity.setdefault(mark.item.subject.id, []).append(mark)
-        if mark.item.other is not None and mark.item.other.id != mark.item.subject.id:
-            self._by_entity.setdefault(mark.item.other.id, []).append(mark)
-
-    def _label_text(self, mark: Mark) -> str:
-        if mark.lane.key == mark.item.subject.id:
-            return mark.item.phrase
-        return f"{mark.item.subject.name}: {mark.item.phrase}"
-
-    # -- what the view asks -------------------------------------------------
-
-    def mark_of(self, graphic: QGraphicsItem) -> Mark | None:
-        index = graphic.data(DATA_ROLE)
-        return self.marks[index] if isinstance(index, int) and 0 <= index < len(self.marks) else None
+    def forget_details(self) -> None:
+        """Drop the words read (another store: its fact row ids mean other facts)."""
+        self.details.clear()
+        self._labels.clear()
 
     def lanes_between(self, top: float, bottom: float) -> list[Lane]:
-        """The lanes that show between scene y `top` and `bottom`, found by bisection."""
-        start = max(bisect.bisect_right(self._lane_tops, top) - 1, 0)
-        end = bisect.bisect_right(self._lane_tops, bottom)
-        return self.lanes[start:end]
+        return self.placed.lanes_between(top, bottom)
+
+    def missing_lanes(self, rect: QRectF) -> list[int]:
+        """The lanes meeting scene `rect` whose marks have not been read."""
+        return [lane.index for lane in self.lanes_between(rect.top(), rect.bottom()) if lane.index not in self.loaded]
+
+    def marks_in(self, rect: QRectF) -> Iterator[tuple[LaneMarks, int]]:
+        return marks_in(self.placed, self.loaded, rect.left(), rect.top(), rect.right(), rect.bottom())
+
+    def mark_of_fact(self, fact: int) -> Mark | None:
+        for marks in self.loaded.values():
+            for i, f in enumerate(marks.fact):
+                if f == fact:
+                    return Mark(self, marks, i)
+        return None
 
     def marks_for(self, entity_id: str) -> list[Mark]:
-        return list(self._by_entity.get(entity_id, ()))
+        """The marks read so far of `entity_id`'s facts, both ways."""
+        return [
+            Mark(self, marks, i)
+            for _, marks in sorted(self.loaded.items())
+            for i in range(len(marks))
+            if entity_id in (marks.subject[i], marks.other[i])
+        ]
+
+    def lane_of_entity(self, entity_id: str | None) -> Lane | None:
+        """The lane that shows `entity_id` best: its own (lanes by entity), else the top one of its marks read."""
+        if not entity_id:
+            return None
+        own = self.layout.lane_of(entity_id) if self.layout.lanes_by == "entity" else None
+        if own is not None:
+            return self.lanes[own]
+        ours = self.marks_for(entity_id)
+        return min((m.lane for m in ours), key=lambda lane: lane.top) if ours else None
+
+    def row_y(self, marks: LaneMarks, i: int) -> float:
+        return self.placed.tops[marks.index] + LANE_HEADER + marks.row[i] * ROW_H
+
+    # -- the entity on show ---------------------------------------------------------
 
     def set_current(self, entity_id: str | None) -> None:
         """Make the marks of `entity_id` (either end of the fact) stand out."""
-        for mark in self._by_entity.get(self._current or "", ()):
-            self._emphasize(mark, False)
         self._current = entity_id
-        for mark in self._by_entity.get(entity_id or "", ()):
-            self._emphasize(mark, True)
+        self.update()
 
     @property
     def current(self) -> str | None:
         return self._current
 
-    def _emphasize(self, mark: Mark, on: bool) -> None:
-        mark.emphasis = on
-        for graphic in (mark.bar, mark.dot, mark.label):
-            if graphic is not None:
-                graphic.set_emphasis(on)
+    def emphasized(self, marks: LaneMarks, i: int) -> bool:
+        current = self._current
+        return current is not None and (marks.subject[i] == current or marks.other[i] == current)
 
     def set_text_color(self, color: QColor) -> None:
-        if color == self.style.text.color():
-            return
-        self.style.text = QBrush(color)
-        for mark in self.marks:
-            if mark.label is not None:
-                mark.label.setBrush(self.style.text)
+        if color != self.style.text:
+            self.style.text = QColor(color)
+            self.update()
 
-    def layout_labels(self, pixels_per_day: float) -> None:
-        """Show each label only where it clears the one before it in its row, at this zoom."""
-        if pixels_per_day == self._laid_out_at:
-            return
-        self._laid_out_at = pixels_per_day
-        # Labels go under the bars, so a label can only ever run into another label of its row.
-        for row in self._rows:
-            clear_from = float("-inf")
-            for mark in row:
-                if mark.label_width < 0:
-                    mark.label_text = self.style.elide(mark.label_text)
-                    mark.label_width = self.style.bold_metrics.horizontalAdvance(mark.label_text)
-                dx = -PointItem.SIZE if mark.point else 0.0
-                left = mark.anchor * pixels_per_day + dx
-                fits = left >= clear_from
-                if fits:
-                    clear_from = left + mark.label_width + LABEL_GAP
-                    if mark.label is None:
-                        self._add_label(mark, dx)
-                    elif not mark.label.isVisible():
-                        mark.label.setVisible(True)
-                elif mark.label is not None and mark.label.isVisible():
-                    mark.label.setVisible(False)
+    # -- labels ---------------------------------------------------------------------
 
-    def _add_label(self, mark: Mark, dx: float) -> None:
-        label = LabelItem(mark.label_text, self.style, dx)
-        label.setPos(mark.anchor, mark.y + LABEL_Y)
-        label.setData(DATA_ROLE, mark.index)
-        if mark.emphasis:
-            label.set_emphasis(True)
-        self.addItem(label)
-        mark.label = label
+    def label(self, marks: LaneMarks, i: int) -> tuple[str, float] | None:
+        """The mark's label and its width in pixels (bold, so that standing out never makes it overlap)."""
+        fact = marks.fact[i]
+        known = self._labels.get(fact)
+        if known is None:
+            item = self.details.get(fact)
+            if item is None:
+                return None
+            lane = self.lanes[marks.index]
+            text = item.phrase if lane.key == item.subject.id else f"{item.subject.name}: {item.phrase}"
+            text = self.style.elide(text)
+            known = self._labels[fact] = (text, self.style.bold_metrics.horizontalAdvance(text))
+        return known
 
-    def set_label_caching(self, on: bool) -> None:
-        """Cache labels as pixmaps (on screen), or not (into an SVG, where they should stay text)."""
-        mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if on else QGraphicsItem.CacheMode.NoCache
-        for mark in self.marks:
-            if mark.label is not None:
-                mark.label.setCacheMode(mode)
+    @staticmethod
+    def label_left(marks: LaneMarks, i: int, to_view: QTransform) -> float:
+        """The viewport x where the label of mark `i` begins (a point's label from its diamond's left)."""
+        x = to_view.m11() * anchor(marks, i) + to_view.m31()
+        return x - POINT_SIZE if marks.flags[i] & POINT else x
 
-    def visible_labels(self) -> list[Mark]:
-        """The marks whose labels show at the current zoom."""
-        return [m for m in self.marks if m.label is not None and m.label.isVisible()]
+    def label_box(self, marks: LaneMarks, i: int, to_view: QTransform) -> QRectF | None:
+        """Where mark `i`'s label shows in the viewport, or None: unread, or it would run into the next mark's."""
+        label = self.label(marks, i)
+        if label is None:
+            return None
+        left = self.label_left(marks, i, to_view)
+        after = marks.next_in_row(i)
+        if after is not None and left + label[1] + LABEL_GAP > self.label_left(marks, after, to_view):
+            return None
+        y = self.row_y(marks, i) + LABEL_Y + to_view.m32()
+        return QRectF(left, y, label[1], self.style.label_height)
 
+    # -- hit testing ----------------------------------------------------------------
 
-def _spans(item: TimelineItem) -> tuple[float | None, float | None, float, float, bool] | None:
-    """(first day, day after the last, solid from, solid to, is a point) in scene x; None for an undated fact.
+    def mark_at(self, x: float, y: float, to_view: QTransform) -> Mark | None:
+        """The mark under viewport point (x, y): its diamond, its bar or its label."""
+        scale, dx, dy = to_view.m11(), to_view.m31(), to_view.m32()
+        scene_y = y - dy
+        lanes = self.lanes_between(scene_y, scene_y)
+        marks = self.loaded.get(lanes[-1].index) if lanes else None
+        if marks is None:
+            return None
+        lane = lanes[-1]
+        row = int((scene_y - lane.top - LANE_HEADER) // ROW_H)
+        if not 0 <= row < lane.rows:
+            return None
+        top = lane.top + LANE_HEADER + row * ROW_H + dy
+        found = None
+        for i in marks.row_marks(row, left=(x - dx - MAX_LABEL_PX) / scale):
+            x0, x1 = scale * marks.x0[i] + dx, scale * marks.x1[i] + dx
+            if x0 - POINT_SIZE - HIT_SLACK > x:
+                break
+            on_bar = x0 - HIT_SLACK <= x <= max(x1, x0 + 1) + HIT_SLACK
+            on_bar = on_bar and top + BAR_Y - 1 <= y <= top + BAR_Y + BAR_H + 1
+            middle = scale * anchor(marks, i) + dx
+            on_point = bool(marks.flags[i] & POINT) and (
+                abs(x - middle) + abs(y - (top + BAR_Y + BAR_H / 2)) <= POINT_SIZE + 1
+            )
+            box = self.label_box(marks, i, to_view) if y >= top + LABEL_Y else None
+            if on_bar or on_point or (box is not None and box.contains(QPointF(x, y))):
+                found = i  # the last one wins: a later mark is drawn over an earlier one
+        return None if found is None else Mark(self, marks, found)
 
-    An open start or end gives None for first or last. A vague start or end
-    is solid only from the last day it can have begun to the first day it can
-    have ended: the rest of its span is where it fades.
-    """
-    try:
-        b = bounds(item.date, item.start, item.end)
-    except DateError:
-        return None
-    if b is None:
-        return None
-    first = day_x(b.start_earliest) if b.start_earliest != BEFORE_ALL else None
-    last = day_x(b.end_latest) + 1 if b.end_latest != AFTER_ALL else None
-    if item.date is not None:
-        return first, last, first, last, True  # type: ignore[return-value]
-    solid0 = day_x(b.start_latest) + 1 if first is not None else day_x(b.end_earliest)
-    solid1 = day_x(b.end_earliest) if last is not None else solid0  # an open end: the scene extends it
-    if solid1 < solid0:  # a short period inside vague bounds: nothing is sure, draw it whole and faint
-        solid0 = solid1 = ((first or solid1) + (last or solid0)) / 2
-    return first, last, solid0, solid1, False
+    # -- painting -------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, shown: QRectF, to_view: QTransform) -> bool:
+        """Draw the marks in scene rect `shown`, in viewport pixels (the painter's world transform is set to
+        viewport pixels). False when something in `shown` could not be drawn yet: a lane's marks, or a
+        mark's words, still to be read."""
+        complete = not self.missing_lanes(shown)
+        standing_out: list[tuple[LaneMarks, int]] = []
+        painter.setFont(self.style.font)
+        for marks, i in self.marks_in(shown):
+            if self.emphasized(marks, i):
+                standing_out.append((marks, i))
+            elif not self._paint_mark(painter, marks, i, to_view, False):
+                complete = False
+        painter.setFont(self.style.bold)
+        for marks, i in standing_out:  # on top of the rest
+            if not self._paint_mark(painter, marks, i, to_view, True):
+                complete = False
+        return complete
+
+    def _paint_mark(self, painter: QPainter, marks: LaneMarks, i: int, to_view: QTransform, emphasis: bool) -> bool:
+        style = self.style
+        scale, dx = to_view.m11(), to_view.m31()
+        y = self.row_y(marks, i) + to_view.m32()
+        kind, flags = self.lanes[marks.index].kind, marks.flags[i]
+        x0, x1 = scale * marks.x0[i] + dx, scale * marks.x1[i] + dx
+        width = max(x1 - x0, scale)  # at least a day wide
+        if flags & POINT:  # the span a vague date stands for, faint; the diamond marks it
+            painter.setBrush(style.flat(kind, 90))
+        else:  # faint where a vague start or end may fall, clear where an open one fades
+            gradient = QLinearGradient(x0, 0, x0 + width, 0)
+            color = style.color(kind)
+            r, g, b = color.red(), color.green(), color.blue()
+            s0, s1 = scale * marks.s0[i] + dx, scale * marks.s1[i] + dx
+            for at, alpha in (
+                (0.0, 0 if flags & OPEN_START else 60),
+                ((s0 - x0) / width, 220),
+                ((s1 - x0) / width, 220),
+                (1.0, 0 if flags & OPEN_END else 60),
+            ):
+                gradient.setColorAt(min(max(at, 0.0), 1.0), QColor(r, g, b, alpha))
+            painter.setBrush(QBrush(gradient))
+        # A faint hairline keeps a span narrower than a pixel visible; an open end fades without one.
+        if emphasis:
+            painter.setPen(style.emphasis_pen)
+        else:
+            painter.setPen(style.edge_pen(kind, 0 if flags & (OPEN_START | OPEN_END) else 120))
+        painter.drawRect(QRectF(x0, y + BAR_Y, width, BAR_H))
+        if flags & POINT:
+            painter.setBrush(style.color(kind))
+            painter.setPen(style.emphasis_point_pen if emphasis else style.point_pen(kind))
+            painter.drawPolygon(_DIAMOND.translated((x0 + x1) / 2, y + BAR_Y + BAR_H / 2))
+        box = self.label_box(marks, i, to_view)
+        if box is not None:
+            painter.setPen(style.text)
+            painter.drawText(QPointF(box.left(), box.top() + style.ascent), self._labels[marks.fact[i]][0])
+        return marks.fact[i] in self.details
+
+    def visible_labels(self, shown: QRectF, to_view: QTransform) -> list[tuple[Mark, QRectF]]:
+        """The labels in scene rect `shown` that show at this zoom, with where they are in the viewport."""
+        found = []
+        for marks, i in self.marks_in(shown):
+            box = self.label_box(marks, i, to_view)
+            if box is not None:
+                found.append((Mark(self, marks, i), box))
+        return found

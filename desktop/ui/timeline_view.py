@@ -1,16 +1,17 @@
 """The timeline: a QGraphicsView over TimelineScene with a date axis that follows the zoom.
 
 Zoom with the wheel or Ctrl+= / Ctrl+- (while the timeline has focus), fit
-everything with Ctrl+0, pan by dragging or with the arrow keys. The axis, the
-lane names and the as-of cursor are painted over the scene each frame from a
-handful of numbers (no loop over the marks), so panning stays smooth whatever
-the number of facts.
+everything with Ctrl+0, pan by dragging or with the arrow keys. Each frame
+paints the lane bands and grid, then the marks of the rows and days in view
+(the scene holds no item per mark), then the lane names, the as-of cursor and
+the axis on top, so a frame costs what is on screen whatever the number of facts.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -29,8 +30,21 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsView, QToolTip, QWidget
 
-from desktop.core.dates import FuzzyDate
-from desktop.ui.timeline_scene import AXIS_H, LANE_HEADER, ROW_H, Mark, TimelineScene, day_x, tooltip_html, x_date
+from desktop.ui.timeline_scene import (
+    AXIS_H,
+    LANE_HEADER,
+    MAX_LABEL_PX,
+    ROW_H,
+    Lane,
+    Mark,
+    TimelineScene,
+    day_x,
+    tooltip_html,
+    x_date,
+)
+
+if TYPE_CHECKING:
+    from desktop.core.dates import FuzzyDate
 
 ZOOM_STEP = 1.25
 MAX_PIXELS_PER_DAY = 40.0
@@ -71,10 +85,14 @@ def tick_label(index: int, step: int) -> str:
 
 
 class TimelineView(QGraphicsView):
-    """Signals: entityActivated(id) when a mark is clicked, zoomChanged(pixels per day)."""
+    """Signals: entityActivated(id) when a mark is clicked, zoomChanged(pixels per day), shownChanged() when
+    what is in view changed (scrolled, zoomed, resized), unreadShown() when what is in view could not all
+    be painted (a lane's marks, or a mark's words, not read yet)."""
 
     entityActivated = Signal(str)
     zoomChanged = Signal(float)
+    shownChanged = Signal()
+    unreadShown = Signal()
 
     def __init__(self, scene: TimelineScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
@@ -94,6 +112,9 @@ class TimelineView(QGraphicsView):
         self._press: QPoint | None = None
         self.timeline.set_text_color(self.palette().color(QPalette.ColorRole.Text))
         self._fitted = False
+        self.horizontalScrollBar().valueChanged.connect(self.shownChanged)
+        self.verticalScrollBar().valueChanged.connect(self.shownChanged)
+        self.zoomChanged.connect(self.shownChanged)
 
     # -- dates and positions ---------------------------------------------------
 
@@ -116,15 +137,23 @@ class TimelineView(QGraphicsView):
 
     def mark_at(self, pos: QPoint) -> Mark | None:
         """The mark under viewport position `pos`, if any (a point, a bar or a label)."""
-        for graphic in self.items(pos):
-            mark = self.timeline.mark_of(graphic)
-            if mark is not None:
-                return mark
-        return None
+        return self.timeline.mark_at(pos.x(), pos.y(), self.viewportTransform())
+
+    def visible_labels(self) -> list[tuple[Mark, QRectF]]:
+        """The labels on screen at this zoom, each with its box in viewport pixels."""
+        shown = self.visible_scene_rect()
+        shown.adjust(-MAX_LABEL_PX / max(self.pixels_per_day, 1e-9), 0, 0, 0)
+        viewport = QRectF(self.viewport().rect())
+        return [
+            (m, box)
+            for m, box in self.timeline.visible_labels(shown, self.viewportTransform())
+            if box.intersects(viewport)
+        ]
 
     def tooltip_at(self, pos: QPoint) -> str:
         mark = self.mark_at(pos)
-        return tooltip_html(mark.item) if mark else ""
+        item = mark.item if mark else None
+        return tooltip_html(item) if item else ""
 
     def mark_pos(self, mark: Mark) -> QPoint:
         """A viewport point on `mark` (its diamond, or the middle of what shows of its bar)."""
@@ -154,7 +183,6 @@ class TimelineView(QGraphicsView):
         scroll = self.horizontalScrollBar()
         scroll.setValue(round(keep * value - ax - self._scene_left_px()))
         self.verticalScrollBar().setValue(top)
-        self.timeline.layout_labels(value)
         self.viewport().update()
         self.zoomChanged.emit(value)
 
@@ -175,20 +203,19 @@ class TimelineView(QGraphicsView):
         left = scene.first - margin / value
         self.centerOn(QPointF(left + self.viewport().width() / 2 / value, self.visible_scene_rect().center().y()))
         self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
-        ours = self.timeline.marks_for(self.timeline.current or "")
-        if ours:  # the entity on show stays in sight
-            self.reveal(min(ours, key=lambda m: m.lane.top))
-        self.timeline.layout_labels(self.pixels_per_day)
+        ours = self.timeline.lane_of_entity(self.timeline.current)
+        if ours is not None:  # the entity on show stays in sight
+            self.reveal(ours)
         self._fitted = True
         self.viewport().update()
         self.zoomChanged.emit(self.pixels_per_day)
 
-    def reveal(self, mark: Mark) -> None:
-        """Scroll the lanes (not the dates) so that `mark`'s lane shows, if it is out of sight."""
+    def reveal(self, lane: Lane) -> None:
+        """Scroll the lanes (not the dates) so that `lane` shows, if it is out of sight."""
         shown = self.visible_scene_rect()
-        if shown.top() + AXIS_H <= mark.lane.top and mark.y + ROW_H <= shown.bottom():
+        if shown.top() + AXIS_H <= lane.top and lane.top + LANE_HEADER + ROW_H <= shown.bottom():
             return
-        self.verticalScrollBar().setValue(round(mark.lane.top - AXIS_H - 4))
+        self.verticalScrollBar().setValue(round(lane.top - AXIS_H - 4))
 
     def pan_by(self, dx: int, dy: int = 0) -> None:
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
@@ -204,6 +231,7 @@ class TimelineView(QGraphicsView):
         super().resizeEvent(event)  # type: ignore[arg-type]
         if not self._fitted and self.viewport().width() > 50:
             self.fit_all()
+        self.shownChanged.emit()
 
     def event(self, event: QEvent) -> bool:
         # Ctrl+=, Ctrl+- and Ctrl+0 zoom the window's page too: while the timeline has focus they are its own.
@@ -306,6 +334,21 @@ class TimelineView(QGraphicsView):
             painter.setPen(grid)
             x = _month_x(index)
             painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+        self._draw_marks(painter, rect)
+
+    def _draw_marks(self, painter: QPainter, rect: QRectF) -> None:
+        # In viewport pixels whatever the painter paints into (the screen, a PNG or an SVG): points and
+        # labels keep their size in pixels while bars stretch with the zoom.
+        scene_to_device = painter.worldTransform()
+        view_to_scene, _ = self.viewportTransform().inverted()
+        painter.save()
+        painter.setWorldTransform(view_to_scene * scene_to_device)
+        # A label starts at its mark and runs right: marks a label's width left of the rect still show.
+        shown = rect.adjusted(-MAX_LABEL_PX / max(self.pixels_per_day, 1e-9), 0, 0, 0)
+        complete = self.timeline.paint(painter, shown, self.viewportTransform())
+        painter.restore()
+        if not complete:
+            self.unreadShown.emit()
 
     def _ticks(self, rect: QRectF, step: int) -> range:
         first = _month_index(x_date(rect.left()))
@@ -365,8 +408,9 @@ class TimelineView(QGraphicsView):
     def _draw_as_of(self, painter: QPainter, palette: QPalette, metrics: QFontMetricsF) -> None:
         if self.as_of is None:
             return
-        left = self.x_for_date(self.as_of.earliest)
-        right = self.viewportTransform().map(QPointF(day_x(self.as_of.latest) + 1, 0)).x()
+        mapping = self.viewportTransform()
+        left = mapping.map(QPointF(self.as_of.first_day, 0)).x()
+        right = mapping.map(QPointF(self.as_of.last_day + 1, 0)).x()
         height = self.viewport().height()
         accent = QColor(palette.color(QPalette.ColorRole.Highlight))
         shade = QColor(accent)
@@ -397,13 +441,9 @@ class TimelineView(QGraphicsView):
             generator.setSize(size)
             generator.setViewBox(source)
             generator.setTitle("Security Assistance Almanac — timeline")
-            self.timeline.set_label_caching(False)
-            try:
-                painter = QPainter(generator)
-                self.render(painter, QRectF(0, 0, size.width(), size.height()), source.toRect())
-                painter.end()
-            finally:
-                self.timeline.set_label_caching(True)
+            painter = QPainter(generator)
+            self.render(painter, QRectF(0, 0, size.width(), size.height()), source.toRect())
+            painter.end()
             return path.is_file()
         image = QImage(size * self.devicePixelRatioF(), QImage.Format.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(self.devicePixelRatioF())

@@ -788,9 +788,10 @@ def timeline_figures(window: Any, reps: int) -> dict[str, Any]:
 
 
 def _shown_labels(panel: Any) -> list[Any]:
-    """The labels the timeline shows (works with the scene of either generation of the timeline)."""
-    scene = panel.scene
-    return list(scene.visible_labels()) if hasattr(scene, "visible_labels") else []
+    """The labels on screen (the view says, when it can; the first timeline's scene said where labels showed)."""
+    if hasattr(panel.view, "visible_labels"):
+        return list(panel.view.visible_labels())
+    return list(panel.scene.visible_labels())
 
 
 def in_window(
