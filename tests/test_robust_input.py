@@ -34,7 +34,8 @@ from desktop.core.bundle import bundled_data_dir
 from desktop.core.store import Store
 from desktop.core.views import Hit
 from desktop.models.roles import Role
-from desktop.ui.main_window import RESULTS_PAGE, TREE_PAGE, MainWindow
+from desktop.ui.main_window import MainWindow
+from desktop.ui.search_pane import RESULTS_PAGE, TREE_PAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = bundled_data_dir()
