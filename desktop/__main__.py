@@ -1,7 +1,5 @@
 """`python -m desktop`: the same as the `almanac` command."""
 
-import sys
+from desktop.cli import main_exit
 
-from desktop.cli import main
-
-sys.exit(main())
+main_exit()

@@ -14,11 +14,13 @@ import shutil
 import sys
 import textwrap
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, TextIO
 
 from desktop.core.asof import PageAsOf, annotate
+from desktop.core.debug import DEBUG_ENV, configure_logging, debugging
 from desktop.core.store import Store
 from desktop.core.views import FactView, Page, TimelineItem
 from desktop.options import NotFound, UsageError, build_parser, data_folders, resolve_entity
@@ -365,10 +367,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         print("almanac: interrupted", file=err)
         return 130
     except Exception as exc:
-        print(f"almanac: internal error: {type(exc).__name__}: {exc}", file=err)
+        if debugging():
+            traceback.print_exc(file=err)
+        hint = "" if debugging() else f" ({DEBUG_ENV}=1 shows the traceback)"
+        print(f"almanac: internal error: {type(exc).__name__}: {exc}{hint}", file=err)
         return EXIT_INTERNAL
 
 
 def main_exit() -> None:
     """The console script's entry point."""
+    configure_logging(sys.stderr)
     sys.exit(main())

@@ -438,7 +438,7 @@ def test_an_unexpected_error_is_one_line_and_exit_70(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(Store, "page", explode)
     code, out, err = run("show", "imet")
     assert (code, out) == (70, "")
-    assert err == "almanac: internal error: RuntimeError: kaboom\n"
+    assert err == "almanac: internal error: RuntimeError: kaboom (ALMANAC_DEBUG=1 shows the traceback)\n"
 
 
 def test_a_bad_data_folder_reports_its_problems_on_stderr_and_goes_on(data_dir: Path):

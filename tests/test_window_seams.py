@@ -214,7 +214,7 @@ def test_a_reload_walks_the_folders_once_and_off_the_gui_thread(qtbot, folder: P
 
     monkeypatch.setattr(data_watcher, "watch_paths", spy)
     window = open_window(qtbot, data_args(folder, tmp_path / "cache"))
-    qtbot.waitUntil(lambda: len(walks) == 1)
+    qtbot.waitUntil(lambda: len(walks) == 1 and str(folder / "countries") in window.watcher.watched())
     with qtbot.waitSignal(window.storeReloaded, timeout=10_000):
         write(folder, "countries/gamma.yaml", entity("gamma", kind="country", name="Gamma Land"))
     qtbot.waitUntil(lambda: len(walks) == 2)

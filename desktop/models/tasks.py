@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -24,11 +23,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.core.debug import DEBUG_ENV, debugging
 from desktop.core.store import StoreError
 
 log = logging.getLogger("almanac.tasks")
-
-DEBUG_ENV = "ALMANAC_DEBUG"
 
 # SQLite primary result codes (the low byte of sqlite_errorcode) that come from the world, not from a bug.
 _SQLITE_KNOWN = {
@@ -44,11 +42,6 @@ _SQLITE_KNOWN = {
     26: "the index file is not a database",  # SQLITE_NOTADB
 }
 SQLITE_INTERRUPT = 9
-
-
-def debugging() -> bool:
-    """Whether full tracebacks are wanted (ALMANAC_DEBUG=1)."""
-    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
 def sqlite_code(exc: BaseException) -> int | None:
