@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from datafiles import entity, note_fact, write
+from ui_support import write_yaml
 
 from desktop.core import refresh
 from desktop.core.store import IndexMissing, Store, StoreClosed, StoreError
@@ -91,6 +92,94 @@ def test_close_closes_the_connections_of_every_thread(folder: Path, cache: Path)
     finally:
         keep_running.set()
         alive.join()
+
+
+CLOSE_UNDER_READERS = """
+import sys, threading
+from pathlib import Path
+from desktop.core.store import Store
+
+folder, cache = Path(sys.argv[1]), Path(sys.argv[2])
+for _ in range(40):
+    store = Store.open([folder], cache_dir=cache)
+    busy = threading.Barrier(4)
+    failures = []
+
+    def read() -> None:
+        try:
+            store.ref("c-0001")  # its own connection, open
+            busy.wait()
+            while True:
+                store.level("country", limit=3000)  # long enough to be mid-query when the store closes
+                store.search("land", limit=50)
+        except Exception as exc:  # what a reader sees once the store is closed under it
+            failures.append(type(exc).__name__)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for thread in readers:
+        thread.start()
+    busy.wait()
+    store.close()
+    for thread in readers:
+        thread.join(30)
+    assert not any(t.is_alive() for t in readers)
+    assert set(failures) <= {"StoreClosed", "OperationalError"}, failures
+    fds = [f for f in Path("/proc/self/fd").iterdir() if str(store.path) in str(f.resolve(strict=False))]
+    assert fds == [], fds
+print("ok")
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_closing_while_other_threads_read_neither_crashes_nor_leaves_a_connection_open(folder: Path, cache: Path):
+    import subprocess
+    import sys
+
+    # In a process of its own: closing an sqlite3 connection while another thread runs a query on it
+    # crashes the interpreter, which would take the test run with it.
+    countries = [{"id": f"c-{i:04d}", "kind": "country", "name": f"Land {i:04d}"} for i in range(3000)]
+    write_yaml(folder, "countries/pack.yaml", countries)
+    Store.open([folder], cache_dir=cache).close()
+    proc = subprocess.run(
+        [sys.executable, "-c", CLOSE_UNDER_READERS, str(folder), str(cache)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout == "ok\n"
+
+
+def test_interrupt_stops_the_query_of_one_thread_and_is_safe_against_close(folder: Path, cache: Path):
+    import sqlite3
+
+    countries = [{"id": f"c-{i:04d}", "kind": "country", "name": f"Land {i:04d}"} for i in range(3000)]
+    write_yaml(folder, "countries/pack.yaml", countries)
+    store = Store.open([folder], cache_dir=cache)
+    started, go_on, outcome = threading.Event(), threading.Event(), []
+
+    def long_query() -> None:
+        def progress() -> int:  # holds the query mid-way until the test has interrupted it
+            started.set()
+            go_on.wait(30)
+            return 0
+
+        store.conn.set_progress_handler(progress, 1000)
+        try:
+            store.level("country", limit=3000)
+        except sqlite3.OperationalError as exc:
+            outcome.append(str(exc))
+
+    worker = threading.Thread(target=long_query)
+    worker.start()
+    assert started.wait(30)
+    store.interrupt()  # any thread, here not the one running it
+    go_on.set()
+    worker.join(30)
+    assert outcome == ["interrupted"]
+    store.interrupt(worker)  # a thread in no call, or gone: nothing to stop
+    store.close()
+    store.interrupt()  # after close: nothing to stop, and no error
 
 
 def test_a_closed_store_says_so_on_every_thread(folder: Path, cache: Path):

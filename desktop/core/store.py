@@ -8,13 +8,13 @@ can run off the GUI thread while the window reads a page.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
+from inspect import isfunction, isgeneratorfunction
 from pathlib import Path
 
 from desktop.core import index
@@ -32,6 +32,7 @@ from desktop.core.cache import (
     scan,
     sweep_temporaries,
 )
+from desktop.core.debug import debugging
 from desktop.core.phrases import phrase
 from desktop.core.problems import Problem
 from desktop.core.views import (
@@ -49,8 +50,6 @@ from desktop.core.views import (
 
 log = logging.getLogger("almanac.store")
 
-DEBUG_ENV = "ALMANAC_DEBUG"  # the same switch as the window's (models.tasks), read here: core imports no Qt side
-
 
 class StoreError(RuntimeError):
     """Something about the store itself (not the data) keeps it from answering."""
@@ -62,6 +61,23 @@ class StoreClosed(StoreError):
 
 class IndexMissing(StoreError):
     """The index file was deleted under a store opened with `rebuild_missing=False`: reopen it to rebuild."""
+
+
+class _Reader:
+    """One thread's connection, and how deep that thread is in calls of the store right now.
+
+    close() closes a connection at once only when its thread is in no call: closing an sqlite3
+    connection while another thread runs a query on it crashes the interpreter. A thread inside
+    a call has its query interrupted, and closes its connection itself as the call ends.
+    """
+
+    __slots__ = ("conn", "depth", "lock", "thread")
+
+    def __init__(self) -> None:
+        self.thread = threading.current_thread()
+        self.conn: sqlite3.Connection | None = None
+        self.depth = 0
+        self.lock = threading.Lock()
 
 
 class Store:
@@ -91,10 +107,10 @@ class Store:
         self._sources: dict[str, SourceInfo] | None = None
         self._rebuild_lock = threading.Lock()
         self._rebuild_missing_ok = rebuild_missing
-        # Every connection opened, on whichever thread, so that close() can close them all: a
-        # thread's own connection left open keeps a deleted index file (hundreds of MB) on disk.
-        self._conns: list[tuple[threading.Thread, sqlite3.Connection]] = []
-        self._conns_lock = threading.Lock()
+        # Every thread's connection, so that close() can close them all: one left open keeps a
+        # deleted index file (hundreds of MB at 100,000 entities) on the disk.
+        self._readers: list[_Reader] = []
+        self._readers_lock = threading.Lock()
         self._closed = False
 
     @classmethod
@@ -116,7 +132,7 @@ class Store:
         if not rebuild:
             state, meta = inspect(target)
             current = meta is not None and meta.get("schema_version") == str(index.SCHEMA_VERSION)
-            if current and meta.get("fingerprint") == fp:
+            if current and meta is not None and meta.get("fingerprint") == fp:
                 sweep_temporaries(target.parent)  # debris of a build that was killed, even when none is needed now
                 return cls(target, folders, cache_dir=cache_dir, rebuild_missing=rebuild_missing)
             refreshed = _refresh(folders, target, stats, fp) if current else None
@@ -154,33 +170,44 @@ class Store:
 
         StoreClosed once the store is closed; IndexMissing when the index file is gone and the
         store was opened with `rebuild_missing=False` (else the index is rebuilt in place first).
+        Only the store's own methods are safe from a close() on another thread (see _Reader).
         """
-        conn = getattr(self._local, "conn", None)
+        reader = self._reader()
+        conn = reader.conn
         if conn is None or self._closed:
-            conn = self._connect()
+            conn = self._connect(reader)
         return conn
 
-    def _connect(self) -> sqlite3.Connection:
+    def _reader(self) -> _Reader:
+        reader: _Reader | None = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._local.reader = _Reader()
+            with self._readers_lock:
+                # Threads that ended left their connections behind: close those now, not at close().
+                ended = [r for r in self._readers if not r.thread.is_alive()]
+                self._readers = [r for r in self._readers if r.thread.is_alive()]
+                if not self._closed:
+                    self._readers.append(reader)
+            for gone in ended:
+                if gone.conn is not None:
+                    gone.conn.close()
+        return reader
+
+    def _connect(self, reader: _Reader) -> sqlite3.Connection:
         if self._closed:
             raise StoreClosed(f"the store of {self._where()} is closed")
         if not self.index_present():
             if not self._rebuild_missing_ok:
                 raise IndexMissing(f"the index {self.path} was deleted; reopen the store to rebuild it")
             self._rebuild_missing()
-        # check_same_thread=False: close() may close this connection from another thread.
+        # check_same_thread=False: close() closes it from whichever thread closes the store.
         conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
-        with self._conns_lock:
-            if self._closed:  # closed while this one was being opened
-                conn.close()
-                raise StoreClosed(f"the store of {self._where()} is closed")
-            # A thread that ended left its connection here: close it now rather than hold it to the end.
-            ended = [c for t, c in self._conns if not t.is_alive()]
-            self._conns = [(t, c) for t, c in self._conns if t.is_alive()]
-            self._conns.append((threading.current_thread(), conn))
-        for old in ended:
-            old.close()
-        self._local.conn = conn
-        return conn
+        with reader.lock:
+            if not self._closed:
+                reader.conn = conn
+                return conn
+        conn.close()  # the store was closed while this one was being opened
+        raise StoreClosed(f"the store of {self._where()} is closed")
 
     def _where(self) -> str:
         return str(self.path) if self.path is not None else "an index kept in memory"
@@ -198,21 +225,40 @@ class Store:
             self.path, self.uri, self._keeper = report.path, report.uri, report.keeper
             self.notice = report.notice or "the index was deleted while in use and has been rebuilt"
 
+    def interrupt(self, thread: threading.Thread | None = None) -> None:
+        """Stop the query running in a call of the store on `thread` (on every thread when None).
+
+        The call raises sqlite3.OperationalError ("interrupted"). Safe from any thread, and
+        against close(), unlike interrupting a connection got from `conn`, which may be closed
+        under the caller.
+        """
+        with self._readers_lock:
+            readers = [r for r in self._readers if thread is None or r.thread is thread]
+        for reader in readers:
+            with reader.lock:
+                if reader.conn is not None and reader.depth:
+                    reader.conn.interrupt()
+
     def close(self) -> None:
         """Close every connection this store opened, on every thread; any later use raises StoreClosed.
 
         A query still running on another thread is interrupted and ends with an sqlite3 error.
         Closing twice is harmless.
         """
-        with self._conns_lock:
+        with self._readers_lock:
             self._closed = True
-            conns = [c for _, c in self._conns]
-            self._conns = []
+            readers, self._readers = self._readers, []
             keeper, self._keeper = self._keeper, None
-        for conn in conns:
-            with contextlib.suppress(sqlite3.Error):
-                conn.interrupt()
-                conn.close()
+        for reader in readers:
+            with reader.lock:
+                conn = reader.conn
+                if conn is None:
+                    continue
+                if reader.depth:
+                    conn.interrupt()  # that thread is in a call: it closes the connection as the call ends
+                    continue
+                reader.conn = None
+            conn.close()
         if keeper is not None:
             keeper.close()  # the last connection to an in-memory index: its memory goes with it
 
@@ -271,8 +317,9 @@ class Store:
             + (" WHERE e.kind = ?" if kind else "")
             + " ORDER BY k.position, e.sort_name, e.id"
         )
-        for row in self.conn.execute(sql, (kind,) if kind else ()):
-            yield EntityRef(*row)
+        # Read whole inside the call, not as the caller iterates: see _Reader.
+        rows = self.conn.execute(sql, (kind,) if kind else ()).fetchall()
+        return (EntityRef(*row) for row in rows)
 
     def level(
         self,
@@ -535,19 +582,50 @@ class Store:
         return searching.closest(self.conn, text, limit)
 
 
+def _in_call(method: Callable) -> Callable:
+    """`method`, counted as a call of this thread into the store while it runs (see _Reader)."""
+
+    @functools.wraps(method)
+    def call(self: Store, *args: object, **kwargs: object) -> object:
+        reader = self._reader()
+        with reader.lock:
+            reader.depth += 1
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            with reader.lock:
+                reader.depth -= 1
+                conn = reader.conn if reader.depth == 0 and self._closed else None
+                if conn is not None:
+                    reader.conn = None
+            if conn is not None:
+                conn.close()  # the store was closed during the call: the connection is idle now
+
+    return call
+
+
+def _count_calls(cls: type) -> None:
+    """Wrap every public method of `cls` with `_in_call`, those added later included."""
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_") or name in ("close", "interrupt") or not isfunction(member):
+            continue
+        if isgeneratorfunction(member):
+            # Its body would run as the caller iterates, outside the call: a close() could land mid-query.
+            raise TypeError(f"Store.{name} reads lazily; read the rows inside the call instead")
+        setattr(cls, name, _in_call(member))
+
+
+_count_calls(Store)
+
+
 def _refresh(folders: list[Path], target: Path, stats: list, fp: str) -> BuildReport | None:
     """refresh_index, where any failure (a bug in the refresh included) means a full build, not a failed start."""
     try:
         return refresh_index(folders, target, stats, fp)
     except Exception as exc:
         reason = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, whatever the message holds
-        log.warning("refreshing the index failed, so it is built afresh: %s", reason, exc_info=_debugging())
+        log.warning("refreshing the index failed, so it is built afresh: %s", reason, exc_info=debugging())
         return None
-
-
-def _debugging() -> bool:
-    """Whether full tracebacks are wanted (ALMANAC_DEBUG=1)."""
-    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
 _TREE_ROW = "id, kind, name, sort_name, aliases, child_count"  # the columns of a TreeRow, in its order

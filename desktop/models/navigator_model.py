@@ -37,7 +37,9 @@ class _Level:
 
     __slots__ = ("after", "children", "entity_id", "kind", "nests", "parent", "row", "shown", "size")
 
-    def __init__(self, parent: _Level | None, row: int, kind: KindInfo | None, entity_id: str | None, size: int) -> None:
+    def __init__(
+        self, parent: _Level | None, row: int, kind: KindInfo | None, entity_id: str | None, size: int
+    ) -> None:
         self.parent = parent  # the level this level's node is a row of; None for the root
         self.row = row  # that row
         self.kind = kind  # None for the root
