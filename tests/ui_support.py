@@ -46,6 +46,9 @@ def open_window(qtbot: Any, args: list[str] | None = None) -> MainWindow:
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
         window.show()
+    # The folders are walked for watching in the background: an edit a test makes before that walk
+    # has come back would go unnoticed (as would a person's, in the first milliseconds of a run).
+    qtbot.waitUntil(lambda: window.watcher.settled)
     return window
 
 

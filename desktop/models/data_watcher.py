@@ -60,6 +60,7 @@ class DataWatcher(QObject):
         self._timer.setInterval(QUIET_MS)
         self._timer.timeout.connect(self.changed)
         self._generation = 0
+        self._applied = 0  # the generation whose paths are being watched
         self._stopped = False
 
     def watch(self, folders: list[Path]) -> None:
@@ -85,6 +86,12 @@ class DataWatcher(QObject):
             self._watcher.removePaths(sorted(gone))
         if new := [p for p in paths if p not in old]:
             self._watcher.addPaths(new)
+        self._applied = generation
+
+    @property
+    def settled(self) -> bool:
+        """Whether the paths last asked for are the ones watched (the walk for them has come back)."""
+        return self._applied == self._generation
 
     def watched(self) -> list[str]:
         return self._watcher.directories() + self._watcher.files()

@@ -11,7 +11,6 @@ the user has already typed past. An error never stops later queries.
 from __future__ import annotations
 
 import gc
-import sqlite3
 import threading
 from typing import Any
 
@@ -56,7 +55,9 @@ class SearchRunner(QObject):
         self._tasks = tasks if tasks is not None else Tasks(self)
         self._limit = limit
         self._lock = threading.Lock()
-        self._running: sqlite3.Connection | None = None
+        # The store and worker thread of the query running now: interrupted through the store, which
+        # knows whether that thread's connection is still open (a raw connection may be closed under us).
+        self._running: tuple[Store, threading.Thread] | None = None
         self._generation = 0
         freeze_heap()
 
@@ -75,9 +76,7 @@ class SearchRunner(QObject):
         """Ask for `query`; returns its generation. Any older query is skipped or interrupted."""
         self._generation += 1
         generation, store = self._generation, self._store
-        with self._lock:
-            if self._running is not None:
-                self._running.interrupt()
+        self._interrupt()
         self._tasks.run(
             lambda: self._work(generation, query, store),
             lambda answer: self._answered(generation, query, answer),
@@ -90,9 +89,8 @@ class SearchRunner(QObject):
     def _work(self, generation: int, query: str, store: Store) -> tuple[list, list] | None:
         if generation != self._generation:
             return None  # a newer query is waiting behind this one
-        conn = store.conn
         with self._lock:
-            self._running = conn
+            self._running = (store, threading.current_thread())
         try:
             hits = store.search(query, limit=self._limit)
             suggestions = store.closest(query, NO_HIT_SUGGESTIONS) if not hits and query.strip() else []
@@ -100,6 +98,13 @@ class SearchRunner(QObject):
             with self._lock:
                 self._running = None
         return hits, suggestions
+
+    def _interrupt(self) -> None:
+        with self._lock:
+            running = self._running
+        if running is not None:
+            store, thread = running
+            store.interrupt(thread)
 
     def _answered(self, generation: int, query: str, answer: tuple[list, list] | None) -> None:
         if answer is not None and generation == self._generation:
@@ -113,8 +118,6 @@ class SearchRunner(QObject):
     def stop(self) -> None:
         """Interrupt a running query; with a helper of its own, also join its worker."""
         self._generation += 1
-        with self._lock:
-            if self._running is not None:
-                self._running.interrupt()
+        self._interrupt()
         if self._own_tasks:
             self._tasks.shutdown()
