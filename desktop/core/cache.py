@@ -83,7 +83,9 @@ def inspect(path: Path) -> tuple[str, dict[str, str] | None]:
             conn.execute("SELECT rid FROM entities LIMIT 1").fetchall()
             return "ok", meta
     except sqlite3.OperationalError as exc:
-        return ("locked" if "locked" in str(exc) else "damaged"), None
+        # By SQLite's own error code, not its message: SQLITE_BUSY (5) and SQLITE_LOCKED (6).
+        code = getattr(exc, "sqlite_errorcode", None)
+        return ("locked" if isinstance(code, int) and code & 0xFF in (5, 6) else "damaged"), None
     except (sqlite3.Error, OSError, ValueError):
         return "damaged", None
 
