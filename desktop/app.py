@@ -171,7 +171,7 @@ def screenshot(args: argparse.Namespace, size: tuple[int, int], out: TextIO, err
             restore.callback(qInstallMessageHandler, qInstallMessageHandler(quiet))
         app = _application()
         fmt = image_format(args.out)
-        if fmt.lower().encode() not in {bytes(f).lower() for f in QImageWriter.supportedImageFormats()}:
+        if fmt.lower().encode() not in {bytes(f.data()).lower() for f in QImageWriter.supportedImageFormats()}:
             raise UsageError(f"this Qt cannot write {fmt} images; use .png, .jpg or .bmp")
         apply_theme(app, args.theme)
         with tempfile.TemporaryDirectory(prefix="almanac-screenshot-") as scratch:
@@ -200,7 +200,8 @@ def screenshot(args: argparse.Namespace, size: tuple[int, int], out: TextIO, err
             app.processEvents()
             image = window.grab().toImage()
             window.close()
-        if not image.save(str(args.out), fmt):
+        # PySide6's stubs say bytes; at run time it takes only a str (6.11).
+        if not image.save(str(args.out), fmt):  # type: ignore[call-overload]
             print(f"almanac: error: could not write {args.out}", file=err)
             return 1
         print(f"Wrote {args.out} ({image.width()}x{image.height()})", file=out)

@@ -61,6 +61,7 @@ Candidate = tuple[float, str, str, str, "str | tuple[str, str, str]"]
 
 def _names_phase(conn: sqlite3.Connection, q: str, kind: str | None, prefix: bool) -> list[tuple[str, Candidate]]:
     where, args = _kind_clause(kind)
+    cargs: tuple[str, ...]
     if prefix:
         cond, cargs = "n.norm > ? AND n.norm < ?", (q, q + "\U0010ffff")
     else:
@@ -72,7 +73,7 @@ def _names_phase(conn: sqlite3.Connection, q: str, kind: str | None, prefix: boo
         (*cargs, *args),
     ).fetchall()
     phase = "prefix" if prefix else "exact"
-    hits = []
+    hits: list[tuple[str, Candidate]] = []
     for ident, kind_id, name, summary, link_count, matched, norm, primary in rows:
         popularity = min(link_count, 100) / 100
         if prefix:
@@ -166,7 +167,7 @@ def _entity_rows(conn: sqlite3.Connection, columns: str, rids: list[int]) -> dic
 def _fuzzy_phase(conn: sqlite3.Connection, q: str, kind: str | None, limit: int) -> list[tuple[str, Candidate]]:
     near = fuzzy_names(conn, q, kind, FUZZY_THRESHOLD, limit)
     entities = _entity_rows(conn, "id, kind, name, summary", [rid for _, _, rid in near])
-    hits = []
+    hits: list[tuple[str, Candidate]] = []
     for similarity, matched, rid in near:
         ident, kind_id, name, summary = entities[rid]
         hits.append((ident, (similarity / 10, kind_id, name, "fuzzy", (matched, "\0", summary))))

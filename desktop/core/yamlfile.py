@@ -18,12 +18,13 @@ import contextlib
 import gc
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+yaml_rs: Any
 try:  # optional: without it every file takes the PyYAML path
     import yaml_rs
 except ImportError:  # pragma: no cover - depends on the environment
@@ -453,25 +454,25 @@ def _unclosed_quote(exc: yaml.MarkedYAMLError) -> bool:
 # values). Empty texts and scalar roots, duplicate keys (yaml_rs refuses them,
 # PyYAML keeps the last one) and anything else yaml_rs raises go to PyYAML.
 
-_CLASSES = bytearray(b"x" * 256)  # a translate table: the kind of each byte for the scan
+_TABLE = bytearray(b"x" * 256)  # a translate table: the kind of each byte for the scan
 for _b in [*range(0x00, 0x0A), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]:
-    _CLASSES[_b] = ord("X")  # controls, tab, DEL: refused wherever they are
+    _TABLE[_b] = ord("X")  # controls, tab, DEL: refused wherever they are
 for _b in range(0x80, 0xA0):
-    _CLASSES[_b] = ord("c")  # after 0xC2: U+0080..U+009F (C1 controls, NEL)
-_CLASSES[0xC2] = ord("C")
-_CLASSES[0xE2] = ord("E")  # E c L: U+2028, U+2029 (and a few harmless neighbours)
-_CLASSES[0xA8] = _CLASSES[0xA9] = ord("L")
-_CLASSES[0xEF] = ord("F")  # F G G: U+FEFF, U+FFFE, U+FFFF (and a few harmless neighbours)
-_CLASSES[0xBB] = _CLASSES[0xBE] = _CLASSES[0xBF] = ord("G")
+    _TABLE[_b] = ord("c")  # after 0xC2: U+0080..U+009F (C1 controls, NEL)
+_TABLE[0xC2] = ord("C")
+_TABLE[0xE2] = ord("E")  # E c L: U+2028, U+2029 (and a few harmless neighbours)
+_TABLE[0xA8] = _TABLE[0xA9] = ord("L")
+_TABLE[0xEF] = ord("F")  # F G G: U+FEFF, U+FFFE, U+FFFF (and a few harmless neighbours)
+_TABLE[0xBB] = _TABLE[0xBE] = _TABLE[0xBF] = ord("G")
 for _b in b" \n\r[{,:":
-    _CLASSES[_b] = ord(" ")  # a token may start after these
+    _TABLE[_b] = ord(" ")  # a token may start after these
 for _b in b"0123456789._!&*|>":
-    _CLASSES[_b] = ord("0")  # what may start a risky token: a number, a tag, an anchor, an alias, a block scalar
+    _TABLE[_b] = ord("0")  # what may start a risky token: a number, a tag, an anchor, an alias, a block scalar
 for _b in b"-+":
-    _CLASSES[_b] = ord("-")
-_CLASSES[ord("\\")] = ord("\\")
-_CLASSES = bytes(_CLASSES)
-del _b
+    _TABLE[_b] = ord("-")
+_TABLE[ord("\\")] = ord("\\")
+_CLASSES = bytes(_TABLE)
+del _b, _TABLE
 
 _BAD_ESCAPE = re.compile(rb"\\(?:\r?\n|[uU]0*[dD][89a-fA-F])")
 _LINE_START = rb"(?:---|\.\.\.|%| *:|[ ?:\-]{100})"
@@ -581,7 +582,7 @@ def _plain_data(data: Any, headers: bool) -> bool:
                         if headers and key.startswith(_HEADERS):  # see the str values below
                             return False
                         good_keys.add(key)
-                values = node.values()
+                values: Iterable[Any] = node.values()
             else:
                 count += 2 + len(node)
                 values = node
