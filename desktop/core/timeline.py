@@ -23,6 +23,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import NamedTuple
 
 from desktop.core.dates import day_number, parse_date
 from desktop.core.phrases import phrase
@@ -199,8 +200,9 @@ class Cancelled(Exception):
     """A read was stopped because a newer one was asked for."""
 
 
-@dataclass(frozen=True)
-class LaneInfo:
+class LaneInfo(NamedTuple):
+    """A lane: a tuple of plain values, as there may be a hundred thousand (the collector skips those)."""
+
     key: str  # an entity id, or a kind id for lanes by kind
     name: str
     kind: int  # the kind of the lane's subjects: an index into Layout.kinds
@@ -380,6 +382,19 @@ def layout(
     stop: Callable[[], bool] | None = None,
 ) -> Layout:
     """Lay out the lanes of the dated facts that match (see Store.timeline_layout). Raises Cancelled."""
+    with _collector_paused():
+        return _layout(conn, entity, kind, text, lanes_by, max(limit, 0) if limit is not None else MAX_MARKS, stop)
+
+
+def _layout(
+    conn: sqlite3.Connection,
+    entity: str | None,
+    kind: str | None,
+    text: str | None,
+    lanes_by: str,
+    cap: int,
+    stop: Callable[[], bool] | None,
+) -> Layout:
     stopped = stop or (lambda: False)
     if stopped():
         raise Cancelled
@@ -387,7 +402,6 @@ def layout(
     kinds = conn.execute("SELECT id, plural FROM kinds ORDER BY position").fetchall()
     out = Layout(lanes_by, entity, kind, text, kinds=kinds)
     joins, where, args = _filters(entity, kind, text, by_kind)
-    cap = MAX_MARKS if limit is None else max(limit, 0)
     # Only where each mark begins and ends: a lane's rows depend on nothing else.
     cursor = conn.execute(
         f"SELECT {'s.kind' if by_kind else 'f.subject'}, f.start_min, f.end_min, f.end_max, f.rid "
@@ -400,40 +414,39 @@ def layout(
     end_of_placed = (0.0, 0)
     fade = FADE_DAYS
     # The loop every mark goes through: written out for speed (a layout is some 1 µs a mark).
-    with _collector_paused():
-        while not more and (batch := cursor.fetchmany(_STOP_EVERY)):
-            _pause(stopped)
-            for key, start, end_min, end_max, fact in batch:
-                if placed == cap:
-                    more = True
-                    break
-                if start is not None:
-                    x0 = start
-                    if x0 < first:
-                        first = x0
-                    if x0 > last:
-                        last = x0
-                else:
-                    x0 = end_min - fade
-                if end_max is not None:
-                    x1 = end_max + 1
-                    if x1 < first:
-                        first = x1
-                    if x1 > last:
-                        last = x1
-                else:
-                    x1 = _INF
-                rows = lanes.get(key)
-                if rows is None:
-                    rows = lanes[key] = _Rows()
-                rows.marks += 1
-                filled = rows.filled
-                if filled is not None and filled and filled[0] < x0:  # most often: the first row is free
-                    filled[0] = x1
-                else:
-                    rows.take(x0, x1)
-                placed += 1
-                end_of_placed = (x0, fact)
+    while not more and (batch := cursor.fetchmany(_STOP_EVERY)):
+        _pause(stopped)
+        for key, start, end_min, end_max, fact in batch:
+            if placed == cap:
+                more = True
+                break
+            if start is not None:
+                x0 = start
+                if x0 < first:
+                    first = x0
+                if x0 > last:
+                    last = x0
+            else:
+                x0 = end_min - fade
+            if end_max is not None:
+                x1 = end_max + 1
+                if x1 < first:
+                    first = x1
+                if x1 > last:
+                    last = x1
+            else:
+                x1 = _INF
+            rows = lanes.get(key)
+            if rows is None:
+                rows = lanes[key] = _Rows()
+            rows.marks += 1
+            filled = rows.filled
+            if filled is not None and filled and filled[0] < x0:  # most often: the first row is free
+                filled[0] = x1
+            else:
+                rows.take(x0, x1)
+            placed += 1
+            end_of_placed = (x0, fact)
     out.placed = out.total = placed
     if more:  # the limit cut in: the lanes' marks are read up to the same mark, and the count says so
         out.cutoff = (float(end_of_placed[0]), end_of_placed[1])

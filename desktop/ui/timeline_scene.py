@@ -17,6 +17,7 @@ holds however little of the timeline has been read.
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -71,7 +72,7 @@ def x_date(x: float) -> date:
 
 
 class Lane(NamedTuple):
-    """A lane's place in pixels. A tuple of plain values: ten thousand of them cost the collector nothing."""
+    """A lane and its place in pixels, made when asked for (see LaneList)."""
 
     key: str
     name: str
@@ -85,14 +86,41 @@ class Lane(NamedTuple):
         return self.top + LANE_HEADER + ROW_H * max(1, self.rows)
 
 
+class LaneList(Sequence[Lane]):
+    """The lanes of a placed layout, each made only when reached: most of ten thousand never are."""
+
+    def __init__(self, layout: Layout, tops: array) -> None:
+        self._infos, self._tops = layout.lanes, tops
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def _lane(self, index: int) -> Lane:
+        key, name, kind, rows, _ = self._infos[index]
+        return Lane(key, name, index, self._tops[index], rows, kind)
+
+    @overload
+    def __getitem__(self, index: int) -> Lane: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Lane]: ...
+    def __getitem__(self, index: int | slice) -> Lane | list[Lane]:
+        if isinstance(index, slice):
+            return [self._lane(i) for i in range(len(self))[index]]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self._lane(index % len(self))
+
+
 @dataclass
 class Placed:
     """A layout with each lane's place in pixels. Plain Python: made on the worker that read the layout."""
 
     layout: Layout
-    lanes: list[Lane]
-    tops: list[float]
+    tops: array  # each lane's top, scene y
     height: float
+
+    def __post_init__(self) -> None:
+        self.lanes = LaneList(self.layout, self.tops)
 
     @property
     def count(self) -> int:
@@ -116,15 +144,12 @@ class Placed:
 
 def place(layout: Layout) -> Placed:
     """Stack the lanes of `layout` top to bottom."""
-    lanes: list[Lane] = []
-    tops: list[float] = []
+    tops = array("d", bytes(8 * len(layout.lanes)))
     top = float(AXIS_H + 4)
     for index, info in enumerate(layout.lanes):
-        lane = Lane(info.key, info.name, index, top, info.rows, info.kind)
-        lanes.append(lane)
-        tops.append(top)
-        top = lane.bottom + LANE_GAP
-    return Placed(layout, lanes, tops, max(top, 120.0))
+        tops[index] = top
+        top += LANE_HEADER + ROW_H * max(1, info.rows) + LANE_GAP
+    return Placed(layout, tops, max(top, 120.0))
 
 
 def marks_in(
@@ -461,8 +486,8 @@ class TimelineScene(QGraphicsScene):
             item = self.details.get(fact)
             if item is None:
                 return None
-            lane = self.lanes[marks.index]
-            text = item.phrase if lane.key == item.subject.id else f"{item.subject.name}: {item.phrase}"
+            lane_key = self.layout.lanes[marks.index].key
+            text = item.phrase if lane_key == item.subject.id else f"{item.subject.name}: {item.phrase}"
             text = self.style.elide(text)
             known = self._labels[fact] = (text, self.style.bold_metrics.horizontalAdvance(text))
         return known
@@ -540,7 +565,7 @@ class TimelineScene(QGraphicsScene):
         style = self.style
         scale, dx = to_view.m11(), to_view.m31()
         y = self.row_y(marks, i) + to_view.m32()
-        kind, flags = self.lanes[marks.index].kind, marks.flags[i]
+        kind, flags = self.layout.lanes[marks.index].kind, marks.flags[i]
         x0, x1 = scale * marks.x0[i] + dx, scale * marks.x1[i] + dx
         width = max(x1 - x0, scale)  # at least a day wide
         if flags & POINT:  # the span a vague date stands for, faint; the diamond marks it
