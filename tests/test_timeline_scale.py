@@ -124,6 +124,26 @@ def test_scrolling_reads_the_lanes_that_come_into_view(qtbot, monkeypatch, store
     assert panel.view.tooltip_at(panel.view.mark_pos(mark)).count(mark.item.phrase.split(" (")[0]) == 1
 
 
+def test_an_entity_with_no_lane_of_its_own_is_found_where_it_is_linked_to(
+    qtbot, data_dir: Path, tmp_path: Path
+) -> None:
+    cite = f'    sources:\n      - {{source: {SRC}, locator: "¶1"}}\n'
+    for n in range(60):
+        what = "property: participant\n    entity: target" if n == 59 else f'property: note\n    text: "n{n}"'
+        body = f'facts:\n  - {what}\n    date: "{1950 + n}"\n{cite}'
+        write(data_dir, f"programs/p{n:02d}.yaml", entity(f"p{n:02d}", "program", f"P {n:02d}") + body)
+    write(data_dir, "countries/target.yaml", entity("target", "country", "Target"))
+    store = Store.open([data_dir], cache_dir=tmp_path / "cache")
+    panel = opened(qtbot, store)
+    last = panel.scene.lanes[-1]
+    assert last.key == "p59" and last.index not in panel.scene.loaded  # far below the first screen
+    panel.set_current_entity("target")
+    settle(qtbot, panel)
+    shown = panel.view.visible_scene_rect()
+    assert shown.top() <= last.top <= shown.bottom()
+    assert any(m.emphasis and m.other == "target" for m in panel.scene.marks)
+
+
 def test_typing_in_the_filter_reads_nothing_on_the_gui_thread(qtbot, monkeypatch, store: Store) -> None:
     panel = opened(qtbot, store)
     spy = Spy(monkeypatch, store, "timeline", "timeline_marks", "timeline_layout", "kinds")

@@ -100,6 +100,7 @@ class TimelinePanel(QWidget):
         self._stop = threading.Event()  # set to stop the reads of this generation
         self._layout_task: Task | None = None
         self._view_task: Task | None = None
+        self._reveal_task: Task | None = None
         self._unreadable: set[int] = set()  # facts whose words the store did not have
         self.total = 0  # dated facts the filters chose (more than are shown past the layout's limit)
 
@@ -179,6 +180,7 @@ class TimelinePanel(QWidget):
         return (
             self._layout_task is not None
             or self._view_task is not None
+            or self._reveal_task is not None
             or self._text_timer.isActive()
             or self._view_timer.isActive()
         )
@@ -187,10 +189,10 @@ class TimelinePanel(QWidget):
         """Stop the reads under way and drop every answer still to come (the window is closing)."""
         self._generation += 1
         self._stop.set()
-        for task in (self._layout_task, self._view_task):
+        for task in (self._layout_task, self._view_task, self._reveal_task):
             if task is not None:
                 task.cancel()
-        self._layout_task = self._view_task = None
+        self._layout_task = self._view_task = self._reveal_task = None
         self._text_timer.stop()
         self._view_timer.stop()
 
@@ -267,14 +269,15 @@ class TimelinePanel(QWidget):
         say when there are none left."""
         if self._view_task is not None or self._layout_task is not None:
             return  # asked again when that read is in
-        rect, scene = self.wanted_rect(), self.scene
+        rect, scene, skip = self.wanted_rect(), self.scene, self._unreadable
         lanes = scene.missing_lanes(rect)[:LANES_LIMIT]
-        known = set(scene.details) | self._unreadable
-        if not lanes and all(marks.fact[i] in known for marks, i in scene.marks_in(rect)):
+        read = scene.details
+        if not lanes and all(m.fact[i] in read or m.fact[i] in skip for m, i in scene.marks_in(rect)):
             self.detailsLoaded.emit()
             return
         generation, store, placed, stop = self._generation, self.store, scene.placed, self._stop
-        loaded, window = dict(scene.loaded), Window.of(rect)
+        # What the worker is given is copied: the scene goes on changing here meanwhile.
+        loaded, window, known = dict(scene.loaded), Window.of(rect), set(read) | skip
 
         def shown(reading: Reading) -> None:
             self._view_task = None
@@ -323,6 +326,7 @@ class TimelinePanel(QWidget):
             return
         generation, store, layout = self._generation, self.store, self.scene.layout
         by_kind = layout.lanes_by == "kind"
+        what = "Finding the entity on the timeline"
 
         def lanes_of() -> list[int]:
             items = store.timeline(entity=current, kind=layout.kind, text=layout.text, limit=REVEAL_LIMIT)
@@ -330,10 +334,17 @@ class TimelinePanel(QWidget):
             return [n for key in keys if (n := layout.lane_of(key)) is not None]
 
         def found(lanes: list[int]) -> None:
+            self._reveal_task = None
             if lanes and generation == self._generation and current == self._current:
                 self.view.reveal(self.scene.lanes[min(lanes)])
 
-        self.tasks.run(lanes_of, found, lane=LANE, what="Finding the entity on the timeline")
+        def failed(exc: BaseException) -> None:
+            self._reveal_task = None
+            report(exc, what)  # logged: the page is on show all the same
+
+        if self._reveal_task is not None:
+            self._reveal_task.cancel()
+        self._reveal_task = self.tasks.run(lanes_of, found, failed, lane=LANE, what=what)
 
     def set_as_of(self, when: FuzzyDate | None) -> None:
         self.view.set_as_of(when)

@@ -53,6 +53,7 @@ LABEL_CHARS = 70
 POINT_SIZE = 5.5  # half the diamond's width, in pixels
 HIT_SLACK = 2.0  # pixels around a bar that still count as on it
 MAX_LABEL_PX = 600.0  # no label is wider: how far left of the pointer a label's mark can be
+DETAILS_KEPT = 20_000  # facts whose words are kept; past that they are dropped and read again when shown
 
 # One colour per kind, in the vocabulary's order; readable on light and dark backgrounds.
 KIND_COLORS = ["#3b7dd8", "#d9822b", "#8f5bd6", "#2e9e6a", "#c8463d", "#1f9bb5", "#b5651d", "#d6479b", "#6b8e23"]
@@ -408,6 +409,8 @@ class TimelineScene(QGraphicsScene):
         self.update()
 
     def add_details(self, items: Iterable[TimelineItem]) -> None:
+        if len(self.details) > DETAILS_KEPT:  # scrolled through a great deal: start again from what is shown
+            self.forget_details()
         for item in items:
             self.details[item.fact] = item
         self.update()
