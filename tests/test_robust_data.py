@@ -125,7 +125,7 @@ def everywhere(qtbot, folder: Path, expected: list[Expect], bundled: bool = Fals
     window = open_window(qtbot, data)
     assert [str(p) for p in window.store.problems()] == lines
     assert window.problems_button.text() == f"⚠ {len(lines)} data problem{'s' if len(lines) != 1 else ''}"
-    dialog = window.show_problems()
+    dialog = window.dialogs.show_problems()
     assert dialog.text.toPlainText().splitlines() == lines
     dialog.close()
     assert window.show_entity(GOOD)

@@ -208,7 +208,7 @@ def test_menus(window: MainWindow) -> None:
 
 
 def test_sources_dialog_lists_sources_with_their_licence(window: MainWindow, bundled_store: Store) -> None:
-    dialog = window.show_sources()
+    dialog = window.dialogs.show_sources()
     text = dialog.findChild(QTextBrowser).toPlainText()
     for source in bundled_store.sources().values():
         assert source.title in text and source.url in text

@@ -492,7 +492,7 @@ def test_a_bad_data_folder_lists_its_problems_and_keeps_the_rest(qtbot, data_dir
     assert button.isVisible()
     assert "2 data problems" in button.text()
 
-    dialog = window.show_problems()
+    dialog = window.dialogs.show_problems()
     text = dialog.findChild(QPlainTextEdit, "problemsList").toPlainText()
     assert text.splitlines() == expected
     assert all(re.match(r"^.+\.yaml:\d+(:\d+)?: ", line) for line in text.splitlines())

@@ -240,8 +240,8 @@ def test_printing_leaves_no_document_behind(qtbot, bundled_store: Store, tmp_pat
 @pytest.mark.parametrize("show", ["show_problems", "show_shortcuts", "show_sources"])
 def test_dialogs_do_not_pile_up(qtbot, bundled_store: Store, show: str):
     window = open_window(qtbot, bundled_args(bundled_store))
-    first = getattr(window, show)()
-    second = getattr(window, show)()
+    first = getattr(window.dialogs, show)()
+    second = getattr(window.dialogs, show)()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     alive = [d for d in window.findChildren(QDialog) if d.objectName() == second.objectName()]
     assert alive == [second] and first is not second

@@ -45,12 +45,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         attr="time.action_export",
     ),
     ActionSpec("actionQuit", "&Quit", "close", "&File", ("Ctrl+Q",), "Quit", separator=True),
-    ActionSpec("actionCopy", "&Copy", "copy", "&Edit", ("Ctrl+C",), "Copy"),
+    ActionSpec("actionCopy", "&Copy", "exports.copy", "&Edit", ("Ctrl+C",), "Copy"),
     ActionSpec("actionCopyCitation", "Copy ci&tation", "exports.copy_citation", "&Edit", ("Ctrl+Shift+C",)),
     ActionSpec("actionFind", "&Find in page…", "find_bar.open_bar", "&Edit", ("Ctrl+F",), "Find"),
-    ActionSpec("actionZoomIn", "Zoom &in", "zoom_in", "&View", ("Ctrl+=", "Ctrl++")),
-    ActionSpec("actionZoomOut", "Zoom &out", "zoom_out", "&View", ("Ctrl+-",), "ZoomOut"),
-    ActionSpec("actionZoomReset", "&Actual size", "zoom_reset", "&View", ("Ctrl+0",)),
+    ActionSpec("actionZoomIn", "Zoom &in", "detail.zoom_in", "&View", ("Ctrl+=", "Ctrl++")),
+    ActionSpec("actionZoomOut", "Zoom &out", "detail.zoom_out", "&View", ("Ctrl+-",), "ZoomOut"),
+    ActionSpec("actionZoomReset", "&Actual size", "detail.zoom_reset", "&View", ("Ctrl+0",)),
     ActionSpec(
         "actionTimeline",
         "Time&line",
@@ -71,9 +71,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "&Go",
         ("Ctrl+K", "Ctrl+L"),
     ),
-    ActionSpec("actionShortcuts", "&Keyboard shortcuts", "show_shortcuts", "&Help", ("F1",), "HelpContents"),
-    ActionSpec("actionSources", "&Sources and licence", "show_sources", "&Help"),
-    ActionSpec("actionAbout", "&About", "show_about", "&Help"),
+    ActionSpec("actionShortcuts", "&Keyboard shortcuts", "dialogs.show_shortcuts", "&Help", ("F1",), "HelpContents"),
+    ActionSpec("actionSources", "&Sources and licence", "dialogs.show_sources", "&Help"),
+    ActionSpec("actionAbout", "&About", "dialogs.show_about", "&Help"),
 )
 
 # Keys that are not menu actions, for the shortcuts dialog and the README.
@@ -157,8 +157,20 @@ def fill_menus(window: Any, actions: dict[str, Any]) -> dict[str, Any]:
     return menus
 
 
-def toolbar_actions() -> list[str]:
-    return [spec.name for spec in ACTIONS if spec.toolbar]
+def fill_toolbar(window: Any, actions: dict[str, Any]) -> Any:
+    """The navigation toolbar: the table's toolbar actions, each button named for assistive tools."""
+    toolbar = window.addToolBar("Navigation")
+    toolbar.setObjectName("navigationToolbar")
+    toolbar.setMovable(False)
+    for spec in ACTIONS:
+        if spec.toolbar:
+            action = actions[spec.name]
+            toolbar.addAction(action)
+            # Actions have no accessible name of their own; their toolbar buttons carry it.
+            button = toolbar.widgetForAction(action)
+            button.setAccessibleName(spec.label)
+            button.setAccessibleDescription(action.shortcut().toString())
+    return toolbar
 
 
 def shortcut_rows(actions: dict[str, Any] | None = None) -> list[tuple[str, str]]:

@@ -17,7 +17,8 @@ LONG_PAGE_CHARS = 10_000
 
 
 class DetailView(QTextBrowser):
-    """Signals: entityRequested(id), backRequested(), forwardRequested(), linkRefused(url), paletteChanged()."""
+    """Signals: entityRequested(id), backRequested(), forwardRequested(), linkRefused(url), paletteChanged(),
+    zoomChanged(step)."""
 
     entityRequested = Signal(str)
     fullPageRequested = Signal(str)  # "show all" on a long page
@@ -25,6 +26,7 @@ class DetailView(QTextBrowser):
     forwardRequested = Signal()
     linkRefused = Signal(str)
     paletteChanged = Signal()
+    zoomChanged = Signal(int)  # the zoom step, after it changed
 
     def __init__(self, open_url: Callable[[QUrl], Any] | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -90,3 +92,16 @@ class DetailView(QTextBrowser):
         elif step < 0:
             self.zoomOut(-step)
         self.zoom = level
+        self.zoomChanged.emit(level)
+
+    @Slot()
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom + 1)
+
+    @Slot()
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom - 1)
+
+    @Slot()
+    def zoom_reset(self) -> None:
+        self.set_zoom(0)

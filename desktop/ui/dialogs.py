@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.core.problems import Problem
 from desktop.core.views import SourceInfo
+from desktop.models.store_session import StoreSession
 from desktop.ui.page_html import esc, safe_url
 
 D = TypeVar("D", bound=QDialog)
@@ -129,3 +131,29 @@ def about_text() -> str:
         "institutions, people and events, each fact dated and sourced.</p>"
         "<p>Built with Python, Qt (PySide6) and SQLite.</p>"
     )
+
+
+class Dialogs(QObject):
+    """Opens the window's small dialogs, one of each at a time, from the session's current store."""
+
+    def __init__(self, window: QWidget, session: StoreSession, shortcut_rows: Callable[[], list[tuple[str, str]]]):
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        self.shortcut_rows = shortcut_rows
+
+    @Slot()
+    def show_problems(self) -> ProblemsDialog:
+        return show_once(self.window, lambda: ProblemsDialog(self.session.store.problems(), self.window))
+
+    @Slot()
+    def show_shortcuts(self) -> ShortcutsDialog:
+        return show_once(self.window, lambda: ShortcutsDialog(self.shortcut_rows(), self.window))
+
+    @Slot()
+    def show_sources(self) -> SourcesDialog:
+        return show_once(self.window, lambda: SourcesDialog(self.session.store.sources().values(), self.window))
+
+    @Slot()
+    def show_about(self) -> None:
+        QMessageBox.about(self.window, "About Security Assistance Almanac", about_text())

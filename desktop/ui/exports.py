@@ -1,4 +1,4 @@
-"""What leaves the window: printing, PDF export and the citation on the clipboard.
+"""What leaves the window: printing, PDF export, and copying to the clipboard.
 
 Paper gets the whole page in light colours whatever the theme, and every
 fact (the screen shows long sections in part). The document printed is made
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QObject, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from desktop.core.citation import citation_text
 from desktop.ui.page_controller import PageController
@@ -106,6 +106,17 @@ class Exports(QObject):
                 self._print_to(printer)
         finally:
             dialog.deleteLater()
+
+    @Slot()
+    def copy(self) -> None:
+        """Edit → Copy: the selection where the focus is, else the page's selection, else the entity's name."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QLineEdit):
+            focused.copy()
+        elif self.pages.view.textCursor().hasSelection():
+            self.pages.view.copy()
+        elif page := self.pages.current_page():
+            QGuiApplication.clipboard().setText(page.name)
 
     @Slot()
     def copy_citation(self) -> str:

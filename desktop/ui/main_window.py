@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -35,7 +34,7 @@ from desktop.models.store_session import StoreSession
 from desktop.models.tasks import Tasks
 from desktop.ui import actions as action_table
 from desktop.ui.detail_view import DetailView
-from desktop.ui.dialogs import ProblemsDialog, ShortcutsDialog, SourcesDialog, about_text, show_once
+from desktop.ui.dialogs import Dialogs
 from desktop.ui.exports import APP_TITLE, Exports
 from desktop.ui.find_bar import FindBar
 from desktop.ui.icons import KindIcons
@@ -43,7 +42,7 @@ from desktop.ui.page_controller import PageController
 from desktop.ui.search_pane import SearchPane
 from desktop.ui.settings import AppSettings
 from desktop.ui.status_line import StatusLine
-from desktop.ui.theme import THEMES, apply_theme
+from desktop.ui.theme import ThemeActions
 from desktop.ui.time_controls import TimeControls
 
 __all__ = ["APP_TITLE", "MainWindow"]
@@ -79,6 +78,7 @@ class MainWindow(QMainWindow):
         self.pages = PageController(session, self.detail, self)
         self.exports = Exports(self.pages, self)
         self.status = StatusLine(self.statusBar())
+        self.dialogs = Dialogs(self, session, lambda: action_table.shortcut_rows(self._actions))
         self.time = TimeControls(self)
         self.watcher = DataWatcher(tasks, self)
         self._expose_parts()
@@ -116,33 +116,16 @@ class MainWindow(QMainWindow):
         self.resize(1200, 780)
 
     def _build_actions(self) -> None:
-        made = action_table.build_actions(self)
+        self._actions = made = action_table.build_actions(self)
         menus = action_table.fill_menus(self, made)
-        self.theme_group = QActionGroup(self)
-        self.theme_actions = {}
-        theme_menu = menus["&View"].addMenu("&Theme")
-        for theme in THEMES:
-            action = self.theme_group.addAction(theme.capitalize())
-            action.setCheckable(True)
-            action.setObjectName(f"actionTheme{theme.capitalize()}")
-            action.triggered.connect(lambda checked=False, t=theme: self.set_theme(t))
-            theme_menu.addAction(action)
-            self.theme_actions[theme] = action
-        toolbar = self.addToolBar("Navigation")
-        toolbar.setObjectName("navigationToolbar")
-        toolbar.setMovable(False)
-        for name in action_table.toolbar_actions():
-            toolbar.addAction(made[name])
-            # Actions have no accessible name of their own; their toolbar buttons carry it.
-            button = toolbar.widgetForAction(made[name])
-            button.setAccessibleName(made[name].text().replace("&", ""))
-            button.setAccessibleDescription(made[name].shortcut().toString())
+        self.themes = ThemeActions(menus["&View"].addMenu("&Theme"), self.settings)
+        self.theme_actions = self.themes.actions
+        toolbar = action_table.fill_toolbar(self, made)
         toolbar.addSeparator()
         as_of_label = QLabel(" As of ", self)
         as_of_label.setBuddy(self.time.as_of_control)
         toolbar.addWidget(as_of_label)
         toolbar.addWidget(self.time.as_of_control)
-        self._actions = made
         QShortcut(QKeySequence("F6"), self, self._cycle_focus)
         QShortcut(QKeySequence("Shift+F6"), self, lambda: self._cycle_focus(backwards=True))
 
@@ -161,9 +144,11 @@ class MainWindow(QMainWindow):
         session.storeChanged.connect(self._on_store_changed)
         session.foldersChanged.connect(self._on_folders_changed)
         self.watcher.changed.connect(session.reload)
-        self.status.problemsRequested.connect(self.show_problems)
+        self.status.problemsRequested.connect(self.dialogs.show_problems)
         self.detail.linkRefused.connect(lambda url: self.status.show_message(f"Link not opened: {url[:120]}"))
         self.detail.paletteChanged.connect(self._on_detail_palette)
+        self.detail.zoomChanged.connect(lambda level: setattr(self.settings, "zoom", level))
+        self.themes.themeChanged.connect(lambda theme: self.pages.rerender())  # page colours come from the palette
         self._update_nav_actions()
 
     # -- what the rest of the program (and the tests) ask of the window ------------------
@@ -268,24 +253,9 @@ class MainWindow(QMainWindow):
 
     def set_zoom(self, level: int) -> None:
         self.detail.set_zoom(level)
-        self.settings.zoom = self.detail.zoom
-
-    def zoom_in(self) -> None:
-        self.set_zoom(self.detail.zoom + 1)
-
-    def zoom_out(self) -> None:
-        self.set_zoom(self.detail.zoom - 1)
-
-    def zoom_reset(self) -> None:
-        self.set_zoom(0)
 
     def set_theme(self, theme: str) -> None:
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_theme(app, theme)
-        self.settings.theme = theme
-        self.theme_actions[theme].setChecked(True)
-        self.pages.rerender()  # page colours come from the palette
+        self.themes.set_theme(theme)
 
     @Slot()
     def _on_detail_palette(self) -> None:
@@ -294,42 +264,11 @@ class MainWindow(QMainWindow):
         if not self.detail.document().isEmpty():  # nothing shown yet (still being built): nothing to redraw
             self.pages.rerender()
 
-    @Slot()
-    def copy(self) -> None:
-        focused = QApplication.focusWidget()
-        if isinstance(focused, QLineEdit):
-            focused.copy()
-        elif self.detail.textCursor().hasSelection():
-            self.detail.copy()
-        elif page := self.pages.current_page():
-            QGuiApplication.clipboard().setText(page.name)
-
     def copy_citation(self) -> str:
         return self.exports.copy_citation()
 
     def export_pdf(self, path: Path) -> bool:
         return self.exports.export_pdf(path)
-
-    # -- dialogs ---------------------------------------------------------------------------
-
-    @Slot()
-    def show_problems(self) -> ProblemsDialog:
-        return show_once(self, lambda: ProblemsDialog(self.store.problems(), self))
-
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        return action_table.shortcut_rows(self._actions)
-
-    @Slot()
-    def show_shortcuts(self) -> ShortcutsDialog:
-        return show_once(self, lambda: ShortcutsDialog(self.shortcut_rows(), self))
-
-    @Slot()
-    def show_sources(self) -> SourcesDialog:
-        return show_once(self, lambda: SourcesDialog(self.store.sources().values(), self))
-
-    @Slot()
-    def show_about(self) -> None:
-        QMessageBox.about(self, f"About {APP_TITLE}", about_text())
 
     # -- state and closing -------------------------------------------------------------------
 
@@ -340,10 +279,7 @@ class MainWindow(QMainWindow):
         if s.splitter is not None:
             self.splitter.restoreState(s.splitter)
         self.detail.set_zoom(s.zoom)
-        theme = s.theme if s.theme in THEMES else "system"
-        self.theme_actions[theme].setChecked(True)
-        if theme != "system" and isinstance(app := QApplication.instance(), QApplication):
-            apply_theme(app, theme)
+        self.themes.restore()
 
     def save_state(self) -> None:
         self.settings.geometry = self.saveGeometry()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
+from PySide6.QtWidgets import QApplication, QMenu, QStyleFactory
 
 from desktop.ui.page_html import Colors
+from desktop.ui.settings import AppSettings
 
 THEMES = ("system", "light", "dark")
 
@@ -85,3 +87,40 @@ def page_colors(palette: QPalette) -> Colors:
         rule=palette.color(role.Mid).name(),
         band=palette.color(role.AlternateBase).name(),
     )
+
+
+class ThemeActions(QObject):
+    """View → Theme: one checkable action per theme, applied to the whole application and remembered.
+
+    Signals: themeChanged(theme) after the palette changed (pages are drawn in its colours).
+    """
+
+    themeChanged = Signal(str)
+
+    def __init__(self, menu: QMenu, settings: AppSettings) -> None:
+        super().__init__(menu)
+        self.settings = settings
+        self.group = QActionGroup(self)
+        self.actions: dict[str, QAction] = {}
+        for theme in THEMES:
+            action = self.group.addAction(theme.capitalize())
+            action.setCheckable(True)
+            action.setObjectName(f"actionTheme{theme.capitalize()}")
+            action.triggered.connect(lambda checked=False, t=theme: self.set_theme(t))
+            menu.addAction(action)
+            self.actions[theme] = action
+
+    def set_theme(self, theme: str) -> None:
+        self._apply(theme)
+        self.settings.theme = theme
+        self.themeChanged.emit(theme)
+
+    def restore(self) -> None:
+        """The theme saved in an earlier run (the page is drawn after this, in its colours)."""
+        self._apply(self.settings.theme if self.settings.theme in THEMES else "system", keep_system=True)
+
+    def _apply(self, theme: str, keep_system: bool = False) -> None:
+        self.actions[theme].setChecked(True)
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not (keep_system and theme == "system"):
+            apply_theme(app, theme)
