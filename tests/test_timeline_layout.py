@@ -165,7 +165,7 @@ def test_filters_choose_the_same_facts_as_store_timeline(store: Store) -> None:
     for filters in ({"entity": "ruritania"}, {"kind": "country"}, {"text": "ruritania"}, {"text": "2009"}, {}):
         layout = store.timeline_layout(**filters)
         assert facts_of(store, layout) == sorted(i.fact for i in store.timeline(**filters)), filters
-    assert store.timeline_layout(text="\udcff").lanes == []
+    assert len(store.timeline_layout(text="\udcff").lanes) == 0
 
 
 def test_a_limit_keeps_the_oldest_and_says_how_many_matched(store: Store) -> None:

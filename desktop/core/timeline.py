@@ -20,10 +20,10 @@ import sqlite3
 import time
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from desktop.core.dates import day_number, parse_date
 from desktop.core.phrases import phrase
@@ -201,7 +201,7 @@ class Cancelled(Exception):
 
 
 class LaneInfo(NamedTuple):
-    """A lane: a tuple of plain values, as there may be a hundred thousand (the collector skips those)."""
+    """One lane of a Layout, made when asked for (Layout.lanes)."""
 
     key: str  # an entity id, or a kind id for lanes by kind
     name: str
@@ -223,7 +223,14 @@ class Layout:
     entity: str | None = None  # the filters the lanes were laid out for
     kind: str | None = None
     text: str | None = None
-    lanes: list[LaneInfo] = field(default_factory=list)
+    # The lanes, a column each: there may be a hundred thousand, and lists of strings and arrays of
+    # numbers are each one object to the garbage collector (and quick to let go of), where a tuple
+    # per lane would be a hundred thousand.
+    keys: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    lane_kinds: array = field(default_factory=lambda: array("B"))  # indexes into `kinds`
+    lane_rows: array = field(default_factory=lambda: array("l"))
+    lane_counts: array = field(default_factory=lambda: array("l"))
     kinds: list[tuple[str, str]] = field(default_factory=list)  # (id, plural label), the vocabulary's order
     first: float = _EMPTY_SPAN[0]  # the first and last days any mark starts or ends on (fades excluded)
     last: float = _EMPTY_SPAN[1]
@@ -232,11 +239,52 @@ class Layout:
     cutoff: tuple[float, int] | None = None  # (x0, fact) of the last mark placed, when the limit cut in
     _lane_of: dict[str, int] | None = None
 
+    @property
+    def lanes(self) -> Lanes:
+        return Lanes(self)
+
     def lane_of(self, key: str) -> int | None:
         """The lane of an entity (lanes by entity) or of a kind (lanes by kind)."""
         if self._lane_of is None:
-            self._lane_of = {lane.key: n for n, lane in enumerate(self.lanes)}
+            self._lane_of = {k: n for n, k in enumerate(self.keys)}
         return self._lane_of.get(key)
+
+    def release(self, stop: Callable[[], bool] = lambda: False) -> None:
+        """Let go of the lanes a slice at a time, letting other threads run between (see _pause)."""
+        for column in (self.keys, self.names):
+            while column:
+                del column[-_STOP_EVERY * 8 :]
+                _pause(stop)
+        self._lane_of = None
+
+
+class Lanes(Sequence[LaneInfo]):
+    """The lanes of a Layout as LaneInfo tuples, each made when reached."""
+
+    __slots__ = ("_layout",)
+
+    def __init__(self, layout: Layout) -> None:
+        self._layout = layout
+
+    def __len__(self) -> int:
+        return len(self._layout.keys)
+
+    def _lane(self, n: int) -> LaneInfo:
+        layout = self._layout
+        return LaneInfo(
+            layout.keys[n], layout.names[n], layout.lane_kinds[n], layout.lane_rows[n], layout.lane_counts[n]
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> LaneInfo: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[LaneInfo]: ...
+    def __getitem__(self, index: int | slice) -> LaneInfo | list[LaneInfo]:
+        if isinstance(index, slice):
+            return [self._lane(n) for n in range(len(self))[index]]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self._lane(index % len(self))
 
 
 @dataclass
@@ -276,6 +324,7 @@ class LaneMarks:
 
 
 _FEW_ROWS = 24  # up to this many rows a lane's rows are scanned; past it, kept in heaps
+_NO_ROWS: list = []  # stands for a heap not made yet (never written to)
 
 
 class _Rows:
@@ -293,8 +342,10 @@ class _Rows:
 
     def __init__(self) -> None:
         self.filled: list[float] | None = []  # how far each row is filled, while there are few rows
-        self.busy: list[tuple[float, int]] = []  # past that: (end, row) of the rows in use
-        self.idle: list[int] = []  # and the rows free again, lowest first
+        # Past that (made then, as most lanes never need them): (end, row) of the rows in use, and the
+        # rows free again, lowest first.
+        self.busy: list[tuple[float, int]] = _NO_ROWS
+        self.idle: list[int] = _NO_ROWS  # type: ignore[assignment]
         self.count = 0  # rows
         self.marks = 0
 
@@ -311,6 +362,7 @@ class _Rows:
                 return self.count - 1
             self.busy = [(up_to, row) for row, up_to in enumerate(filled)]  # from here on, the heaps
             heapq.heapify(self.busy)
+            self.idle = []
             self.filled = None
         busy, idle = self.busy, self.idle
         while busy and busy[0][0] < start:
@@ -455,27 +507,43 @@ def _layout(
         out.first, out.last = float(first), float(last)
     kind_index = {k: n for n, (k, _) in enumerate(kinds)}
     if by_kind:  # in the vocabulary's order
-        keys = sorted(lanes, key=lambda k: kind_index.get(k, len(kinds)))
-        out.lanes = [LaneInfo(k, kinds[kind_index[k]][1], kind_index[k], lanes[k].count, lanes[k].marks) for k in keys]
+        out.keys = sorted(lanes, key=lambda k: kind_index.get(k, len(kinds)))
+        out.names = [kinds[kind_index[k]][1] for k in out.keys]
+        out.lane_kinds = array("B", [kind_index[k] for k in out.keys])
     else:  # in order of their first mark, as they were met
-        named = _entities(conn, list(lanes))
-        out.lanes = [
-            LaneInfo(k, named.get(k, (k, ""))[0], kind_index.get(named.get(k, (k, ""))[1], 0), rows.count, rows.marks)
-            for k, rows in lanes.items()
-        ]
+        out.keys = list(lanes)
+        _name_lanes(conn, out, kind_index)
+    out.lane_rows = array("l", [lanes[k].count for k in out.keys])
+    out.lane_counts = array("l", [lanes[k].marks for k in out.keys])
+    _let_go(lanes, stopped)
     return out
 
 
-def _entities(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
-    """id → (name, kind) of `ids`: a few by their ids, many by reading the narrow table through."""
-    if len(ids) > 2000:
-        return {i: (name, kind) for i, name, kind in conn.execute("SELECT id, name, kind FROM entities")}
-    found: dict[str, tuple[str, str]] = {}
-    for at in range(0, len(ids), _CHUNK):
-        chunk = ids[at : at + _CHUNK]
-        sql = f"SELECT id, name, kind FROM entities WHERE id IN ({','.join('?' * len(chunk))})"
-        found.update((i, (name, kind)) for i, name, kind in conn.execute(sql, chunk))
-    return found
+def _name_lanes(conn: sqlite3.Connection, out: Layout, kind_index: dict[str, int]) -> None:
+    """Each lane's entity's name and kind: a few lanes by their ids, many by reading the narrow table through."""
+    out._lane_of = lane_of = {k: n for n, k in enumerate(out.keys)}
+    out.names = list(out.keys)  # an entity gone meanwhile keeps its id for a name
+    out.lane_kinds = array("B", bytes(len(out.keys)))
+    if len(lane_of) > 2000:
+        chunks: Iterable[list[str]] = [[]]
+    else:
+        chunks = (out.keys[at : at + _CHUNK] for at in range(0, len(out.keys), _CHUNK))
+    for chunk in chunks:
+        where = f" WHERE id IN ({','.join('?' * len(chunk))})" if chunk else ""
+        for ident, name, kind in conn.execute(f"SELECT id, name, kind FROM entities{where}", chunk):
+            n = lane_of.get(ident)
+            if n is not None:
+                out.names[n] = name
+                out.lane_kinds[n] = kind_index.get(kind, 0)
+
+
+def _let_go(lanes: dict[str, _Rows], stopped: Callable[[], bool]) -> None:
+    """Free the rows of every lane a slice at a time: freed at once, a hundred thousand take the interpreter
+    lock for tens of milliseconds without a break."""
+    while lanes:
+        for _ in range(min(len(lanes), _STOP_EVERY * 4)):
+            lanes.popitem()
+        _pause(stopped)
 
 
 # Each mark's extent in days: a vague start or end is solid only from the last day it can have begun
@@ -494,7 +562,7 @@ def marks(
     """The marks of `lanes` (indexes into layout.lanes), placed in the rows the layout counted. Raises Cancelled."""
     stopped = stop or (lambda: False)
     by_kind = layout.lanes_by == "kind"
-    wanted = sorted({n for n in lanes if 0 <= n < len(layout.lanes)})
+    wanted = sorted({n for n in lanes if 0 <= n < len(layout.keys)})
     joins, where, args = _filters(layout.entity, layout.kind, layout.text, by_kind)
     if layout.cutoff is not None:  # the same marks the layout placed, not those past its limit
         where += f" AND ({_X0}, f.rid) <= (?, ?)"
@@ -504,7 +572,7 @@ def marks(
     with _collector_paused():
         for at in range(0, len(wanted), _CHUNK):
             chunk = wanted[at : at + _CHUNK]
-            keys = [layout.lanes[n].key for n in chunk]
+            keys = [layout.keys[n] for n in chunk]
             cursor = conn.execute(
                 f"SELECT {column}, {_MARK_COLUMNS} FROM facts f {joins} "
                 f"WHERE {column} IN ({','.join('?' * len(keys))}) AND {where} ORDER BY {_X0}, f.rid",

@@ -233,10 +233,11 @@ class TimelinePanel(QWidget):
         if generation != self._generation:
             return
         self._layout_task = None
-        # Thousands of objects go with the old layout: they are let go of on the worker.
-        doomed = [self.scene.placed, self.scene.loaded]
+        # Up to a hundred thousand lanes go with the old layout: they are let go of on the worker, a slice
+        # at a time, rather than here in one go.
+        old = self.scene.placed.layout
         self.scene.set_placed(placed, reading.lanes)
-        self.tasks.run(doomed.clear, lane=LANE, what="Letting go of the timeline's last layout")
+        self.tasks.run(old.release, lane=LANE, what="Letting go of the timeline's last layout")
         self.scene.add_details(reading.items)
         self.scene.set_current(self._current)
         self.view.fit_all()

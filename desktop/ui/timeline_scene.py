@@ -91,14 +91,17 @@ class LaneList(Sequence[Lane]):
     """The lanes of a placed layout, each made only when reached: most of ten thousand never are."""
 
     def __init__(self, layout: Layout, tops: array) -> None:
-        self._infos, self._tops = layout.lanes, tops
+        self._layout, self._tops = layout, tops
 
     def __len__(self) -> int:
-        return len(self._infos)
+        return len(self._tops)
 
     def _lane(self, index: int) -> Lane:
-        key, name, kind, rows, _ = self._infos[index]
-        return Lane(key, name, index, self._tops[index], rows, kind)
+        layout = self._layout
+        return Lane(
+            layout.keys[index], layout.names[index], index, self._tops[index],
+            layout.lane_rows[index], layout.lane_kinds[index],
+        )  # fmt: skip
 
     @overload
     def __getitem__(self, index: int) -> Lane: ...
@@ -145,11 +148,11 @@ class Placed:
 
 def place(layout: Layout) -> Placed:
     """Stack the lanes of `layout` top to bottom."""
-    tops = array("d", bytes(8 * len(layout.lanes)))
+    tops = array("d", bytes(8 * len(layout.keys)))
     top = float(AXIS_H + 4)
-    for index, info in enumerate(layout.lanes):
+    for index, rows in enumerate(layout.lane_rows):
         tops[index] = top
-        top += LANE_HEADER + ROW_H * max(1, info.rows) + LANE_GAP
+        top += LANE_HEADER + ROW_H * max(1, rows) + LANE_GAP
     return Placed(layout, tops, max(top, 120.0))
 
 
@@ -489,7 +492,7 @@ class TimelineScene(QGraphicsScene):
             item = self.details.get(fact)
             if item is None:
                 return None
-            lane_key = self.layout.lanes[marks.index].key
+            lane_key = self.layout.keys[marks.index]
             text = item.phrase if lane_key == item.subject.id else f"{item.subject.name}: {item.phrase}"
             text = self.style.elide(text)
             known = self._labels[fact] = (text, self.style.bold_metrics.horizontalAdvance(text))
@@ -568,7 +571,7 @@ class TimelineScene(QGraphicsScene):
         style = self.style
         scale, dx = to_view.m11(), to_view.m31()
         y = self.row_y(marks, i) + to_view.m32()
-        kind, flags = self.layout.lanes[marks.index].kind, marks.flags[i]
+        kind, flags = self.layout.lane_kinds[marks.index], marks.flags[i]
         x0, x1 = scale * marks.x0[i] + dx, scale * marks.x1[i] + dx
         width = max(x1 - x0, scale)  # at least a day wide
         if flags & POINT:  # the span a vague date stands for, faint; the diamond marks it
