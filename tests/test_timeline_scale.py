@@ -234,8 +234,10 @@ def test_closing_the_window_stops_the_timelines_own_worker(qtbot, bundled_store:
     assert window.time.tasks.closed  # joined before the window closes its store
 
 
-def test_the_benchmarks_timeline_figures(qtbot, many: Path, tmp_path: Path) -> None:
+def test_the_benchmarks_timeline_figures(qtbot, monkeypatch, many: Path, tmp_path: Path) -> None:
     bench = load_script("bench")
+    monkeypatch.setattr(bench, "TIMELINE_FILTER", "tr")  # two keys are enough to see the figures come
+    monkeypatch.setattr(timeline_panel, "TEXT_DELAY_MS", 10)
     window = open_window(qtbot, ["--no-bundled", "--data", str(many), "--cache-dir", str(tmp_path / "c")])
     figures = bench.timeline_figures(window, 1)
     for name in (
