@@ -543,3 +543,29 @@ def test_the_lanes_scroll_to_the_entity_shown(window: MainWindow) -> None:
     lane = scene.lanes[scene.layout.lane_of("slovenia")]
     shown = view.visible_scene_rect()
     assert shown.top() <= lane.top <= shown.bottom()
+
+
+def test_an_empty_timeline_and_one_in_year_zero(qtbot, data_dir: Path, tmp_path: Path) -> None:
+    panel = TimelinePanel(Store.open([data_dir], cache_dir=tmp_path / "empty"))
+    qtbot.addWidget(panel)
+    panel.resize(800, 300)
+    with qtbot.waitExposed(panel):
+        panel.show()
+    settle(qtbot, panel)
+    assert panel.count_label.text() == "0 dated facts"
+    panel.view.viewport().repaint()
+    # "0000s" is a decade the data may name: its days come before any Python can draw an axis for.
+    write(
+        data_dir,
+        "programs/old.yaml",
+        entity("old", "program", "Old")
+        + "facts:\n"
+        + fact("note", 'date: "0000s"', text="Ancient")
+        + fact("note", 'start: "early 0000s"', text="Later"),
+    )
+    panel.set_store(Store.open([data_dir], cache_dir=tmp_path / "old"))
+    settle(qtbot, panel)
+    assert panel.count_label.text() == "2 dated facts"
+    panel.view.zoom_by(30)
+    settle(qtbot, panel)
+    assert panel.view.export(tmp_path / "t.svg") and panel.view.export(tmp_path / "t.png")
