@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import NamedTuple, overload
+from typing import overload
 
 from desktop.core.dates import day_number, parse_date
 from desktop.core.phrases import phrase
@@ -200,7 +200,8 @@ class Cancelled(Exception):
     """A read was stopped because a newer one was asked for."""
 
 
-class LaneInfo(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class LaneInfo:
     """One lane of a Layout, made when asked for (Layout.lanes)."""
 
     key: str  # an entity id, or a kind id for lanes by kind
@@ -345,7 +346,7 @@ class _Rows:
         # Past that (made then, as most lanes never need them): (end, row) of the rows in use, and the
         # rows free again, lowest first.
         self.busy: list[tuple[float, int]] = _NO_ROWS
-        self.idle: list[int] = _NO_ROWS  # type: ignore[assignment]
+        self.idle: list[int] = _NO_ROWS
         self.count = 0  # rows
         self.marks = 0
 
@@ -590,32 +591,32 @@ def marks(
 
 def _lane_marks(index: int, rows: list[tuple], last: float) -> LaneMarks:
     """One lane's marks from its rows (in order of x0), placed as the layout placed them, then by row."""
-    placed: list[tuple] = []
+    placed: list[tuple[int, float, int, str, str | None, int, float, float, float]] = []
     lane_rows = _Rows()
+    # a..b: the days the start may fall on, c..d: those of the end (None where open).
     for _, rid, subject, other, is_point, a, b, c, d in rows:
-        start = float(a) if a is not None else None
         end = d + 1.0 if d is not None else None  # the day after the last: spans are half-open
-        if is_point:
-            flag, x0, x1, s0, s1 = POINT, start, end, start, end
+        if is_point:  # a point has both
+            flag, x0, x1, s0, s1 = POINT, float(a), float(end), float(a), float(end)  # type: ignore[arg-type]
         else:
             s0 = b + 1.0 if a is not None else float(c)
-            s1 = float(c) if d is not None else max(last, s0)  # ongoing: solid to the timeline's last day
-            if s1 < s0:
-                s0 = s1 = (start + end) / 2  # type: ignore[operator]
-            flag = (OPEN_START if start is None else 0) | (OPEN_END if end is None else 0)
-            x0 = start if start is not None else s0 - FADE_DAYS
+            s1 = float(c) if end is not None else max(last, s0)  # ongoing: solid to the timeline's last day
+            if s1 < s0 and a is not None and end is not None:
+                s0 = s1 = (a + end) / 2
+            flag = (OPEN_START if a is None else 0) | (OPEN_END if end is None else 0)
+            x0 = float(a) if a is not None else s0 - FADE_DAYS
             x1 = end if end is not None else s1 + FADE_DAYS
-        row = lane_rows.take(x0, x1 if end is not None else _INF)  # type: ignore[arg-type]
+        row = lane_rows.take(x0, x1 if end is not None else _INF)
         placed.append((row, x0, rid, subject, other, flag, x1, s0, s1))
     placed.sort(key=lambda m: (m[0], m[1], m[2]))
     out = LaneMarks(index)
     if placed:
-        row, x0, fact, subject, other, flags, x1, s0, s1 = zip(*placed, strict=True)
-        out.row, out.x0, out.fact, out.flags = array("l", row), array("d", x0), array("q", fact), array("B", flags)
-        out.x1, out.s0, out.s1 = array("d", x1), array("d", s0), array("d", s1)
-        out.subject, out.other = list(subject), list(other)
+        rows_, x0s, facts, subjects, others, flags, x1s, s0s, s1s = (list(c) for c in zip(*placed, strict=True))
+        out.row, out.x0, out.fact, out.flags = array("l", rows_), array("d", x0s), array("q", facts), array("B", flags)
+        out.x1, out.s0, out.s1 = array("d", x1s), array("d", s0s), array("d", s1s)
+        out.subject, out.other = subjects, others
         starts = array("l", [0] * (lane_rows.count + 1))
-        for r in row:
+        for r in out.row:
             starts[r + 1] += 1
         for r in range(lane_rows.count):
             starts[r + 1] += starts[r]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -130,7 +131,7 @@ class TimelineItem:
     end_min: int | None = None
     end_max: int | None = None
 
-    @property
+    @builtins.property  # plain `property` is a field's name in this class
     def sentence(self) -> str:
         """The fact as a sentence that names its subject."""
         return f"{self.subject.name}: {self.phrase}" + (f" — {self.note}" if self.note else "")

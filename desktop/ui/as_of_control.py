@@ -28,12 +28,14 @@ class AsOfControl(QComboBox):
         self.setMinimumContentsLength(9)
         # Digits as a year or year-month while typing, or letters on the way to "Latest".
         pattern = QRegularExpression(r"^(\d{0,4}(-\d{0,2})?|[A-Za-z]{0,6})$")
-        self.lineEdit().setValidator(QRegularExpressionValidator(pattern, self))
-        self.lineEdit().setPlaceholderText(LATEST)
+        edit = self.lineEdit()
+        assert edit is not None  # an editable combo box has one
+        edit.setValidator(QRegularExpressionValidator(pattern, self))
+        edit.setPlaceholderText(LATEST)
         self.value: FuzzyDate | None = None
         self.set_years(None, None)
         self.activated.connect(self._on_activated)
-        self.lineEdit().editingFinished.connect(self._commit_text)
+        edit.editingFinished.connect(self._commit_text)
 
     def set_years(self, first: int | None, last: int | None) -> None:
         """Offer Latest and every year from `last` back to `first` (the years the data covers)."""

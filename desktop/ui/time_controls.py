@@ -94,10 +94,11 @@ class TimeControls(QObject):
     @Slot(bool)
     def set_timeline_visible(self, visible: bool) -> None:
         if visible:
-            panel = self.timeline()
-            self.dock.show()  # type: ignore[union-attr]
+            panel, dock = self.timeline(), self.dock
+            assert dock is not None  # made with the panel
+            dock.show()
             if self.window.height() > 300:
-                self.window.resizeDocks([self.dock], [int(self.window.height() * 0.42)], Qt.Orientation.Vertical)
+                self.window.resizeDocks([dock], [int(self.window.height() * 0.42)], Qt.Orientation.Vertical)
             panel.view.fit_all()
             panel.focus_view()
             if QThread.currentThread().loopLevel() == 0:
@@ -117,7 +118,12 @@ class TimeControls(QObject):
         loop = QEventLoop()
         poll, deadline = QTimer(), QTimer()
         poll.setInterval(5)  # the reads arrive as queued calls: look after each turn of the loop
-        poll.timeout.connect(lambda: panel.busy() or loop.quit())
+
+        def look() -> None:
+            if not panel.busy():
+                loop.quit()
+
+        poll.timeout.connect(look)
         deadline.setSingleShot(True)
         deadline.timeout.connect(loop.quit)
         if panel.busy():

@@ -21,7 +21,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple, overload
+from typing import overload
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -72,7 +72,8 @@ def x_date(x: float) -> date:
     return date.fromordinal(min(max(int(x), 1), date.max.toordinal()))
 
 
-class Lane(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Lane:
     """A lane and its place in pixels, made when asked for (see LaneList)."""
 
     key: str
@@ -372,7 +373,7 @@ class TimelineScene(QGraphicsScene):
         self._current: str | None = None
         font = QFont()
         font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
-        self.style = Style(font, QColor("#1b1b1b"))
+        self.drawing = Style(font, QColor("#1b1b1b"))  # not `style`: QGraphicsScene.style() is Qt's
         self.marks = MarkList(self)
 
     # -- the data -------------------------------------------------------------------
@@ -382,7 +383,7 @@ class TimelineScene(QGraphicsScene):
         return self.placed.layout
 
     @property
-    def lanes(self) -> list[Lane]:
+    def lanes(self) -> Sequence[Lane]:
         return self.placed.lanes
 
     @property
@@ -478,8 +479,8 @@ class TimelineScene(QGraphicsScene):
         return current is not None and (marks.subject[i] == current or marks.other[i] == current)
 
     def set_text_color(self, color: QColor) -> None:
-        if color != self.style.text:
-            self.style.text = QColor(color)
+        if color != self.drawing.text:
+            self.drawing.text = QColor(color)
             self.update()
 
     # -- labels ---------------------------------------------------------------------
@@ -494,8 +495,8 @@ class TimelineScene(QGraphicsScene):
                 return None
             lane_key = self.layout.keys[marks.index]
             text = item.phrase if lane_key == item.subject.id else f"{item.subject.name}: {item.phrase}"
-            text = self.style.elide(text)
-            known = self._labels[fact] = (text, self.style.bold_metrics.horizontalAdvance(text))
+            text = self.drawing.elide(text)
+            known = self._labels[fact] = (text, self.drawing.bold_metrics.horizontalAdvance(text))
         return known
 
     @staticmethod
@@ -514,7 +515,7 @@ class TimelineScene(QGraphicsScene):
         if after is not None and left + label[1] + LABEL_GAP > self.label_left(marks, after, to_view):
             return None
         y = self.row_y(marks, i) + LABEL_Y + to_view.m32()
-        return QRectF(left, y, label[1], self.style.label_height)
+        return QRectF(left, y, label[1], self.drawing.label_height)
 
     # -- hit testing ----------------------------------------------------------------
 
@@ -555,20 +556,20 @@ class TimelineScene(QGraphicsScene):
         mark's words, still to be read."""
         complete = not self.missing_lanes(shown)
         standing_out: list[tuple[LaneMarks, int]] = []
-        painter.setFont(self.style.font)
+        painter.setFont(self.drawing.font)
         for marks, i in self.marks_in(shown):
             if self.emphasized(marks, i):
                 standing_out.append((marks, i))
             elif not self._paint_mark(painter, marks, i, to_view, False):
                 complete = False
-        painter.setFont(self.style.bold)
+        painter.setFont(self.drawing.bold)
         for marks, i in standing_out:  # on top of the rest
             if not self._paint_mark(painter, marks, i, to_view, True):
                 complete = False
         return complete
 
     def _paint_mark(self, painter: QPainter, marks: LaneMarks, i: int, to_view: QTransform, emphasis: bool) -> bool:
-        style = self.style
+        style = self.drawing
         scale, dx = to_view.m11(), to_view.m31()
         y = self.row_y(marks, i) + to_view.m32()
         kind, flags = self.layout.lane_kinds[marks.index], marks.flags[i]

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -315,7 +315,8 @@ class TimelineView(QGraphicsView):
 
     # -- painting -------------------------------------------------------------
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, exposed: QRectF | QRect) -> None:
+        rect = QRectF(exposed)
         palette = self.palette()
         painter.fillRect(rect, palette.color(QPalette.ColorRole.Base))
         band = palette.color(QPalette.ColorRole.AlternateBase)
@@ -355,7 +356,7 @@ class TimelineView(QGraphicsView):
         last = _month_index(x_date(rect.right())) + 1
         return range(first - first % step, last + step, step)
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, exposed: QRectF | QRect) -> None:
         # Drawn in viewport pixels whatever the painter is painting into (the screen, a PNG or an SVG).
         scene_to_device = painter.worldTransform()
         view_to_scene, _ = self.viewportTransform().inverted()
@@ -452,7 +453,7 @@ class TimelineView(QGraphicsView):
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self.render(painter, QRectF(0, 0, size.width(), size.height()), source.toRect())
         painter.end()
-        return image.save(str(path), "PNG")
+        return image.save(str(path), "PNG")  # type: ignore[call-overload]  # the stubs say bytes; Qt takes str
 
     def sizeHint(self) -> QSize:
         return QSize(800, 260)
