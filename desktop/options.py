@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from desktop import __version__
-from desktop.core.asof import parse_as_of
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.cache import CACHE_ENV
 from desktop.core.dates import DateError, FuzzyDate, parse_date
@@ -52,15 +51,6 @@ def _date(text: str) -> FuzzyDate:
 # Any date the data may hold is a span of days, and "as of" works on spans: so `show --as-of`
 # takes every form the data does ("1990s", "early 1990s"), as --from and --to do.
 _as_of = _date
-
-
-def _window_as_of(text: str) -> FuzzyDate:
-    # The window's As-of box takes a year, a month or a day only, and a screenshot shows what
-    # the window shows: a date it would not take is refused here, not silently dropped.
-    try:
-        return parse_as_of(text)
-    except DateError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _image_path(text: str) -> Path:
@@ -247,9 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--as-of",
         metavar="DATE",
-        type=_window_as_of,
+        type=_as_of,
         help="show the page (and the timeline's cursor) as of DATE, as the window's As-of box does: "
-        "a year (2019), a month (2019-01) or a day (2019-01-15)",
+        "a year (2019), a month (2019-01), a day (2019-01-15) or a span (1990s, early 1960s)",
     )
     return parser
 

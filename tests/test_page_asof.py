@@ -7,7 +7,7 @@ from pathlib import Path
 
 from datafiles import SRC, entity, write
 
-from desktop.core.asof import parse_as_of
+from desktop.core.dates import parse_date
 from desktop.core.store import Store
 from desktop.ui.page_html import Colors, render_page
 
@@ -19,7 +19,7 @@ def text_of(html: str) -> str:
 
 
 def test_pakistan_as_of_january_2019(bundled_store: Store) -> None:
-    html = render_page(bundled_store.page("pakistan"), Colors(), parse_as_of("2019-01"))
+    html = render_page(bundled_store.page("pakistan"), Colors(), parse_date("2019-01"))
     text = text_of(html)
     assert "Country · as of January 2019" in text
     assert "1 fact from after January 2019 not shown." in text
@@ -30,19 +30,19 @@ def test_pakistan_as_of_january_2019(bundled_store: Store) -> None:
 
 
 def test_pakistan_as_of_2015(bundled_store: Store) -> None:
-    text = text_of(render_page(bundled_store.page("pakistan"), Colors(), parse_as_of("2015")))
+    text = text_of(render_page(bundled_store.page("pakistan"), Colors(), parse_date("2015")))
     assert f"2001 – August 2018 Takes part in {IMET} [2" in text  # current: unmarked
     assert "since August 2018" not in text and "September 2017" not in text
     assert "3 facts from after 2015 not shown." in text
 
 
 def test_uncertain_facts_are_marked(bundled_store: Store) -> None:
-    text = text_of(render_page(bundled_store.page("pakistan"), Colors(), parse_as_of("1995")))
+    text = text_of(render_page(bundled_store.page("pakistan"), Colors(), parse_date("1995")))
     assert f"1990s Suspended from {IMET} [uncertain]" in text
 
 
 def test_a_related_link_is_marked_only_when_none_of_its_facts_is_in_force(bundled_store: Store) -> None:
-    related = render_page(bundled_store.page("pakistan"), Colors(), parse_as_of("2019-01")).split("<h2>Related")[1]
+    related = render_page(bundled_store.page("pakistan"), Colors(), parse_date("2019-01")).split("<h2>Related")[1]
     suspended = re.search(r"Suspended from</th><td>(.*?)</td>", related)
     takes_part = re.search(r"Takes part in</th><td>(.*?)</td>", related)
     assert suspended and "[past]" not in suspended.group(1)  # since August 2018: still in force
@@ -66,6 +66,6 @@ def test_the_page_as_of_a_date_still_escapes_the_data(data_dir: Path, tmp_path: 
         + f'    note: "<a href=evil:1>n</a>"\n    sources:\n      - {{source: {SRC}, locator: "¶1"}}\n',
     )
     store = Store.open([data_dir], cache_dir=tmp_path / "cache")
-    html = render_page(store.page("x"), Colors(), parse_as_of("2010"))
+    html = render_page(store.page("x"), Colors(), parse_date("2010"))
     assert "<img" not in html and "<b>X" not in html and "evil:1>" not in html
     assert "&lt;img src=x&gt;" in html and "[past]" in html

@@ -35,7 +35,6 @@ STATUSES = (CURRENT, PAST, FUTURE, UNCERTAIN)
 
 # ISO days sort as text; these stand for "before any date" and "after any date".
 BEFORE_ALL, AFTER_ALL = "0000-00-00", "9999-99-99"
-QUERY_PRECISIONS = ("day", "month", "year")
 
 
 @dataclass(frozen=True)
@@ -66,11 +65,9 @@ def bounds(date: str | None, start: str | None, end: str | None) -> Bounds | Non
 
 
 def parse_as_of(text: str) -> FuzzyDate:
-    """A query date: a year, a month or a day. Raises DateError with a readable reason."""
-    when = parse_date(text)
-    if when.precision not in QUERY_PRECISIONS:
-        raise DateError(f"{text.strip()!r}: an as-of date is a year (2019), a month (2019-01) or a day (2019-01-15)")
-    return when
+    """The date a person asks "as of", in any form the data itself may hold ("2019-01", "1990s",
+    "early 1960s"): each stands for its whole span. Raises DateError with a readable reason."""
+    return parse_date(text)
 
 
 def status(fact: Bounds | None, query: FuzzyDate) -> str:

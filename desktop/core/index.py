@@ -155,8 +155,10 @@ def digest(entity: Entity) -> str:
         (f.property, f.entity or f.missing_entity, f.value, f.unit, f.text, f.unknown, f.note, repr(f.when), f.sources)
         for f in entity.facts
     ]
-    state = (entity.path, entity.where, entity.kind, entity.name, entity.aliases, entity.written_parent, entity.summary)
-    state += (facts,)
+    state = (
+        entity.path, entity.where, entity.kind, entity.name, entity.aliases, entity.written_parent, entity.summary,
+        facts,
+    )  # fmt: skip
     return hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
 
 

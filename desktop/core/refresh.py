@@ -203,7 +203,8 @@ def _apply_cross_rules(
     ]
     check = cross_check(nodes, links, vocab, places)
     moved: set[str] = set()
-    unlink, relink = [], []
+    unlink: list[tuple[str, int]] = []
+    relink: list[tuple[str, int]] = []
     for rid, subject, position, _, target, was_missing in rows.values():
         is_missing = (subject, position) in check.missing
         if is_missing != bool(was_missing):

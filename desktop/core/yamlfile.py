@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 try:  # libyaml is several times faster; fall back to pure Python when absent
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 
 def _libyaml_version() -> tuple[int, ...]:
@@ -51,7 +51,7 @@ def _libyaml_version() -> tuple[int, ...]:
 _C_COMPOSER_SAFE = _Loader is not yaml.SafeLoader and _libyaml_version() >= (0, 2, 6)
 
 
-class _DataLoader(_Loader):  # type: ignore[misc, valid-type]
+class _DataLoader(_Loader):
     """`safe_load`, except that a plain value shaped like a date or number that is not one stays text.
 
     PyYAML raises on `2019-13-45` or `0x_`, which would lose the whole file; as

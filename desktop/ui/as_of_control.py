@@ -1,4 +1,4 @@
-"""The toolbar's "As of" control: Latest, a year from the list, or a year or month typed in."""
+"""The toolbar's "As of" control: Latest, a year from the list, or any date typed in."""
 
 from __future__ import annotations
 
@@ -22,12 +22,16 @@ class AsOfControl(QComboBox):
         super().__init__(parent)
         self.setObjectName("asOfControl")
         self.setAccessibleName("As of")
-        self.setToolTip("Show the page as it stood at a date: a year (2015) or a month (2019-01). Latest shows all.")
+        self.setToolTip(
+            "Show the page as it stood at a date: a year (2015), a month (2019-01), a day, or a span such as "
+            "1990s or early 1960s. Latest shows all."
+        )
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMinimumContentsLength(9)
-        # Digits as a year or year-month while typing, or letters on the way to "Latest".
-        pattern = QRegularExpression(r"^(\d{0,4}(-\d{0,2})?|[A-Za-z]{0,6})$")
+        # Any date the data may hold ("2019-01-15", "1990s", "early 1960s") and "Latest": short, and
+        # only letters, digits, spaces and hyphens; the date parser says what is wrong with the rest.
+        pattern = QRegularExpression(r"^[A-Za-z0-9 \-]{0,24}$")
         edit = self.lineEdit()
         assert edit is not None  # an editable combo box has one
         edit.setValidator(QRegularExpressionValidator(pattern, self))

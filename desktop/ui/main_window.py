@@ -19,7 +19,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -79,7 +78,7 @@ class MainWindow(QMainWindow):
         self.exports = Exports(self.pages, self)
         self.status = StatusLine(self.statusBar())
         self.dialogs = Dialogs(self, session, lambda: action_table.shortcut_rows(self._actions))
-        self.time = TimeControls(self)
+        self.time = TimeControls(self, tasks)
         self.watcher = DataWatcher(tasks, self)
         self._expose_parts()
         self._lay_out()
@@ -120,12 +119,7 @@ class MainWindow(QMainWindow):
         menus = action_table.fill_menus(self, made)
         self.themes = ThemeActions(menus["&View"].addMenu("&Theme"), self.settings)
         self.theme_actions = self.themes.actions
-        toolbar = action_table.fill_toolbar(self, made)
-        toolbar.addSeparator()
-        as_of_label = QLabel(" As of ", self)
-        as_of_label.setBuddy(self.time.as_of_control)
-        toolbar.addWidget(as_of_label)
-        toolbar.addWidget(self.time.as_of_control)
+        self.time.add_to_toolbar(action_table.fill_toolbar(self, made))
         QShortcut(QKeySequence("F6"), self, self._cycle_focus)
         QShortcut(QKeySequence("Shift+F6"), self, lambda: self._cycle_focus(backwards=True))
 
@@ -292,6 +286,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.settings.close()  # what happens while the window is torn down is not the user's state
         self.search.stop()
+        self.time.stop()
         self.watcher.stop()
         self.tasks.shutdown()  # joins every worker: nothing reports to a window that is gone
         self.session.close()

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QToolBar
 
 from desktop.core.store import Store
 from desktop.models.tasks import Tasks
@@ -38,8 +38,7 @@ class TimeControls(QObject):
         self.panel: TimelinePanel | None = None
         self.dock: QDockWidget | None = None
         self.action_timeline = QAction("Time&line", window, checkable=True)
-        self.action_timeline.setObjectName("actionTimeline")
-        self.action_timeline.setShortcut(QKeySequence("Ctrl+T"))
+        self.action_timeline.setObjectName("actionTimeline")  # its keys come from the actions table
         self.action_timeline.toggled.connect(self.set_timeline_visible)
         window.addAction(self.action_timeline)
         self.action_export = QAction("Export &timeline as PNG or SVG…", window)
@@ -65,6 +64,14 @@ class TimeControls(QObject):
             self.panel.stop()
         if self._owns_tasks:
             self.tasks.shutdown()
+
+    def add_to_toolbar(self, toolbar: QToolBar) -> None:
+        """The As of box, with its label, at the end of `toolbar`."""
+        toolbar.addSeparator()
+        label = QLabel(" As of ", toolbar)
+        label.setBuddy(self.as_of_control)
+        toolbar.addWidget(label)
+        toolbar.addWidget(self.as_of_control)
 
     def _fill_years(self, store: Store) -> None:
         first, last = store.time_span()
