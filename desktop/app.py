@@ -80,7 +80,8 @@ def build_main_window(args: list[str] | None = None, open_url: Callable[[QUrl], 
     """
     parsed = build_parser().parse_args(args or [])
     window = _window_for(parsed, open_url=open_url)
-    window.open_initial(getattr(parsed, "id", None))
+    entity = getattr(parsed, "id", None)
+    window.open_initial(resolve_entity(window.store, entity) if entity else None)  # NotFound when it names nothing
     return window
 
 

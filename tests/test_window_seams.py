@@ -302,3 +302,8 @@ def test_an_index_deleted_under_the_window_is_rebuilt_off_the_gui_thread(qtbot, 
     qtbot.waitUntil(lambda: bool(answers) and answers[-1] == ["alpha"])
     assert path.exists()
     assert window.store.ref("alpha") is not None
+
+
+def test_the_wired_window_opens_an_id_whatever_its_case(qtbot, bundled_store: Store):
+    window = open_window(qtbot, ["open", "PAKISTAN", *bundled_args(bundled_store)])
+    assert window.current_entity == "pakistan"
