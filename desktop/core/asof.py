@@ -27,40 +27,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from desktop.core.dates import DateError, FuzzyDate, parse_date
+from desktop.core.dates import FuzzyDate, parse_date
 from desktop.core.views import FactView, Page
 
 CURRENT, PAST, FUTURE, UNCERTAIN = "current", "past", "future", "uncertain"
 STATUSES = (CURRENT, PAST, FUTURE, UNCERTAIN)
 
-# ISO days sort as text; these stand for "before any date" and "after any date".
-BEFORE_ALL, AFTER_ALL = "0000-00-00", "9999-99-99"
+# A fact's time as the index keeps it: the days its start may fall on (first, last), then those its
+# end may fall on; None for an open start or end. An undated fact has none at all (None, not a tuple).
+Days = tuple[int | None, int | None, int | None, int | None]
 
 
-@dataclass(frozen=True)
-class Bounds:
-    """A fact's time as four days: the ranges its start and its end may fall in."""
+def bounds(date: str | None, start: str | None, end: str | None) -> Days | None:
+    """The days of a fact's raw date fields, as the index computes them at build; None when undated.
 
-    start_earliest: str
-    start_latest: str
-    end_earliest: str
-    end_latest: str
-
-
-def bounds(date: str | None, start: str | None, end: str | None) -> Bounds | None:
-    """The bounds of a fact's raw date fields; None for an undated fact. Raises DateError."""
+    For text that has not been through the index (the index's own columns are what pages use).
+    Raises DateError.
+    """
     if date is not None:
         point = parse_date(date)
-        return Bounds(point.earliest, point.latest, point.earliest, point.latest)
+        return (point.first_day, point.last_day, point.first_day, point.last_day)
     if start is None and end is None:
         return None
     first = parse_date(start) if start is not None else None
     last = parse_date(end) if end is not None else None
-    return Bounds(
-        first.earliest if first else BEFORE_ALL,
-        first.latest if first else BEFORE_ALL,
-        last.earliest if last else AFTER_ALL,
-        last.latest if last else AFTER_ALL,
+    return (
+        first.first_day if first else None,
+        first.last_day if first else None,
+        last.first_day if last else None,
+        last.last_day if last else None,
     )
 
 
@@ -70,25 +65,25 @@ def parse_as_of(text: str) -> FuzzyDate:
     return parse_date(text)
 
 
-def status(fact: Bounds | None, query: FuzzyDate) -> str:
-    """current, past, future or uncertain: see the module docstring for the rules."""
-    if fact is None:
+def status(days: Days | None, query: FuzzyDate) -> str:
+    """current, past, future or uncertain (see the module docstring) for a fact's days, as of `query`."""
+    if days is None:
         return CURRENT
-    if fact.start_earliest > query.latest:
+    start_min, start_max, end_min, end_max = days
+    first, last = query.first_day, query.last_day
+    if start_min is not None and start_min > last:
         return FUTURE
-    if fact.end_latest < query.earliest:
+    if end_max is not None and end_max < first:
         return PAST
-    if fact.start_latest <= query.latest and fact.end_earliest >= query.earliest:
+    if (start_max is None or start_max <= last) and (end_min is None or end_min >= first):
         return CURRENT
     return UNCERTAIN
 
 
 def fact_status(fact: FactView, query: FuzzyDate) -> str:
-    """The status of one fact of a page as of `query`."""
-    try:
-        return status(bounds(fact.date, fact.start, fact.end), query)
-    except DateError:  # the index only holds valid dates; a stray one cannot be placed in time
-        return UNCERTAIN
+    """The status of one fact of a page as of `query`, from the bounds the index keeps."""
+    dated = fact.date is not None or fact.start is not None or fact.end is not None
+    return status(fact.days if dated else None, query)
 
 
 @dataclass(frozen=True)

@@ -459,7 +459,8 @@ class Store:
     def _facts(self, where: str, args: tuple, other: str, label: str, inbound: bool) -> list[FactView]:
         rows = self.conn.execute(
             f"""SELECT f.rid, f.property, {label}, o.id, o.kind, o.name, f.value, f.unit, f.text, f.unknown,
-                       f.date, f.start, f."end", f.earliest, f.latest, f.display_date, f.note, f.missing
+                       f.date, f.start, f."end", f.earliest, f.latest, f.display_date, f.note, f.missing,
+                       f.start_min, f.start_max, f.end_min, f.end_max
                 FROM facts f JOIN properties p ON p.id = f.property
                 LEFT JOIN entities o ON o.id = {other}
                 WHERE {where}""",
@@ -494,6 +495,7 @@ class Store:
             when,
             note,
             missing,
+            *days,
         ) in rows:
             entity = EntityRef(oid, okind, oname) if oid else None
             out.append(
@@ -524,6 +526,7 @@ class Store:
                     ),
                     inbound=inbound,
                     missing=None if inbound else missing,
+                    days=tuple(days),
                 )
             )
         return out

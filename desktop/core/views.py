@@ -77,6 +77,9 @@ class FactView:
     phrase: str
     inbound: bool = False
     missing: str | None = None  # a link to an id that does not exist
+    # The days its start and its end may fall on (start_min, start_max, end_min, end_max), as the index
+    # keeps them: None for an open start or end, all None for an undated fact. Read, never re-parsed.
+    days: tuple[int | None, int | None, int | None, int | None] = (None, None, None, None)
 
 
 @dataclass(frozen=True)
