@@ -132,8 +132,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
 
     def on_sigint(signum: int, _frame: object) -> None:
         interrupted.append(signum)
-        window.close()
-        app.exit(130)
+        # Not from inside the handler: it can run in the middle of any slot of the GUI thread.
+        QTimer.singleShot(0, window.close)
+        QTimer.singleShot(0, lambda: app.exit(130))
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     tick = QTimer()

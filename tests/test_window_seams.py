@@ -14,12 +14,15 @@ from PySide6.QtGui import QKeySequence, QTextDocument
 from PySide6.QtWidgets import QDialog
 from ui_support import bundled_args, open_window
 
+from desktop.app import build_main_window
 from desktop.core.store import Store
 from desktop.models import data_watcher
 from desktop.models.roles import Role
 from desktop.models.tasks import Tasks
 from desktop.ui import actions
 from desktop.ui.main_window import APP_TITLE, MainWindow
+from desktop.ui.page_html import PAGE_ROWS
+from desktop.ui.settings import AppSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -307,3 +310,129 @@ def test_an_index_deleted_under_the_window_is_rebuilt_off_the_gui_thread(qtbot, 
 def test_the_wired_window_opens_an_id_whatever_its_case(qtbot, bundled_store: Store):
     window = open_window(qtbot, ["open", "PAKISTAN", *bundled_args(bundled_store)])
     assert window.current_entity == "pakistan"
+
+
+# -- what a review of the parts found ------------------------------------------------------------------
+
+
+def _folder(base: Path, name: str, ident: str) -> Path:
+    folder = base / name
+    write(folder, f"programs/{ident}.yaml", entity(ident, name=ident.title()))
+    return folder.resolve()
+
+
+def test_two_folders_added_one_after_the_other_are_both_kept(qtbot, bundled_store: Store, tmp_path: Path):
+    window = open_window(qtbot, bundled_args(bundled_store))
+    a, b = _folder(tmp_path, "a", "alpha-one"), _folder(tmp_path, "b", "beta-two")
+    window.add_data_folder(a)
+    window.add_data_folder(b)  # picked while the first is still being built
+    qtbot.waitUntil(lambda: window.session.extra_folders == [a, b], timeout=20_000)
+    assert window.store.ref("alpha-one") is not None and window.store.ref("beta-two") is not None
+    assert window.settings.data_folders == [a, b]
+
+
+def test_a_reload_while_a_folder_is_being_added_keeps_the_folder(qtbot, bundled_store: Store, tmp_path: Path):
+    window = open_window(qtbot, bundled_args(bundled_store))
+    a = _folder(tmp_path, "a", "alpha-one")
+    real = window.session._opener
+    gate = threading.Event()
+
+    def slow(extra: list[Path]) -> Store:
+        gate.wait(5)
+        return real(extra)
+
+    window.session._opener = slow
+    window.add_data_folder(a)
+    window.session.reload()  # the watcher fired, or an index went missing, meanwhile
+    gate.set()
+    qtbot.waitUntil(lambda: window.session.extra_folders == [a], timeout=20_000)
+    assert window.store.ref("alpha-one") is not None
+
+
+def test_overtaken_reloads_are_not_opened(qtbot, bundled_store: Store):
+    window = open_window(qtbot, bundled_args(bundled_store))
+    real = window.session._opener
+    calls: list[int] = []
+    gate = threading.Event()
+
+    def opener(extra: list[Path]) -> Store:
+        calls.append(1)
+        gate.wait(5)
+        return real(extra)
+
+    window.session._opener = opener
+    reopened: list[object] = []
+    window.session.reopened.connect(reopened.append)
+    for _ in range(4):
+        window.session.reload()  # an editor saving again and again during a long build
+    gate.set()
+    qtbot.waitUntil(lambda: bool(reopened), timeout=10_000)
+    assert len(calls) <= 2  # the one running when the others came, and the newest
+
+
+def test_a_file_saved_into_a_new_subfolder_is_noticed(qtbot, folder: Path, tmp_path: Path):
+    window = open_window(qtbot, data_args(folder, tmp_path / "cache"))
+    reopened: list[object] = []
+    window.session.reopened.connect(reopened.append)
+    (folder / "agencies").mkdir()  # a new, empty folder: the data itself has not changed
+    qtbot.waitUntil(lambda: bool(reopened) and str(folder / "agencies") in window.watcher.watched(), timeout=10_000)
+    with qtbot.waitSignal(window.storeReloaded, timeout=10_000):
+        write(folder, "agencies/gamma.yaml", entity("gamma", kind="agency", name="Gamma Agency"))
+    assert window.store.ref("gamma") is not None
+
+
+def test_an_index_deleted_under_the_timeline_is_reopened(qtbot, folder: Path, tmp_path: Path):
+    window = open_window(qtbot, data_args(folder, tmp_path / "cache"))
+    path = window.store.path
+    assert path is not None
+    path.unlink()
+    with qtbot.waitSignal(window.storeReloaded, timeout=10_000):
+        window.time.set_timeline_visible(True)
+    assert path.exists()
+
+
+def test_a_window_closed_before_it_was_shown_keeps_the_saved_state(qtbot, bundled_store: Store):
+    window = build_main_window(bundled_args(bundled_store))
+    window.settings.last_entity = "pakistan"
+    window.settings.sync()
+    remembered = AppSettings().geometry
+    window.close()  # `almanac open no-such-thing`: the window is made, then closed unseen
+    assert AppSettings().last_entity == "pakistan"
+    assert AppSettings().geometry == remembered
+
+
+def test_a_store_opened_while_the_window_closes_is_closed(qtbot, folder: Path, tmp_path: Path):
+    window = open_window(qtbot, data_args(folder, tmp_path / "cache"))
+    release, started = threading.Event(), threading.Event()
+    real = window.session._opener
+    made: list[Store] = []
+
+    def slow(extra: list[Path]) -> Store:
+        started.set()
+        release.wait(10)
+        store = real(extra)
+        made.append(store)
+        return store
+
+    window.session._opener = slow
+    window.session.reload()
+    assert started.wait(5)
+    threading.Timer(0.05, release.set).start()
+    window.close()
+    assert made and made[0].closed
+
+
+def test_show_all_lasts_through_a_redraw(qtbot, folder: Path, tmp_path: Path):
+    notes = "".join(note_fact(f"remark number {n}") for n in range(PAGE_ROWS + 20))
+    write(folder, "programs/alpha.yaml", entity("alpha", name="Alpha Program", body="facts:\n" + notes))
+    window = open_window(qtbot, data_args(folder, tmp_path / "cache"))
+    window.show_entity("alpha")
+    last = f"remark number {PAGE_ROWS + 19}"
+    assert last not in window.detail.toPlainText()
+    window.detail.fullPageRequested.emit("alpha")  # "Show all"
+    assert last in window.detail.toPlainText()
+    window.pages.rerender()  # a theme change, new data, an As of date
+    assert last in window.detail.toPlainText()
+    window.show_entity("beta")
+    window.go_back()  # another visit is a fresh page
+    assert last not in window.detail.toPlainText()

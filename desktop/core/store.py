@@ -212,6 +212,11 @@ class Store:
     def _where(self) -> str:
         return str(self.path) if self.path is not None else "an index kept in memory"
 
+    @property
+    def closed(self) -> bool:
+        """True once `close()` was called: any further use raises StoreClosed."""
+        return self._closed
+
     def index_present(self) -> bool:
         """Whether the index file is still there (an index kept in memory always is); nothing is built."""
         return self.path is None or self.path.exists()

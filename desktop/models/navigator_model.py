@@ -87,9 +87,11 @@ class NavigatorModel(QAbstractItemModel):
     def set_store(self, store: Store) -> None:
         """Show another store (after data folders changed); the tree starts collapsed again."""
         self.beginResetModel()
-        self._store = store
-        self._load_groups()
-        self.endResetModel()
+        try:
+            self._store = store
+            self._load_groups()
+        finally:
+            self.endResetModel()  # even when the new store could not be read: views are never left mid-reset
 
     def rows_held(self) -> int:
         """How many entity rows the model keeps read (at most MAX_PAGES pages of BATCH)."""

@@ -34,12 +34,15 @@ def _fingerprint(store: Store) -> str:
 class StoreSession(QObject):
     """Signals:
     storeChanged(Store): the current store was replaced (the old one is already closed).
+    reopened(Store): a request finished, whether or not the store was replaced (new folders may
+        have appeared without changing the data).
     foldersChanged(list): the extra data folders in use changed (after their index was built).
     busy(str): a one-line status while an index is being built; "" when done.
     failed(str): a one-line message when opening failed (the current store stays).
     """
 
     storeChanged = Signal(object)
+    reopened = Signal(object)
     foldersChanged = Signal(list)
     busy = Signal(str)
     failed = Signal(str)
@@ -58,7 +61,8 @@ class StoreSession(QObject):
         self._owns_store = owns_store  # False when the first store is the caller's to close (a shared test index)
         self._opener = opener
         self._tasks = tasks
-        self._extra = list(extra or [])
+        self._extra = list(extra or [])  # the extra folders of the store shown
+        self._wanted = list(self._extra)  # those of the newest request
         self._generation = 0
         self._shown_fingerprint = _fingerprint(store)
         self._closed = False
@@ -76,29 +80,34 @@ class StoreSession(QObject):
         return self._generation
 
     def reload(self) -> int:
-        """Reopen the current folders (the data changed on disk, or the index went away)."""
-        return self._request(list(self._extra), "Reading the changed data…")
+        """Reopen the folders (the data changed on disk, or the index went away)."""
+        return self._request(list(self._wanted), "Reading the changed data…")
 
     def add_folder(self, folder: Path) -> int:
         """Add a data folder; it is in use (and `foldersChanged` says so) once its index is built."""
-        extra = [*self._extra, folder] if folder not in self._extra else list(self._extra)
-        return self._request(extra, f"Adding {folder}: building the index…")
+        wanted = [*self._wanted, folder] if folder not in self._wanted else list(self._wanted)
+        return self._request(wanted, f"Adding {folder}: building the index…")
 
     def remove_folder(self, folder: Path) -> int:
-        return self._request([f for f in self._extra if f != folder], f"Removing {folder}…")
+        return self._request([f for f in self._wanted if f != folder], f"Removing {folder}…")
 
     def _request(self, extra: list[Path], status: str) -> int:
+        # Every request starts from the folders last asked for, not the ones shown: a reload that
+        # overtakes a folder still being added keeps that folder.
+        self._wanted = extra
         self._generation += 1
         generation = self._generation
         self.busy.emit(status)
-
         shown = self._store
 
-        def work() -> tuple[Store, str, bool]:
+        def work() -> tuple[Store, str, bool] | None:
+            if generation != self._generation:
+                return None  # overtaken before it began: the newer request does the opening
             # Deleted under us: the rebuilt file is a new one, whatever its fingerprint says.
             gone = not shown.index_present()
             store = self._opener(extra)
             try:
+                store.kinds()  # a first read on this worker: an index unusable now fails here, not in a slot
                 return store, _fingerprint(store), gone
             except BaseException:
                 store.close()
@@ -106,14 +115,18 @@ class StoreSession(QObject):
 
         self._tasks.run(
             work,
-            lambda result: self._opened(generation, extra, *result),
+            lambda result: self._opened(generation, extra, result),
             lambda exc: self._failed(generation, exc),
+            on_dropped=lambda result: result[0].close() if result else None,  # the window went first
             lane="store",
             what="opening the data",
         )
         return generation
 
-    def _opened(self, generation: int, extra: list[Path], store: Store, fingerprint: str, gone: bool) -> None:
+    def _opened(self, generation: int, extra: list[Path], result: tuple[Store, str, bool] | None) -> None:
+        if result is None:
+            return
+        store, fingerprint, gone = result
         if generation != self._generation or self._closed:
             store.close()  # overtaken by a later request: its answer is the one to show
             return
@@ -122,6 +135,14 @@ class StoreSession(QObject):
         same = fingerprint == self._shown_fingerprint and store.path == self._store.path
         if same and not folders_changed and not gone:
             store.close()  # the very index already shown
+            self.reopened.emit(self._store)
+            return
+        try:
+            store.kinds()  # the GUI thread's own connection, opened before any slot reads the store
+        except Exception as exc:  # deleted again in between: say so, and go round once more
+            store.close()
+            self.failed.emit(report(exc, "could not open the data"))
+            self.reload()
             return
         old = self._store
         self._store = store
@@ -133,16 +154,18 @@ class StoreSession(QObject):
         if folders_changed:
             self.foldersChanged.emit(list(extra))
         self.storeChanged.emit(store)
+        self.reopened.emit(store)
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         line = report(exc, "could not open the data")
         if generation != self._generation:
             return
+        self._wanted = list(self._extra)  # a folder that could not be added is not asked for again
         self.busy.emit("")
         self.failed.emit(line)
 
     def close(self) -> None:
-        """Close the current store (the window is going away); later answers are dropped."""
+        """Close the current store (the window is going away); later answers are dropped (and closed)."""
         self._generation += 1
         self._closed = True
         if self._owns_store:

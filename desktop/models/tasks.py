@@ -13,7 +13,6 @@ apart from bugs by their error code, never by matching message text.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
 import threading
@@ -24,7 +23,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.core.debug import DEBUG_ENV, debugging
-from desktop.core.store import StoreError
+from desktop.core.store import IndexMissing, StoreError
 
 log = logging.getLogger("almanac.tasks")
 
@@ -108,10 +107,12 @@ class Task:
 class Tasks(QObject):
     """Runs functions on worker lanes and calls back on the GUI thread.
 
-    Signals: failed(str) — one line, for a task that failed and had no on_error of its own.
+    Signals: failed(str) — one line, for a task that failed and had no on_error of its own;
+    indexMissing() — a task found the index deleted under it: the store's owner reopens it.
     """
 
     failed = Signal(str)
+    indexMissing = Signal()
     _delivered = Signal(object)  # from a worker thread to the GUI thread: a closure to call
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -127,10 +128,15 @@ class Tasks(QObject):
         on_result: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         *,
+        on_dropped: Callable[[Any], None] | None = None,
         lane: str = "work",
         what: str = "background work",
     ) -> Task:
-        """Run `fn()` on `lane`; then, on the GUI thread, `on_result(value)` or the error policy."""
+        """Run `fn()` on `lane`; then, on the GUI thread, `on_result(value)` or the error policy.
+
+        A value nobody will receive (the task was cancelled, or the helper shut down, first) goes to
+        `on_dropped` on the worker, so that what it holds (an open store) can be let go of.
+        """
         task = Task(what)
         with self._lock:
             if self._closed:
@@ -139,7 +145,7 @@ class Tasks(QObject):
             pool = self._lanes.get(lane)
             if pool is None:
                 pool = self._lanes[lane] = ThreadPoolExecutor(1, thread_name_prefix=f"almanac-{lane}")
-            task.future = pool.submit(self._work, task, fn, on_result, on_error)
+            task.future = pool.submit(self._work, task, fn, on_result, on_error, on_dropped)
         return task
 
     def _work(
@@ -148,6 +154,7 @@ class Tasks(QObject):
         fn: Callable[[], Any],
         on_result: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None,
+        on_dropped: Callable[[Any], None] | None,
     ) -> None:
         if task.cancelled:
             return
@@ -157,26 +164,37 @@ class Tasks(QObject):
             error = exc  # `exc` is unbound when the except block ends, before the callback runs
             self._post(task, lambda: self._fail(task, error, on_error))
             return
-        if on_result is not None:
-            self._post(task, lambda: on_result(value))
+        if not self._post(task, (lambda: on_result(value)) if on_result is not None else None) and on_dropped:
+            try:
+                on_dropped(value)
+            except Exception as exc:
+                log.warning("%s: letting go of a result nobody took: %s", task.what, describe(exc))
 
-    def _post(self, task: Task, call: Callable[[], None]) -> None:
+    def _post(self, task: Task, call: Callable[[], None] | None) -> bool:
+        """Hand `call` to the GUI thread; False when nobody will take it."""
         if task.cancelled or self._closed:
-            return
-        with contextlib.suppress(RuntimeError):  # the Tasks object was deleted while the work ran: nobody to tell
+            return False
+        if call is None:
+            return True
+        try:
             self._delivered.emit((task, call))
+        except RuntimeError:  # the Tasks object was deleted while the work ran: nobody to tell
+            return False
+        return True
 
     @Slot(object)
     def _deliver(self, item: tuple[Task, Callable[[], None]]) -> None:
         task, call = item
         if task.cancelled or self._closed:
-            return
+            return  # shut down after it was posted: what it holds is freed with it
         try:
             call()
-        except Exception as exc:  # a callback's bug is reported like a task's, never raised into Qt
+        except Exception as exc:  # a callback's own bug is reported like a task's (slots it signals report their own)
             self.failed.emit(report(exc, f"{task.what} (while showing its result)"))
 
     def _fail(self, task: Task, exc: BaseException, on_error: Callable[[BaseException], None] | None) -> None:
+        if isinstance(exc, IndexMissing):
+            self.indexMissing.emit()  # whoever asked, the cure is the same: reopen the data
         if on_error is not None:
             on_error(exc)
             return

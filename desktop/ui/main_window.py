@@ -136,6 +136,8 @@ class MainWindow(QMainWindow):
             messages.connect(self.status.show_message)
         session.busy.connect(self.status.show_busy)
         session.storeChanged.connect(self._on_store_changed)
+        session.reopened.connect(lambda store: self.watcher.watch(store.folders))  # new subfolders, too
+        self.tasks.indexMissing.connect(session.reload)
         session.foldersChanged.connect(self._on_folders_changed)
         self.watcher.changed.connect(session.reload)
         self.status.problemsRequested.connect(self.dialogs.show_problems)
@@ -209,9 +211,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_store_changed(self, store: Store) -> None:
         self.icons.set_names({k.id: k.icon for k in store.kinds()})
-        self.time.set_store(store)
+        self.time.set_store(store)  # before the page is drawn again, which tells the timeline what it shows
+        self.pages.rerender()
         self.status.show_store(store)
-        self.watcher.watch(store.folders)
         if not store.notice:
             self.status.show_message("The data changed: the index was brought up to date.")
         self.storeReloaded.emit()
@@ -283,7 +285,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_state()
+        if self.isVisible():  # a window closed before it was ever shown has no state of the user's to keep
+            self.save_state()
         self.settings.close()  # what happens while the window is torn down is not the user's state
         self.search.stop()
         self.time.stop()

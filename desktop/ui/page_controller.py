@@ -1,8 +1,9 @@
 """One page of the window: what it shows, its back/forward history and its as-of date.
 
-The controller draws into a DetailView from the session's current store and
-redraws when the store changes: a page whose entity has left the data says
-so instead of keeping its old text and title. (A tab will be one of these.)
+The controller draws into a DetailView from the session's current store;
+`rerender` draws it again (new colours, or new data: the window calls it when
+the store changes), and a page whose entity has left the data says so instead
+of keeping its old text and title. (A tab will be one of these.)
 """
 
 from __future__ import annotations
@@ -35,12 +36,12 @@ class PageController(QObject):
         self.history = History()
         self._current: str | None = None
         self._name = ""  # the shown entity's name, for the notice when it leaves the data
+        self._full = False  # "Show all" was asked for on this page: redrawing keeps every row
         self.as_of: FuzzyDate | None = None  # the page shows the entity as it stood then; None: latest
         view.entityRequested.connect(self.show_entity)
         view.fullPageRequested.connect(lambda entity_id: self.show_entity(entity_id, record=False, full=True))
         view.backRequested.connect(self.go_back)
         view.forwardRequested.connect(self.go_forward)
-        session.storeChanged.connect(self._on_store_changed)
 
     @property
     def store(self) -> Store:
@@ -62,10 +63,12 @@ class PageController(QObject):
         if page is None:
             self.message.emit(f"No entity with id “{entity_id}” in the data.")
             return False
+        full = full or (not record and entity_id == self._current and self._full)
         limit = None if full else PAGE_ROWS
         self.view.setHtml(render_page(page, page_colors(self.view.palette()), self.as_of, limit))
         self._current = entity_id
         self._name = page.name
+        self._full = full
         if record:
             self.history.visit(entity_id)
         self.titleChanged.emit(page.name)
@@ -126,7 +129,3 @@ class PageController(QObject):
         self.historyChanged.emit()
         self.message.emit(f"“{self._name}” is no longer in the data.")
         self.pageShown.emit("")
-
-    @Slot(object)
-    def _on_store_changed(self, store: Store) -> None:
-        self.rerender()

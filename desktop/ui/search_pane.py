@@ -162,8 +162,7 @@ class SearchPane(QWidget):
             return
         self._open_when_answered = False
         self.results_model.set_hits(query, [])  # no older query's hits left standing as if they answered this one
-        self.status.setText(f"Search failed: {esc(message)}. Reading the data again…")
-        self.session.reload()  # the index may have gone or been damaged: the session opens it afresh
+        self.status.setText(f"Search failed: {esc(message)}")  # an index gone missing is reopened by the window
         self.searchFinished.emit(query)
 
     def show_hits(self, query: str, hits: list[Hit], suggestions: list[EntityRef]) -> None:
