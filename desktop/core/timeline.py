@@ -13,8 +13,6 @@ only the marks on screen.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import heapq
 import sqlite3
 import time
@@ -25,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import overload
 
+from desktop.core.collector import collector_paused
 from desktop.core.dates import day_number, parse_date
 from desktop.core.phrases import phrase
 from desktop.core.views import CitationView, EntityRef, SourceInfo, TimelineItem
@@ -377,23 +376,6 @@ class _Rows:
         return row
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No garbage collection while marks are read: a row per mark is allocated at once and none freed.
-
-    Each full collection those allocations set off walks the whole heap holding the
-    interpreter lock, 10-15 ms in a window with 10,000 entities: as long a stall of
-    the GUI thread while a worker reads.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def _pause(stopped: Callable[[], bool]) -> None:
     """Between two batches of rows: stop if asked to, and let other threads have the interpreter lock.
 
@@ -435,7 +417,7 @@ def layout(
     stop: Callable[[], bool] | None = None,
 ) -> Layout:
     """Lay out the lanes of the dated facts that match (see Store.timeline_layout). Raises Cancelled."""
-    with _collector_paused():
+    with collector_paused():
         return _layout(conn, entity, kind, text, lanes_by, max(limit, 0) if limit is not None else MAX_MARKS, stop)
 
 
@@ -570,7 +552,7 @@ def marks(
         args += list(layout.cutoff)
     column = "s.kind" if by_kind else "f.subject"
     found: dict[int, LaneMarks] = {}
-    with _collector_paused():
+    with collector_paused():
         for at in range(0, len(wanted), _CHUNK):
             chunk = wanted[at : at + _CHUNK]
             keys = [layout.keys[n] for n in chunk]

@@ -14,15 +14,15 @@ and every problem, goes through PyYAML (see `_fast`).
 from __future__ import annotations
 
 import codecs
-import contextlib
-import gc
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from desktop.core.collector import collector_paused
 
 yaml_rs: Any
 try:  # optional: without it every file takes the PyYAML path
@@ -312,22 +312,6 @@ def parse_yaml(raw: bytes) -> Document:
     return doc if doc is not None else _careful(text)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No garbage collection while a parser builds a file's values.
-
-    Building allocates a great deal at once and frees nothing, so collecting
-    meanwhile only costs: a third more for yaml-rs, two thirds of PyYAML's time.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def _careful(text: str) -> Document:
     """Read `text` with PyYAML only: the reference for what a file means, and the only reporter of problems."""
     if _C_COMPOSER_SAFE:
@@ -360,7 +344,7 @@ def _parse(text: str, fast: bool) -> Document:
             root = _compose(loader)
         if root is None:
             raise YamlFileError("the file is empty (or holds only comments)")
-        with _collector_paused():
+        with collector_paused():
             return Document(loader.construct_document(root), root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -613,7 +597,7 @@ def _fast(raw: bytes, start: int, text: str) -> Document | None:
     if headers is None:
         return None
     try:
-        with _collector_paused():
+        with collector_paused():
             data = yaml_rs.loads(text, parse_datetime=False)
             plain = _plain_data(data, headers)
     except Exception:  # any refusal or oddity (even a UnicodeEncodeError) is PyYAML's to explain
