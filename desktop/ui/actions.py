@@ -34,7 +34,7 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("actionAddData", "&Add data folder…", "choose_data_folder", "&File"),
+    ActionSpec("actionAddData", "&Add data folder…", "dialogs.choose_data_folder", "&File"),
     ActionSpec("actionPrint", "&Print…", "exports.print_page", "&File", ("Ctrl+P",), "Print", separator=True),
     ActionSpec("actionExportPdf", "&Export as PDF…", "exports.choose_pdf", "&File", ("Ctrl+Shift+E",)),
     ActionSpec(

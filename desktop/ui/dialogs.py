@@ -1,14 +1,16 @@
-"""The small dialogs: data problems, keyboard shortcuts, sources and licence, about."""
+"""The small dialogs: data problems, keyboard shortcuts, sources and licence, about, and adding a data folder."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -153,6 +155,20 @@ class Dialogs(QObject):
     @Slot()
     def show_sources(self) -> SourcesDialog:
         return show_once(self.window, lambda: SourcesDialog(self.session.store.sources().values(), self.window))
+
+    @Slot()
+    def choose_data_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Add data folder")
+        if folder:
+            self.add_data_folder(Path(folder))
+
+    def add_data_folder(self, folder: Path) -> bool:
+        """Start adding a data folder: its index is built in the background, then shown (and remembered)."""
+        if not folder.is_dir():
+            QMessageBox.warning(self.window, "Add data folder", f"{folder} is not a folder.")
+            return False
+        self.session.add_folder(folder.resolve())
+        return True
 
     @Slot()
     def show_about(self) -> None:

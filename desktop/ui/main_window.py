@@ -18,9 +18,7 @@ from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -138,11 +136,14 @@ class MainWindow(QMainWindow):
         session.storeChanged.connect(self._on_store_changed)
         session.reopened.connect(lambda store: self.watcher.watch(store.folders))  # new subfolders, too
         self.tasks.indexMissing.connect(session.reload)
-        session.foldersChanged.connect(self._on_folders_changed)
+        # Saved only once their index is built and shown.
+        session.foldersChanged.connect(lambda folders: setattr(self.settings, "data_folders", folders))
         self.watcher.changed.connect(session.reload)
         self.status.problemsRequested.connect(self.dialogs.show_problems)
         self.detail.linkRefused.connect(lambda url: self.status.show_message(f"Link not opened: {url[:120]}"))
-        self.detail.paletteChanged.connect(self._on_detail_palette)
+        # The application palette reaches the page after the window (through the event loop): the page is
+        # drawn again when its own palette has changed; with nothing shown yet, there is nothing to redraw.
+        self.detail.paletteChanged.connect(self._redraw_if_shown)
         self.detail.zoomChanged.connect(lambda level: setattr(self.settings, "zoom", level))
         self.themes.themeChanged.connect(lambda theme: self.pages.rerender())  # page colours come from the palette
         self._update_nav_actions()
@@ -182,14 +183,8 @@ class MainWindow(QMainWindow):
     def open_result(self, row: int | None = None) -> bool:
         return self.search.open_result(row)
 
-    @Slot(object)
     def set_as_of(self, when: FuzzyDate | None) -> None:
-        """Show pages as they stood at `when` (None: the latest), and mark that date on the timeline."""
-        if self.time.as_of_control.value != when:
-            self.time.as_of_control.set_text(when.text if when else "")  # its asOfChanged comes back here
-            return
-        self.time.set_as_of(when)
-        self.pages.set_as_of(when)
+        self.time.apply_as_of(when)
 
     @Slot(str)
     def _open_and_read(self, entity_id: str) -> None:
@@ -218,23 +213,8 @@ class MainWindow(QMainWindow):
             self.status.show_message("The data changed: the index was brought up to date.")
         self.storeReloaded.emit()
 
-    @Slot(list)
-    def _on_folders_changed(self, folders: list[Path]) -> None:
-        self.settings.data_folders = folders  # saved only once their index is built and shown
-
-    @Slot()
-    def choose_data_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add data folder")
-        if folder:
-            self.add_data_folder(Path(folder))
-
     def add_data_folder(self, folder: Path) -> bool:
-        """Start adding a data folder: its index is built in the background, then shown."""
-        if not folder.is_dir():
-            QMessageBox.warning(self, "Add data folder", f"{folder} is not a folder.")
-            return False
-        self.session.add_folder(folder.resolve())
-        return True
+        return self.dialogs.add_data_folder(folder)
 
     # -- focus, zoom, theme, copy --------------------------------------------------------
 
@@ -254,10 +234,8 @@ class MainWindow(QMainWindow):
         self.themes.set_theme(theme)
 
     @Slot()
-    def _on_detail_palette(self) -> None:
-        # The application palette reaches the detail view after the window (through the event loop):
-        # the page is drawn again when the view's own palette has changed, not the window's.
-        if not self.detail.document().isEmpty():  # nothing shown yet (still being built): nothing to redraw
+    def _redraw_if_shown(self) -> None:
+        if not self.detail.document().isEmpty():
             self.pages.rerender()
 
     def copy_citation(self) -> str:

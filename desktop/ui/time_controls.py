@@ -46,7 +46,7 @@ class TimeControls(QObject):
         self.action_export.triggered.connect(self._choose_export)
         window.addAction(self.action_export)
         self.as_of_control = AsOfControl(window)
-        self.as_of_control.asOfChanged.connect(window.set_as_of)
+        self.as_of_control.asOfChanged.connect(self.apply_as_of)
         self.as_of_control.rejected.connect(lambda reason: window.statusBar().showMessage(reason, 8000))
         self._fill_years(window.store)
         window.pageShown.connect(self._on_page_shown)
@@ -153,6 +153,15 @@ class TimeControls(QObject):
     def _on_page_shown(self, entity_id: str) -> None:
         if self.panel is not None:
             self.panel.set_current_entity(entity_id)
+
+    @Slot(object)
+    def apply_as_of(self, when: FuzzyDate | None) -> None:
+        """Show pages as they stood at `when` (None: the latest), and mark that date on the timeline."""
+        if self.as_of_control.value != when:
+            self.as_of_control.set_text(when.text if when else "")  # its asOfChanged comes back here
+            return
+        self.set_as_of(when)
+        self.window.pages.set_as_of(when)
 
     def set_as_of(self, when: FuzzyDate | None) -> None:
         if self.panel is not None:
