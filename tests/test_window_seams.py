@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from datafiles import entity, note_fact, write
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QKeySequence, QTextDocument
 from PySide6.QtWidgets import QDialog
 from ui_support import bundled_args, open_window
@@ -436,3 +436,16 @@ def test_show_all_lasts_through_a_redraw(qtbot, folder: Path, tmp_path: Path):
     window.show_entity("beta")
     window.go_back()  # another visit is a fresh page
     assert last not in window.detail.toPlainText()
+
+
+def test_a_result_posted_but_not_yet_taken_at_shutdown_is_let_go_of(qtbot):
+    tasks = Tasks()
+    posted = threading.Event()
+    tasks._delivered.connect(lambda item: posted.set(), Qt.ConnectionType.DirectConnection)  # on the worker
+    got: list[object] = []
+    dropped: list[object] = []
+    tasks.run(lambda: "store", got.append, on_dropped=dropped.append)
+    assert posted.wait(5)
+    tasks.shutdown()  # the answer is posted, and the event loop has not run since
+    QCoreApplication.processEvents()
+    assert got == [] and dropped == ["store"]

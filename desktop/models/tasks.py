@@ -17,7 +17,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -90,18 +90,14 @@ def report(exc: BaseException, what: str) -> str:
 class Task:
     """A handle on one piece of work: `cancel()` drops its answer (the work itself may still run)."""
 
-    __slots__ = ("cancelled", "future", "what")
+    __slots__ = ("cancelled", "what")
 
     def __init__(self, what: str) -> None:
         self.what = what
         self.cancelled = False
-        self.future: Future[Any] | None = None
 
     def cancel(self) -> None:
         self.cancelled = True
-
-    def done(self) -> bool:
-        return self.future is not None and self.future.done()
 
 
 class Tasks(QObject):
@@ -113,7 +109,7 @@ class Tasks(QObject):
 
     failed = Signal(str)
     indexMissing = Signal()
-    _delivered = Signal(object)  # from a worker thread to the GUI thread: a closure to call
+    _delivered = Signal(object)  # from a worker thread to the GUI thread: (task, call, drop)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -145,7 +141,7 @@ class Tasks(QObject):
             pool = self._lanes.get(lane)
             if pool is None:
                 pool = self._lanes[lane] = ThreadPoolExecutor(1, thread_name_prefix=f"almanac-{lane}")
-            task.future = pool.submit(self._work, task, fn, on_result, on_error, on_dropped)
+            pool.submit(self._work, task, fn, on_result, on_error, on_dropped)
         return task
 
     def _work(
@@ -162,31 +158,36 @@ class Tasks(QObject):
             value = fn()
         except BaseException as exc:  # every failure reaches the GUI thread; none kills the lane
             error = exc  # `exc` is unbound when the except block ends, before the callback runs
-            self._post(task, lambda: self._fail(task, error, on_error))
+            self._post(task, lambda: self._fail(task, error, on_error), None)
             return
-        if not self._post(task, (lambda: on_result(value)) if on_result is not None else None) and on_dropped:
-            try:
-                on_dropped(value)
-            except Exception as exc:
-                log.warning("%s: letting go of a result nobody took: %s", task.what, describe(exc))
+        drop = (lambda: self._drop(task, on_dropped, value)) if on_dropped is not None else None
+        self._post(task, (lambda: on_result(value)) if on_result is not None else None, drop)
 
-    def _post(self, task: Task, call: Callable[[], None] | None) -> bool:
-        """Hand `call` to the GUI thread; False when nobody will take it."""
-        if task.cancelled or self._closed:
-            return False
-        if call is None:
-            return True
+    def _post(self, task: Task, call: Callable[[], None] | None, drop: Callable[[], None] | None) -> None:
+        """Hand `call` to the GUI thread; when nobody will take it, `drop` lets go of what it holds."""
+        if call is not None and not (task.cancelled or self._closed):
+            try:
+                self._delivered.emit((task, call, drop))
+                return
+            except RuntimeError:  # the Tasks object was deleted while the work ran: nobody to tell
+                pass
+        if drop is not None:
+            drop()
+
+    @staticmethod
+    def _drop(task: Task, on_dropped: Callable[[Any], None], value: Any) -> None:
         try:
-            self._delivered.emit((task, call))
-        except RuntimeError:  # the Tasks object was deleted while the work ran: nobody to tell
-            return False
-        return True
+            on_dropped(value)
+        except Exception as exc:
+            log.warning("%s: letting go of a result nobody took: %s", task.what, describe(exc))
 
     @Slot(object)
-    def _deliver(self, item: tuple[Task, Callable[[], None]]) -> None:
-        task, call = item
+    def _deliver(self, item: tuple[Task, Callable[[], None], Callable[[], None] | None]) -> None:
+        task, call, drop = item
         if task.cancelled or self._closed:
-            return  # shut down after it was posted: what it holds is freed with it
+            if drop is not None:
+                drop()  # cancelled, or shut down, after it was posted
+            return
         try:
             call()
         except Exception as exc:  # a callback's own bug is reported like a task's (slots it signals report their own)
