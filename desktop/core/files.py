@@ -36,8 +36,12 @@ def borrowed_setup_files(folders: Iterable[Path]) -> list[Path]:
     return borrowed
 
 
-def data_files(folder: Path) -> Iterator[Path]:
-    """The entity files under a data folder, in a stable order, symlink loops skipped."""
+def walk(folder: Path) -> Iterator[tuple[str, list[str]]]:
+    """(folder, its file names) for `folder` and every folder under it, in a stable order.
+
+    Symlinked folders are followed, each real folder once (a symlink back up the tree is
+    skipped), and hidden folders are left out: what the index reads, and the window watches.
+    """
     seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(folder, followlinks=True):
         try:
@@ -50,8 +54,14 @@ def data_files(folder: Path) -> Iterator[Path]:
             continue
         seen.add((st.st_dev, st.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield root, sorted(files)
+
+
+def data_files(folder: Path) -> Iterator[Path]:
+    """The entity files under a data folder, in a stable order, symlink loops skipped."""
+    for root, files in walk(folder):
         top = Path(root) == folder
-        for name in sorted(files):
+        for name in files:
             if name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue
             if top and name in (VOCABULARY_FILE, SOURCES_FILE):

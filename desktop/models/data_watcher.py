@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
+from desktop.core.files import walk
 from desktop.models.tasks import Tasks
 
 QUIET_MS = 400
@@ -26,20 +27,13 @@ def watch_paths(folders: list[Path], max_files: int = MAX_WATCHED_FILES) -> list
     """The folders (symlinked ones included, each real folder once) and data files to watch under `folders`."""
     dirs: list[str] = []
     files: list[str] = []
-    seen: set[str] = set()
     for folder in folders:
         if not folder.is_dir():
             continue
-        for root, subdirs, names in os.walk(folder, followlinks=True):
-            real = os.path.realpath(root)
-            if real in seen:  # a symlink loop, or a folder reached twice
-                subdirs[:] = []
-                continue
-            seen.add(real)
-            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for root, names in walk(folder):  # the folders the index reads, each once
             dirs.append(root)
             # A dangling or looping symlink cannot be watched (Qt warns); its folder still is.
-            found = (os.path.join(root, n) for n in sorted(names) if n.endswith(DATA_SUFFIXES))
+            found = (os.path.join(root, n) for n in names if n.endswith(DATA_SUFFIXES))
             files.extend(p for p in found if os.path.isfile(p))
     return dirs + files[:max_files]
 
