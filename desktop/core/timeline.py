@@ -47,6 +47,24 @@ def _text_filter(text: str) -> tuple[str, list[str]]:
     return "(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in _TEXT_FIELDS) + ")", [_like(text)] * len(_TEXT_FIELDS)
 
 
+def _conditions(entity: str | None, kind: str | None, text: str | None) -> tuple[list[str], list]:
+    """The conditions (with their arguments) for the facts of `entity` (both ways), whose subject is of
+    `kind`, or that mention `text`: one set for the timeline's list and its layout alike."""
+    where: list[str] = []
+    args: list = []
+    if entity is not None:
+        where.append("(f.subject = ? OR f.object = ?)")
+        args += [entity, entity]
+    if kind is not None:
+        where.append("f.subject IN (SELECT id FROM entities WHERE kind = ?)")
+        args.append(kind)
+    if text:
+        condition, texts = _text_filter(text)
+        where.append(condition)
+        args += texts
+    return where, args
+
+
 def timeline(
     conn: sqlite3.Connection,
     sources: dict[str, SourceInfo],
@@ -59,24 +77,13 @@ def timeline(
     facts: Collection[int] | None = None,
 ) -> list[TimelineItem]:
     """Dated facts oldest first; see Store.timeline. Raises DateError for a bad `start`/`end`."""
-    where: list[str] = []
-    args: list = []
-    if entity is not None:
-        where.append("(f.subject = ? OR f.object = ?)")
-        args += [entity, entity]
-    if kind is not None:
-        where.append("s.kind = ?")
-        args.append(kind)
+    where, args = _conditions(entity, kind, text)
     if start is not None:  # overlap: the fact has not ended before the range begins
         where.append("(f.latest IS NULL OR f.latest >= ?)")
         args.append(parse_date(start).earliest)
     if end is not None:  # ... and has not begun after it ends
         where.append("(f.earliest IS NULL OR f.earliest <= ?)")
         args.append(parse_date(end).latest)
-    if text:
-        condition, texts = _text_filter(text)
-        where.append(condition)
-        args += texts
     extra = "".join(f" AND {w}" for w in where)
     if facts is not None:
         return _these(conn, sources, sorted(set(facts)), extra, args, limit)
@@ -391,20 +398,11 @@ def _pause(stopped: Callable[[], bool]) -> None:
 
 def _filters(entity: str | None, kind: str | None, text: str | None, by_kind: bool) -> tuple[str, str, list]:
     """The joins and conditions (with their arguments) that choose the dated facts of a timeline."""
-    where, args = [_DATED], []
     joins = "JOIN entities s ON s.id = f.subject" if by_kind or text else ""
-    if entity is not None:
-        where.append("(f.subject = ? OR f.object = ?)")
-        args += [entity, entity]
-    if kind is not None:
-        where.append("f.subject IN (SELECT id FROM entities WHERE kind = ?)")
-        args.append(kind)
     if text:
         joins += " JOIN properties p ON p.id = f.property LEFT JOIN entities o ON o.id = f.object"
-        condition, texts = _text_filter(text)
-        where.append(condition)
-        args += texts
-    return joins, " AND ".join(where), args
+    where, args = _conditions(entity, kind, text)
+    return joins, " AND ".join([_DATED, *where]), args
 
 
 def layout(
