@@ -80,9 +80,20 @@ def build_main_window(args: list[str] | None = None, open_url: Callable[[QUrl], 
     """
     parsed = build_parser().parse_args(args or [])
     window = _window_for(parsed, open_url=open_url)
-    entity = getattr(parsed, "id", None)
-    window.open_initial(resolve_entity(window.store, entity) if entity else None)  # NotFound when it names nothing
+    window.open_initial(_entity_or_close(window, getattr(parsed, "id", None)))
     return window
+
+
+def _entity_or_close(window: MainWindow, ident: str | None) -> str | None:
+    """The id `ident` names, whatever its case (None for None); when it names nothing, the window is
+    closed (unseen, so nothing of the user's is saved over) and NotFound says so, with the closest ids."""
+    if not ident:
+        return None
+    try:
+        return resolve_entity(window.store, ident)
+    except NotFound:
+        window.close()
+        raise
 
 
 def run(args: argparse.Namespace, argv: list[str]) -> int:
@@ -93,14 +104,7 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
         return 1
     app = _application([sys.argv[0], *argv])
     window = _window_for(args)
-    entity = getattr(args, "id", None)
-    if entity:
-        try:
-            entity = resolve_entity(window.store, entity)
-        except NotFound:
-            window.close()
-            raise
-    window.open_initial(entity)
+    window.open_initial(_entity_or_close(window, getattr(args, "id", None)))
     window.show()
     if os.environ.get("ALMANAC_EXIT_AFTER_PAINT") == "1":  # for tests/benchmarks/bench.py: startup time and memory
         import json
@@ -179,11 +183,7 @@ def screenshot(args: argparse.Namespace, size: tuple[int, int], out: TextIO, err
         with tempfile.TemporaryDirectory(prefix="almanac-screenshot-") as scratch:
             # Fresh settings: not the user's theme, zoom, size or added folders, and nothing saved over theirs.
             window = _window_for(args, AppSettings(Path(scratch) / "settings.ini"))
-            try:
-                shown = resolve_entity(window.store, args.show) if args.show else None
-            except NotFound:
-                window.close()
-                raise
+            shown = _entity_or_close(window, args.show)
             if getattr(args, "as_of", None):
                 window.set_as_of(args.as_of)
             if shown:
