@@ -25,12 +25,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImageWriter
 from PySide6.QtWidgets import QApplication
 
-from desktop import __version__, display_check
+from desktop import APP_TITLE, __version__, display_check
 from desktop.core.store import Store
 from desktop.models.store_session import StoreSession
 from desktop.models.tasks import Tasks
 from desktop.options import NotFound, UsageError, build_parser, data_folders, image_format, resolve_entity
-from desktop.ui.main_window import APP_TITLE, MainWindow
+from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import AppSettings
 from desktop.ui.theme import apply_theme
 

@@ -14,13 +14,14 @@ from PySide6.QtGui import QKeySequence, QTextDocument
 from PySide6.QtWidgets import QDialog
 from ui_support import bundled_args, open_window
 
+from desktop import APP_TITLE
 from desktop.app import build_main_window
 from desktop.core.store import Store
 from desktop.models import data_watcher
 from desktop.models.roles import Role
 from desktop.models.tasks import Tasks
 from desktop.ui import actions
-from desktop.ui.main_window import APP_TITLE, MainWindow
+from desktop.ui.main_window import MainWindow
 from desktop.ui.page_html import PAGE_ROWS
 from desktop.ui.settings import AppSettings
 

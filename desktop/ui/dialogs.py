@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import __version__
+from desktop import APP_TITLE, __version__
 from desktop.core.problems import Problem
 from desktop.core.views import SourceInfo
 from desktop.models.store_session import StoreSession
@@ -172,4 +172,4 @@ class Dialogs(QObject):
 
     @Slot()
     def show_about(self) -> None:
-        QMessageBox.about(self.window, "About Security Assistance Almanac", about_text())
+        QMessageBox.about(self.window, f"About {APP_TITLE}", about_text())

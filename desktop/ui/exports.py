@@ -18,12 +18,12 @@ from PySide6.QtCore import QMarginsF, QObject, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
+from desktop import APP_TITLE
 from desktop.core.citation import citation_text
 from desktop.ui.page_controller import PageController
 from desktop.ui.page_html import Colors, render_page
 
 log = logging.getLogger("almanac.exports")
-APP_TITLE = "Security Assistance Almanac"
 
 
 class Exports(QObject):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import APP_TITLE
 from desktop.core.dates import FuzzyDate
 from desktop.core.store import Store
 from desktop.models.data_watcher import DataWatcher
@@ -32,7 +33,7 @@ from desktop.models.tasks import Tasks
 from desktop.ui import actions as action_table
 from desktop.ui.detail_view import DetailView
 from desktop.ui.dialogs import Dialogs
-from desktop.ui.exports import APP_TITLE, Exports
+from desktop.ui.exports import Exports
 from desktop.ui.find_bar import FindBar
 from desktop.ui.icons import KindIcons
 from desktop.ui.page_controller import PageController
@@ -41,8 +42,6 @@ from desktop.ui.settings import AppSettings
 from desktop.ui.status_line import StatusLine
 from desktop.ui.theme import ThemeActions
 from desktop.ui.time_controls import TimeControls
-
-__all__ = ["APP_TITLE", "MainWindow"]
 
 
 class MainWindow(QMainWindow):

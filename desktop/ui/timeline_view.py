@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsView, QToolTip, QWidget
 
+from desktop import APP_TITLE
 from desktop.ui.timeline_scene import (
     AXIS_H,
     LANE_HEADER,
@@ -441,7 +442,7 @@ class TimelineView(QGraphicsView):
             generator.setFileName(str(path))
             generator.setSize(size)
             generator.setViewBox(source)
-            generator.setTitle("Security Assistance Almanac — timeline")
+            generator.setTitle(f"{APP_TITLE} — timeline")
             painter = QPainter(generator)
             self.render(painter, QRectF(0, 0, size.width(), size.height()), source.toRect())
             painter.end()
