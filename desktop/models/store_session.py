@@ -1,4 +1,4 @@
-"""The one owner of the window's current Store: opening, reloading, adding and removing data folders.
+"""The one owner of the window's current Store: opening, reloading and adding data folders.
 
 Everything that reads the data subscribes to `storeChanged` and asks
 `session.store`; nothing else opens, swaps or closes a store. Opening runs on
@@ -87,9 +87,6 @@ class StoreSession(QObject):
         """Add a data folder; it is in use (and `foldersChanged` says so) once its index is built."""
         wanted = [*self._wanted, folder] if folder not in self._wanted else list(self._wanted)
         return self._request(wanted, f"Adding {folder}: building the index…")
-
-    def remove_folder(self, folder: Path) -> int:
-        return self._request([f for f in self._wanted if f != folder], f"Removing {folder}…")
 
     def _request(self, extra: list[Path], status: str) -> int:
         # Every request starts from the folders last asked for, not the ones shown: a reload that
