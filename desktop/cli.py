@@ -15,14 +15,14 @@ import sys
 import textwrap
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TextIO
 
-from desktop.core.asof import PageAsOf, annotate
+from desktop.core.asof import STATUS_WORDS, PageAsOf, annotate
 from desktop.core.debug import DEBUG_ENV, configure_logging, debugging
 from desktop.core.store import Store
-from desktop.core.views import FactView, Page, TimelineItem
+from desktop.core.views import CitationView, ClaimView, FactView, Page, TimelineItem
 from desktop.options import NotFound, UsageError, build_parser, data_folders, resolve_entity
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
@@ -56,10 +56,32 @@ def _ref_json(ref: Any) -> dict | None:
     return {"id": ref.id, "kind": ref.kind, "name": ref.name} if ref else None
 
 
+def _cites_json(citations: Iterable[CitationView]) -> list[dict]:
+    return [{"id": c.source.id, "title": c.source.title, "url": c.source.url, "locator": c.locator} for c in citations]
+
+
+def _claim_json(claim: ClaimView) -> dict:
+    return {
+        "rank": claim.rank,
+        "shown": claim.shown,
+        "entity": _ref_json(claim.entity),
+        "value": claim.value,
+        "unit": claim.unit,
+        "text": claim.phrase,
+        "date": claim.date,
+        "start": claim.start,
+        "end": claim.end,
+        "note": claim.note,
+        "sources": _cites_json(claim.sources),
+    }
+
+
 def fact_json(fact: FactView) -> dict:
+    """A fact as `--json` gives it: the claim it stands by, and every claim when its sources disagree."""
     return {
         "property": fact.property,
         "label": fact.label,
+        "time": fact.time,
         "entity": _ref_json(fact.entity),
         "value": fact.value,
         "unit": fact.unit,
@@ -68,10 +90,10 @@ def fact_json(fact: FactView) -> dict:
         "start": fact.start,
         "end": fact.end,
         "note": fact.note,
-        "sources": [
-            {"id": c.source.id, "title": c.source.title, "url": c.source.url, "locator": c.locator}
-            for c in fact.sources
-        ],
+        "sources": _cites_json(fact.sources),
+        "rank": fact.rank,
+        "sources_disagree": fact.disputed,
+        "claims": [_claim_json(c) for c in fact.claims],
     }
 
 
@@ -82,7 +104,9 @@ def page_json(page: Page) -> dict:
         "name": page.name,
         "aliases": list(page.aliases),
         "summary": page.summary,
+        "summary_sources": _cites_json(page.summary_sources),
         "parent": _ref_json(page.parent),
+        "parent_sources": _cites_json(page.parent_sources),
         "children": [_ref_json(c) for c in page.children],
         "facts": [fact_json(f) for f in page.facts],
         "inbound": [fact_json(f) for f in page.inbound],
@@ -109,24 +133,25 @@ def print_page(page: Page, out: TextIO, as_of: PageAsOf | None = None) -> None:
         # As it stood then: facts not yet true are left out, so are sources only they cite.
         shown, shown_inbound = (tuple(f.fact for f in as_of.shown(inbound)) for inbound in (False, True))
         page = replace(page, facts=shown, inbound=shown_inbound)
-        marks = {id(f.fact): f"[{f.status}] " for f in (*as_of.facts, *as_of.inbound)}
+        marks = {id(f.fact): f"[{STATUS_WORDS[f.status]}] " for f in (*as_of.facts, *as_of.inbound)}
     numbers = {s.id: n for n, s in enumerate(page.sources, start=1)}
 
-    def notes(fact: FactView) -> str:
-        return " ".join(f"[{numbers[c.source.id]} {c.locator}]" for c in fact.sources)
+    def notes(citations: Iterable[CitationView]) -> str:
+        return " ".join(f"[{numbers[c.source.id]} {c.locator}]" for c in citations)
 
     print(page.name, file=out)
     print(f"{page.kind_label} · {page.id}", file=out)
     if page.aliases:
         print(f"Also known as: {', '.join(page.aliases)}", file=out)
     if page.parent:
-        print(f"Part of: {page.parent.name} ({page.parent.id})", file=out)
+        print(f"Part of: {page.parent.name} ({page.parent.id}) {notes(page.parent_sources)}".rstrip(), file=out)
     if as_of is not None:
         print(f"As of {as_of.as_of.display()}: [current] facts in force then, [past] facts over by then, "
-              "[uncertain] facts whose dates are too vague to tell", file=out)  # fmt: skip
+              "[uncertain] facts whose dates are too vague to tell, [date not known] events and states "
+              "the data has no date for, [timeless] facts not about time", file=out)  # fmt: skip
     if page.summary:
         print(file=out)
-        print(_wrap(page.summary, "", out), file=out)
+        print(_wrap(f"{page.summary} {notes(page.summary_sources)}".rstrip(), "", out), file=out)
     for title, facts in (("Facts", page.facts), ("Referenced by", page.inbound)):
         if facts:
             print(f"\n{title}", file=out)
@@ -134,7 +159,13 @@ def print_page(page: Page, out: TextIO, as_of: PageAsOf | None = None) -> None:
                 line = marks.get(id(fact), "") + fact.phrase
                 if fact.note:
                     line += f" — {fact.note}"
-                print(_wrap(f"{line} {notes(fact)}", "  ", out), file=out)
+                if fact.disputed:
+                    line += " (sources disagree)"
+                print(_wrap(f"{line} {notes(fact.sources)}", "  ", out), file=out)
+                for claim in fact.claims:
+                    if not claim.shown:
+                        other = f"{claim.rank}: {claim.phrase}" + (f" — {claim.note}" if claim.note else "")
+                        print(_wrap(f"{other} {notes(claim.sources)}", "      ", out), file=out)
     if page.children:
         print("\nIncludes", file=out)
         for child in page.children:
@@ -162,10 +193,7 @@ def timeline_json(item: TimelineItem) -> dict:
         "earliest": item.earliest,
         "latest": item.latest,
         "precision": item.precision,
-        "sources": [
-            {"id": c.source.id, "title": c.source.title, "url": c.source.url, "locator": c.locator}
-            for c in item.sources
-        ],
+        "sources": _cites_json(item.sources),
     }
 
 

@@ -18,8 +18,16 @@ and ends at its one date):
   bounds straddle the query span, so the data cannot tell which side it is on.
 
 An open end means ongoing (the period holds for ever after its start); an open
-start means the period held from before anything the data records. An undated
-fact has no time in the data at all: it is taken as timeless, always current.
+start means the period held from before anything the data records.
+
+A fact with no date at all is read by its property's kind of time (the
+vocabulary's `time:`):
+
+- **undated**: an event or a state the data has no date for. Nothing says
+  whether it had happened, or was in force, by the date asked about, so it is
+  never taken as current: the page shows it marked "date not known";
+- **timeless**: a fact not about time (a purpose, a namesake, where an event
+  took place): true whenever its subject is, shown unmarked.
 """
 
 from __future__ import annotations
@@ -31,7 +39,17 @@ from desktop.core.dates import FuzzyDate, parse_date
 from desktop.core.views import FactView, Page
 
 CURRENT, PAST, FUTURE, UNCERTAIN = "current", "past", "future", "uncertain"
-STATUSES = (CURRENT, PAST, FUTURE, UNCERTAIN)
+UNDATED, TIMELESS = "undated", "timeless"
+STATUSES = (CURRENT, PAST, FUTURE, UNCERTAIN, UNDATED, TIMELESS)
+# How the page and `almanac show` mark each status ("current" and "timeless" go unmarked in the window).
+STATUS_WORDS = {
+    CURRENT: "current",
+    PAST: "past",
+    FUTURE: "future",
+    UNCERTAIN: "uncertain",
+    UNDATED: "date not known",
+    TIMELESS: "timeless",
+}
 
 # A fact's time as the index keeps it: the days its start may fall on (first, last), then those its
 # end may fall on; None for an open start or end. An undated fact has none at all (None, not a tuple).
@@ -65,10 +83,11 @@ def parse_as_of(text: str) -> FuzzyDate:
     return parse_date(text)
 
 
-def status(days: Days | None, query: FuzzyDate) -> str:
-    """current, past, future or uncertain (see the module docstring) for a fact's days, as of `query`."""
+def status(days: Days | None, query: FuzzyDate, time: str = "state") -> str:
+    """The status (see the module docstring) of a fact with these days, as of `query`; an undated
+    fact (`days` None) is `undated`, or `timeless` when its property's `time` is."""
     if days is None:
-        return CURRENT
+        return TIMELESS if time == "timeless" else UNDATED
     start_min, start_max, end_min, end_max = days
     first, last = query.first_day, query.last_day
     if start_min is not None and start_min > last:
@@ -83,7 +102,7 @@ def status(days: Days | None, query: FuzzyDate) -> str:
 def fact_status(fact: FactView, query: FuzzyDate) -> str:
     """The status of one fact of a page as of `query`, from the bounds the index keeps."""
     dated = fact.date is not None or fact.start is not None or fact.end is not None
-    return status(fact.days if dated else None, query)
+    return status(fact.days if dated else None, query, fact.time)
 
 
 @dataclass(frozen=True)

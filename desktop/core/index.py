@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from desktop.core.model import Entity
+from desktop.core.model import Citation, Claim, Entity
 from desktop.core.phrases import phrase
 from desktop.core.problems import Problem
 from desktop.core.text import name_key, sort_key
@@ -23,19 +23,20 @@ if TYPE_CHECKING:
     from desktop.core.loader import LoadResult
 
 # Bump when the tables below change: an index of another version is rebuilt.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE kinds(id TEXT PRIMARY KEY, position INTEGER, label TEXT, plural TEXT,
                    icon TEXT, folder TEXT, count INTEGER);
-CREATE TABLE properties(id TEXT PRIMARY KEY, label TEXT, inverse TEXT, takes TEXT);
+CREATE TABLE properties(id TEXT PRIMARY KEY, label TEXT, inverse TEXT, takes TEXT, time TEXT NOT NULL);
 CREATE TABLE sources(id TEXT PRIMARY KEY, title TEXT, publisher TEXT, url TEXT, license TEXT);
 CREATE TABLE entities(
     rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, name TEXT NOT NULL,
     sort_name TEXT NOT NULL, aliases TEXT NOT NULL, parent TEXT, tree_parent TEXT,
     summary TEXT NOT NULL, path TEXT, place TEXT NOT NULL, child_count INTEGER NOT NULL,
-    link_count INTEGER NOT NULL, fact_count INTEGER NOT NULL, written_parent TEXT, digest TEXT NOT NULL);
+    link_count INTEGER NOT NULL, fact_count INTEGER NOT NULL, written_parent TEXT, digest TEXT NOT NULL,
+    parent_sources TEXT, summary_sources TEXT);
 CREATE INDEX entities_tree ON entities(kind, tree_parent, sort_name, id);
 CREATE INDEX entities_parent ON entities(parent);
 CREATE INDEX entities_links ON entities(link_count DESC, sort_name);
@@ -49,7 +50,7 @@ CREATE TABLE facts(
     property TEXT NOT NULL, object TEXT, missing TEXT, value, unit TEXT, text TEXT,
     unknown INTEGER NOT NULL, date TEXT, start TEXT, "end" TEXT, earliest TEXT, latest TEXT,
     precision TEXT, display_date TEXT, note TEXT,
-    start_min INTEGER, start_max INTEGER, end_min INTEGER, end_max INTEGER);
+    start_min INTEGER, start_max INTEGER, end_min INTEGER, end_max INTEGER, claims TEXT);
 CREATE INDEX facts_subject ON facts(subject, position);
 CREATE INDEX facts_object ON facts(object, subject);
 CREATE INDEX facts_missing ON facts(missing) WHERE missing IS NOT NULL;
@@ -58,8 +59,10 @@ CREATE INDEX facts_time ON facts(earliest, latest) WHERE earliest IS NOT NULL;
 CREATE INDEX facts_until ON facts(latest) WHERE earliest IS NULL AND latest IS NOT NULL;
 CREATE TABLE citations(fact INTEGER NOT NULL, position INTEGER NOT NULL, source TEXT NOT NULL,
                        locator TEXT NOT NULL, PRIMARY KEY(fact, position)) WITHOUT ROWID;
+-- `alias` is the name's place among the entity's aliases (NULL for its name and its id); `ambiguous`
+-- marks an alias the entity lists as shared with another.
 CREATE TABLE names(rid INTEGER PRIMARY KEY, norm TEXT NOT NULL, entity INTEGER NOT NULL,
-                   name TEXT NOT NULL, is_primary INTEGER NOT NULL);
+                   name TEXT NOT NULL, is_primary INTEGER NOT NULL, alias INTEGER, ambiguous INTEGER NOT NULL);
 CREATE INDEX names_norm ON names(norm, is_primary DESC);
 CREATE VIRTUAL TABLE fts USING fts5(name, aliases, summary, facts,
                                     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
@@ -91,8 +94,8 @@ def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str, files:
         ((k.id, k.order, k.label, k.plural, k.icon, k.folder) for k in vocab.kinds.values()),
     )
     conn.executemany(
-        "INSERT INTO properties VALUES (?,?,?,?)",
-        ((p.id, p.label, p.inverse, p.takes) for p in vocab.properties.values()),
+        "INSERT INTO properties VALUES (?,?,?,?,?)",
+        ((p.id, p.label, p.inverse, p.takes, p.time) for p in vocab.properties.values()),
     )
     conn.executemany(
         "INSERT INTO sources VALUES (?,?,?,?,?)",
@@ -127,8 +130,9 @@ def write_entities(
             rid, next_rid = next_rid, next_rid + 1
         entity_rows.append(
             (
-                rid, e.id, e.kind, e.name, sort_key(e.name), json.dumps(e.aliases, ensure_ascii=False), e.parent,
-                None, e.summary, e.path, json.dumps(e.where), 0, 0, len(e.facts), e.written_parent, digest(e),
+                rid, e.id, e.kind, e.name, sort_key(e.sort_as or e.name), json.dumps(e.aliases, ensure_ascii=False),
+                e.parent, None, e.summary, e.path, json.dumps(e.where), 0, 0, len(e.facts), e.written_parent,
+                digest(e), cites_json(e.parent_sources), cites_json(e.summary_sources),
             )
         )  # fmt: skip
         name_rows.extend(_names(e, rid))
@@ -141,6 +145,7 @@ def write_entities(
                     fact.text, int(fact.unknown), when.date.text if when.date else None,
                     when.start.text if when.start else None, when.end.text if when.end else None,
                     when.earliest, when.latest, when.precision, when.display() or None, fact.note, *when.days,
+                    claims_json(fact.claims),
                 )
             )  # fmt: skip
             citation_rows.extend((fact_rid, j, c.source, c.locator) for j, c in enumerate(fact.sources))
@@ -149,37 +154,68 @@ def write_entities(
     _flush(conn, entity_rows, name_rows, fact_rows, citation_rows)
 
 
+def cites_json(citations: Sequence[Citation]) -> str | None:
+    """Citations as the index keeps them beside what they cite: [[source, locator], …], or NULL for none."""
+    return json.dumps([[c.source, c.locator] for c in citations], ensure_ascii=False) if citations else None
+
+
+def claims_json(claims: Sequence[Claim]) -> str | None:
+    """Every claim of a fact whose sources disagree, in the order written, as the page and `--json` read them
+    (NULL for a fact with one claim, nearly all: its columns say it all). Rare, so one text column."""
+    if not claims:
+        return None
+    return json.dumps(
+        [
+            {
+                "rank": c.rank, "entity": c.entity, "value": c.value, "unit": c.unit, "text": c.text,
+                "unknown": c.unknown, "date": c.when.date.text if c.when.date else None,
+                "start": c.when.start.text if c.when.start else None, "end": c.when.end.text if c.when.end else None,
+                "when": c.when.display() or None, "note": c.note, "sources": [[s.source, s.locator] for s in c.sources],
+            }
+            for c in claims
+        ],
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
 def digest(entity: Entity) -> str:
     """A hash of everything the file says of an entity (links as written): equal means a refresh may skip it."""
     facts = [
-        (f.property, f.entity or f.missing_entity, f.value, f.unit, f.text, f.unknown, f.note, repr(f.when), f.sources)
+        (
+            f.property, f.entity or f.missing_entity, f.value, f.unit, f.text, f.unknown, f.note, repr(f.when),
+            f.sources, repr(f.claims),
+        )
         for f in entity.facts
-    ]
+    ]  # fmt: skip
     state = (
         entity.path, entity.where, entity.kind, entity.name, entity.aliases, entity.written_parent, entity.summary,
-        facts,
+        facts, entity.parent_sources, entity.summary_sources, entity.sort_as, entity.ambiguous_aliases,
     )  # fmt: skip
     return hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
 
 
 def _flush(conn: sqlite3.Connection, *batches: list[tuple]) -> None:
     entity_rows, name_rows, fact_rows, citation_rows = batches
-    conn.executemany(f"INSERT INTO entities VALUES ({','.join('?' * 16)})", entity_rows)
-    conn.executemany("INSERT INTO names(norm, entity, name, is_primary) VALUES (?,?,?,?)", name_rows)
-    conn.executemany(f"INSERT INTO facts VALUES ({','.join('?' * 22)})", fact_rows)
+    conn.executemany(f"INSERT INTO entities VALUES ({','.join('?' * 18)})", entity_rows)
+    conn.executemany(
+        "INSERT INTO names(norm, entity, name, is_primary, alias, ambiguous) VALUES (?,?,?,?,?,?)", name_rows
+    )
+    conn.executemany(f"INSERT INTO facts VALUES ({','.join('?' * 23)})", fact_rows)
     conn.executemany("INSERT INTO citations VALUES (?,?,?,?)", citation_rows)
     for batch in batches:
         batch.clear()
 
 
-def _names(entity: Entity, rid: int) -> Iterator[tuple[str, int, str, int]]:
+def _names(entity: Entity, rid: int) -> Iterator[tuple[str, int, str, int, int | None, int]]:
     """Every name an entity answers to, folded: its name, its aliases, and its id."""
     seen = set()
-    for name, primary in ((entity.name, 1), *((a, 0) for a in entity.aliases), (entity.id, 0)):
+    ambiguous = {name_key(a) for a in entity.ambiguous_aliases}
+    named = ((entity.name, 1, None), *((a, 0, i) for i, a in enumerate(entity.aliases)), (entity.id, 0, None))
+    for name, primary, alias in named:
         norm = name_key(name)
         if norm and norm not in seen:
             seen.add(norm)
-            yield norm, rid, name, primary
+            yield norm, rid, name, primary, alias, int(norm in ambiguous)
 
 
 def in_chunks(ids: Iterable[str], size: int = 500) -> Iterator[tuple[str, list[str]]]:

@@ -15,13 +15,16 @@ from typing import Any
 
 from desktop.core.dates import DateError, parse_date, parse_when
 from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, borrowed_setup_files, data_files
-from desktop.core.model import Citation, Entity, Fact
+from desktop.core.model import DEPRECATED, NORMAL, PREFERRED, Citation, Claim, Entity, Fact
 from desktop.core.places import Places, Where
 from desktop.core.problems import Problem
 from desktop.core.schema import check_entity
-from desktop.core.vocabulary import Vocabulary, load_sources_file, load_vocabulary_file
+from desktop.core.text import family_name_first, name_key
+from desktop.core.vocabulary import Kind, Property, Vocabulary, load_sources_file, load_vocabulary_file
 from desktop.core.yamlfile import Document, YamlFileError, read_yaml
 
+# What a fact gives of its own unless its sources disagree, when each claim gives them.
+_CLAIM_KEYS = ("entity", "value", "unit", "text", "unknown", "date", "start", "end", "note", "sources")
 _PARAGRAPH = re.compile(r"^¶\s*(\d+)(?:\s*[-–]\s*(\d+))?$")
 
 
@@ -115,42 +118,108 @@ class _FileLoader:
         for k, raw in enumerate(raw_facts if isinstance(raw_facts, list) else []):
             if not isinstance(raw, dict):
                 continue  # the schema said so
-            fact = self.fact((*at, "facts", k), raw, bad_facts.get(k, set()))
+            fact = self.fact((*at, "facts", k), raw, bad_facts.get(k, set()), kind)
             if fact is not None:
                 facts.append(fact)
+
+        def kept(key: str, default: Any = None) -> Any:
+            """item[key], or `default` when missing, empty, or found wrong by the schema."""
+            return default if key in bad_fields else item.get(key) or default
+
+        aliases = [a.strip() for a in kept("aliases", [])]
+        ambiguous = [a.strip() for a in kept("ambiguous_aliases", [])]
+        listed = {name_key(a) for a in aliases}
+        for i, alias in enumerate(ambiguous):
+            if name_key(alias) not in listed:
+                self.problem((*at, "ambiguous_aliases", i), f"`{alias}` is not one of the aliases: list it there too")
+        # A parent and a summary are statements like any fact: each says where it is said.
+        parent_sources = self.citations(at, kept("parent_sources"), set(), key="parent_sources")
+        summary_sources = self.citations(at, kept("summary_sources"), set(), key="summary_sources")
+        for said, key in (("parent", "parent_sources"), ("summary", "summary_sources")):
+            if kept(said) and key not in item:
+                self.problem((*at, said), f"the {said} is not cited: give `{key}` (the paragraphs it comes from)")
+            elif key in item and not kept(said):
+                self.problem((*at, key), f"`{key}` cites a {said} the entity does not have")
         if not keep or kind is None:
             return None
+        name = item["name"].strip()
+        sort_as = kept("sort_as")
+        if sort_as:
+            sort_as = sort_as.strip()
+        elif kind.sort_by == "family-name":
+            sort_as = family_name_first(name)
         return Entity(
             id=item["id"],
             kind=kind.id,
-            name=item["name"].strip(),
+            name=name,
             path=self.shown,
             where=at,
-            aliases=[] if "aliases" in bad_fields else [a.strip() for a in item.get("aliases") or []],
-            parent=None if "parent" in bad_fields else item.get("parent"),
-            summary="" if "summary" in bad_fields else " ".join((item.get("summary") or "").split()),
+            aliases=aliases,
+            parent=kept("parent"),
+            summary=" ".join(kept("summary", "").split()),
             facts=facts,
+            parent_sources=parent_sources,
+            summary_sources=summary_sources,
+            sort_as=sort_as,
+            ambiguous_aliases=ambiguous,
         )
 
-    def fact(self, at: tuple[int | str, ...], raw: dict, broken: set[tuple[int | str, ...]]) -> Fact | None:
+    def fact(
+        self, at: tuple[int | str, ...], raw: dict, broken: set[tuple[int | str, ...]], kind: Kind | None
+    ) -> Fact | None:
         """The fact `raw` describes, or None; every problem with it reported.
 
         `broken` holds where in the fact the schema found something wrong (`()` for the fact
         as a whole, `("date",)`, `("sources", 0, "locator")`…): such a fact is left out, but
         the rest of it is still checked against the vocabulary, the sources and the calendar,
-        and nothing the schema said is said twice.
+        and nothing the schema said is said twice. A fact whose sources disagree holds
+        `claims`, each checked as a fact's value is; a broken claim is left out on its own.
         """
+        name = None if ("property",) in broken else raw.get("property")
+        prop = self.vocab.properties.get(name) if isinstance(name, str) else None
+        if isinstance(name, str) and prop is None:
+            self.problem((*at, "property"), f"unknown property `{name}`")
+        if prop is not None and kind is not None and prop.domain and kind.id not in prop.domain:
+            # Kept, as a link to the wrong kind is: the subject's kind may be what is wrong.
+            self.problem(
+                (*at, "property"),
+                f"`{prop.id}` is not said of a {kind.id}: its subject is a {' or '.join(prop.domain)}",
+            )
+        if "claims" not in raw:
+            claim = self.claim(at, raw, prop, broken)
+            return None if claim is None or prop is None else Fact.standing_by(prop.id, [claim])
+        stray = [key for key in _CLAIM_KEYS if key in raw]
+        for key in stray:
+            self.problem((*at, key), f"a fact with `claims` gives `{key}` in each claim, not beside them")
+        raw_claims = raw["claims"] if isinstance(raw["claims"], list) and ("claims",) not in broken else []
+        claims = []
+        for i, raw_claim in enumerate(raw_claims):
+            if isinstance(raw_claim, dict):
+                mine = {where[2:] for where in broken if where[:2] == ("claims", i)}
+                claim = self.claim((*at, "claims", i), raw_claim, prop, mine)
+                if claim is not None:
+                    claims.append(claim)
+        preferred = [i for i, c in enumerate(raw_claims) if isinstance(c, dict) and c.get("rank") == PREFERRED]
+        if len(preferred) > 1:
+            self.problem((*at, "claims", preferred[1], "rank"), "only one claim of a fact can be preferred")
+            return None
+        if stray or prop is None or () in broken or not claims:
+            return None
+        if all(c.rank == DEPRECATED for c in claims):
+            self.problem((*at, "claims"), "fact left out: every claim it still has is deprecated")
+            return None
+        return Fact.standing_by(prop.id, claims)
+
+    def claim(
+        self, at: tuple[int | str, ...], raw: dict, prop: Property | None, broken: set[tuple[int | str, ...]]
+    ) -> Claim | None:
+        """The value, dates, note and sources of a fact (or of one of its claims), or None."""
         ok = not broken
 
         def given(key: str) -> Any:
             """raw[key] unless the schema found that value itself wrong."""
             return None if (key,) in broken else raw.get(key)
 
-        name = given("property")
-        prop = self.vocab.properties.get(name) if isinstance(name, str) else None
-        if isinstance(name, str) and prop is None:
-            self.problem((*at, "property"), f"unknown property `{name}`")
-            ok = False
         unknown = bool(raw.get("unknown"))
         if prop is not None and not broken:
             needs = {"entity": "entity", "quantity": "value", "text": "text"}.get(prop.takes)
@@ -173,10 +242,9 @@ class _FileLoader:
                     self.problem((*at, "end" if "end" in raw else "start"), str(exc))
         ok = ok and when is not None
         citations = self.citations(at, given("sources"), broken)
-        if not ok or prop is None or not citations or when is None:
+        if not ok or not citations or when is None:
             return None
-        return Fact(
-            property=prop.id,
+        return Claim(
             sources=citations,
             entity=raw.get("entity"),
             value=raw.get("value"),
@@ -185,6 +253,7 @@ class _FileLoader:
             unknown=unknown,
             when=when,
             note=" ".join(raw["note"].split()) if raw.get("note") else None,
+            rank=raw.get("rank") or NORMAL,
         )
 
     def dates_alone(self, at: tuple[int | str, ...], raw: dict, broken: set[tuple[int | str, ...]]) -> bool:
@@ -201,28 +270,31 @@ class _FileLoader:
                 good = False
         return good
 
-    def citations(self, at: tuple[int | str, ...], sources: Any, broken: set[tuple[int | str, ...]]) -> list[Citation]:
-        """The valid citations of a fact's `sources`, each invalid one reported."""
+    def citations(
+        self, at: tuple[int | str, ...], sources: Any, broken: set[tuple[int | str, ...]], key: str = "sources"
+    ) -> list[Citation]:
+        """The valid citations of a fact's `sources` (or of the list under `key`), each invalid one reported."""
         citations: list[Citation] = []
         for j, cite in enumerate(sources if isinstance(sources, list) else []):
-            if any(where[:2] == ("sources", j) for where in broken) or not isinstance(cite, dict):
+            if any(where[:2] == (key, j) for where in broken) or not isinstance(cite, dict):
                 continue  # the schema said what is wrong with it
             source = self.vocab.sources.get(cite["source"])
             if source is None:
-                self.problem((*at, "sources", j, "source"), f"unknown source `{cite['source']}` (not in sources.yaml)")
+                self.problem((*at, key, j, "source"), f"unknown source `{cite['source']}` (not in sources.yaml)")
                 continue
             locator = cite["locator"].strip() if isinstance(cite.get("locator"), str) else ""
             if (m := _PARAGRAPH.match(locator)) and source.paragraphs:
                 last = int(m.group(2) or m.group(1))
                 if not 1 <= int(m.group(1)) <= last <= source.paragraphs:
                     self.problem(
-                        (*at, "sources", j, "locator"),
+                        (*at, key, j, "locator"),
                         f"locator {locator} is outside `{source.id}`, which has {source.paragraphs} paragraph(s)",
                     )
                     continue
             citations.append(Citation(source.id, locator))
         if not citations and sources and not broken:
-            self.problem((*at, "sources"), "fact left out: none of its sources is valid")
+            left_out = "fact left out" if key == "sources" else f"`{key}`"
+            self.problem((*at, key), f"{left_out}: none of its sources is valid")
         return citations
 
 
@@ -315,6 +387,56 @@ def cross_check(nodes: dict[str, Node], links: Iterable[Link], vocab: Vocabulary
     return CrossCheck(missing, parents, problems)
 
 
+@dataclass(frozen=True)
+class Name:
+    """One name an entity answers to, as the alias rule needs it."""
+
+    entity: str
+    norm: str  # text.name_key of the name
+    alias: int | None  # its position among the entity's aliases; None for the entity's own name
+    ambiguous: bool  # listed under `ambiguous_aliases`
+    path: str
+    where: Where  # of the entity in its file
+
+
+def alias_clashes(names: Iterable[Name], places: Places) -> list[Problem]:
+    """An alias another entity also answers to (by name or alias) sends a search to the wrong place
+    unless the entity says it knows: each such alias not listed as ambiguous is a problem.
+
+    Like `cross_check`, it reads only what the index keeps, so a build and a refresh agree.
+    """
+    by_norm: dict[str, list[Name]] = {}
+    for name in names:
+        by_norm.setdefault(name.norm, []).append(name)
+    problems = []
+    for group in by_norm.values():
+        owners = {n.entity for n in group}
+        if len(owners) < 2:
+            continue
+        for name in group:
+            if name.alias is None or name.ambiguous:
+                continue
+            others = ", ".join(f"`{o}`" for o in sorted(owners - {name.entity}))
+            line, column = places.place(name.path, (*name.where, "aliases", name.alias))
+            message = (
+                f"alias {name.norm!r} also names {others}: remove it, or list it under `ambiguous_aliases` "
+                "if both really go by it"
+            )
+            problems.append(Problem(name.path, line, column, message, "alias", about=(name.entity, None)))
+    return problems
+
+
+def entity_names(entity: Entity) -> Iterator[Name]:
+    """The name and aliases of `entity` (not its id), each once, as the alias rule reads them."""
+    ambiguous = {name_key(a) for a in entity.ambiguous_aliases}
+    seen: set[str] = set()
+    for position, text in ((None, entity.name), *enumerate(entity.aliases)):
+        norm = name_key(text)
+        if norm and norm not in seen:
+            seen.add(norm)
+            yield Name(entity.id, norm, position, norm in ambiguous, entity.path, entity.where)
+
+
 def _link_check(result: LoadResult, places: Places) -> None:
     """Apply `cross_check` to loaded entities: unlink what is missing, cut what must be cut."""
     entities = result.entities
@@ -332,6 +454,7 @@ def _link_check(result: LoadResult, places: Places) -> None:
     for entity in entities.values():
         entity.parent = check.parents[entity.id]
     result.problems.extend(check.problems)
+    result.problems.extend(alias_clashes((n for e in entities.values() for n in entity_names(e)), places))
 
 
 def load_setup(folders: list[Path]) -> tuple[LoadResult, Path | None]:
@@ -354,6 +477,7 @@ def load_setup(folders: list[Path]) -> tuple[LoadResult, Path | None]:
         found: list[Problem] = []
         reader(path, result.vocabulary, found)
         result.problems.extend(replace(p, origin="setup") for p in found)
+    _check_vocabulary(result)
     schema = find_schema(folders)
     if schema is None:
         result.problems.append(
@@ -362,6 +486,18 @@ def load_setup(folders: list[Path]) -> tuple[LoadResult, Path | None]:
     else:
         result.files.append(schema)
     return result, schema
+
+
+def _check_vocabulary(result: LoadResult) -> None:
+    """Every kind a property's domain or range names must exist: a misspelt one would reject every fact."""
+    vocab = result.vocabulary
+    where = next((str(p) for p in result.files if p.name == VOCABULARY_FILE), VOCABULARY_FILE)
+    for prop in vocab.properties.values():
+        for key, kinds in (("domain", prop.domain), ("range", prop.range)):
+            for kind in kinds:
+                if kind not in vocab.kinds:
+                    message = f"property `{prop.id}`: `{key}` names an unknown kind `{kind}`"
+                    result.problems.append(Problem(where, 0, 0, message, "setup"))
 
 
 def load_file(vocab: Vocabulary, schema: Path, path: Path, folder: Path) -> tuple[list[Entity], list[Problem]]:

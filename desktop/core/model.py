@@ -13,8 +13,30 @@ class Citation:
     locator: str
 
 
+# A claim's rank, in the manner of Wikidata's statement ranks: the page shows the best-ranked claim.
+PREFERRED, NORMAL, DEPRECATED = "preferred", "normal", "deprecated"
+RANKS = (PREFERRED, NORMAL, DEPRECATED)
+
+
+@dataclass
+class Claim:
+    """One value a source gives for a fact: what a fact holds several of when its sources disagree."""
+
+    sources: list[Citation]
+    entity: str | None = None
+    value: int | float | None = None
+    unit: str | None = None
+    text: str | None = None
+    unknown: bool = False
+    when: When = field(default_factory=When)
+    note: str | None = None
+    rank: str = NORMAL
+
+
 @dataclass
 class Fact:
+    """A fact: its property and the claim it stands by. The value fields are that claim's."""
+
     property: str
     sources: list[Citation]
     entity: str | None = None
@@ -26,6 +48,27 @@ class Fact:
     note: str | None = None
     # the id a link named when no such entity exists: the fact is kept, unlinked
     missing_entity: str | None = None
+    # When sources disagree: every claim, in the order written, the one above among them. Empty
+    # for the usual fact, whose one claim is the fields above.
+    claims: list[Claim] = field(default_factory=list)
+
+    @staticmethod
+    def standing_by(prop: str, claims: list[Claim]) -> Fact:
+        """The fact that shows the best-ranked of `claims` (the first preferred, else the first normal,
+        else the first) and keeps them all when there is more than one."""
+        best = min(claims, key=lambda c: RANKS.index(c.rank))
+        return Fact(
+            property=prop,
+            sources=best.sources,
+            entity=best.entity,
+            value=best.value,
+            unit=best.unit,
+            text=best.text,
+            unknown=best.unknown,
+            when=best.when,
+            note=best.note,
+            claims=claims if len(claims) > 1 else [],
+        )
 
 
 @dataclass
@@ -41,6 +84,10 @@ class Entity:
     parent: str | None = None
     summary: str = ""
     facts: list[Fact] = field(default_factory=list)
+    parent_sources: list[Citation] = field(default_factory=list)  # where the parent link is said
+    summary_sources: list[Citation] = field(default_factory=list)  # where the summary's statements come from
+    sort_as: str | None = None  # how the tree sorts it when not by its name ("Horowitz, Michael C.")
+    ambiguous_aliases: list[str] = field(default_factory=list)  # aliases knowingly shared with another entity
     # `parent` as the file gives it; `parent` itself loses a missing parent or one that closes a cycle
     written_parent: str | None = None
 

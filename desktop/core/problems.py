@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 # Where a problem comes from decides when it can change: "setup" (the folders,
 # vocabulary, sources and schema), "file" (one data file read alone),
 # "duplicate" (an id already taken by `other`, the file whose entity is kept)
-# and "link" (links and parents across files). An index refreshed in place
+# "link" (links and parents across files) and "alias" (an alias another entity
+# also answers to, not listed as ambiguous). An index refreshed in place
 # re-reads only what changed and relies on this to keep the rest.
-ORIGINS = ("setup", "file", "duplicate", "link")
+ORIGINS = ("setup", "file", "duplicate", "link", "alias")
 
 
 @dataclass(frozen=True, order=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from desktop.core import index
 from desktop.core.index import FileStat
-from desktop.core.loader import Link, Node, cross_check, load_file, load_setup
+from desktop.core.loader import Link, Name, Node, alias_clashes, cross_check, load_file, load_setup
 from desktop.core.model import Entity
 from desktop.core.places import Places
 from desktop.core.vocabulary import Vocabulary
@@ -80,7 +80,9 @@ def refresh(conn: sqlite3.Connection, folders: list[Path], stats: list[FileStat]
     _spell_names_of(conn, {e.id for e in fresh})
     reach |= _neighbours(conn, touched) | {e.written_parent for e in fresh if e.written_parent}
 
-    reach |= _apply_cross_rules(conn, setup.vocabulary, Places(), touched | in_changed_files, retarget)
+    places = Places()
+    reach |= _apply_cross_rules(conn, setup.vocabulary, places, touched | in_changed_files, retarget)
+    _apply_alias_rule(conn, places)
     index.derive(conn, (touched | reach) & _existing(conn, touched | reach))
 
     for marks, chunk in index.in_chunks(changed_set):
@@ -231,3 +233,22 @@ def _apply_cross_rules(
     )
     index.write_problems(conn, check.problems)
     return moved
+
+
+# The names the alias rule reads (an entity's name and aliases, not its id) that more than one entity has.
+_SHARED_NAMES = """SELECT e.id, n.norm, n.alias, n.ambiguous, e.path, e.place
+    FROM names AS n JOIN entities AS e ON e.rid = n.entity
+    WHERE (n.is_primary = 1 OR n.alias IS NOT NULL) AND n.norm IN (
+        SELECT norm FROM names WHERE is_primary = 1 OR alias IS NOT NULL
+        GROUP BY norm HAVING count(DISTINCT entity) > 1)"""
+
+
+def _apply_alias_rule(conn: sqlite3.Connection, places: Places) -> None:
+    """The alias rule again over every name: an edit anywhere can make or end a clash, and the
+    names another entity shares are few, found by one grouping of the names table."""
+    conn.execute("DELETE FROM problems WHERE origin = 'alias'")
+    names = (
+        Name(ident, norm, alias, bool(ambiguous), path, tuple(json.loads(place)))
+        for ident, norm, alias, ambiguous, path, place in conn.execute(_SHARED_NAMES).fetchall()
+    )
+    index.write_problems(conn, alias_clashes(names, places))

@@ -61,8 +61,14 @@ def _describe(error: jsonschema.ValidationError) -> str:
             if isinstance(value, str) and "-" in error.validator_value
             else f"{prefix}{_short(value)} does not match {error.validator_value}"
         )
+    if validator == "minItems" and error.absolute_path and error.absolute_path[-1] == "claims":
+        return f"{prefix}`claims` are for sources that disagree: give two or more, or the fact's value alone"
     if validator == "minItems" and error.absolute_path and error.absolute_path[-1] == "sources":
-        return f"{prefix}a fact needs at least one source"
+        return f"{prefix}a {'claim' if 'claims' in error.absolute_path else 'fact'} needs at least one source"
+    if validator == "minItems" and error.absolute_path and str(error.absolute_path[-1]).endswith("_sources"):
+        return f"{prefix}needs at least one source (or leave the key out)"
+    if validator == "enum":
+        return f"{prefix}{_short(value)} is not one of {', '.join(map(str, error.validator_value))}"
     if validator == "not":
         return f"{prefix}a fact has either `date` or `start`/`end`, not both"
     if validator == "dependencies":

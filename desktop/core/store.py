@@ -14,6 +14,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import replace
 from inspect import isfunction, isgeneratorfunction
 from pathlib import Path
 
@@ -33,10 +34,12 @@ from desktop.core.cache import (
     sweep_temporaries,
 )
 from desktop.core.debug import debugging
+from desktop.core.model import RANKS
 from desktop.core.phrases import phrase
 from desktop.core.problems import Problem
 from desktop.core.views import (
     CitationView,
+    ClaimView,
     Counts,
     EntityRef,
     FactView,
@@ -423,13 +426,13 @@ class Store:
         if not _bindable(ident):
             return None
         row = self.conn.execute(
-            "SELECT e.rid, e.id, e.kind, k.label, e.name, e.aliases, e.summary, e.parent, e.path "
-            "FROM entities e JOIN kinds k ON k.id = e.kind WHERE e.id = ?",
+            "SELECT e.rid, e.id, e.kind, k.label, e.name, e.aliases, e.summary, e.parent, e.path, "
+            "e.summary_sources, e.parent_sources FROM entities e JOIN kinds k ON k.id = e.kind WHERE e.id = ?",
             (ident,),
         ).fetchone()
         if row is None:
             return None
-        _, ident, kind, kind_label, name, aliases, summary, parent_id, path = row
+        _, ident, kind, kind_label, name, aliases, summary, parent_id, path, summary_cites, parent_cites = row
         parent = self.ref(parent_id) if parent_id else None
         children = tuple(
             EntityRef(*r)
@@ -459,13 +462,65 @@ class Store:
             tuple(outgoing),
             tuple(inbound),
             path,
+            self._citations(summary_cites),
+            self._citations(parent_cites) if parent else (),
         )
+
+    def _citations(self, stored: str | None) -> tuple[CitationView, ...]:
+        """Citations kept as JSON beside what they cite ([[source, locator], …])."""
+        if not stored:
+            return ()
+        sources = self.sources()
+        return tuple(CitationView(sources[source], locator) for source, locator in json.loads(stored))
+
+    def _claims(self, stored: str, label: str, other: EntityRef | None) -> tuple[ClaimView, ...]:
+        """The claims of a fact whose sources disagree, as kept in its `claims` column.
+
+        `other` is the entity at the far end for a fact read from its linked end (None when read
+        from its subject): each claim then reads with that entity, as the fact itself does.
+        """
+        out = []
+        for claim in json.loads(stored):
+            ref = other or (self.ref(claim["entity"]) if claim["entity"] else None)
+            missing = None if ref or other or not claim["entity"] else claim["entity"]
+            when = claim["when"] or ""
+            out.append(
+                ClaimView(
+                    rank=claim["rank"],
+                    entity=ref,
+                    missing=missing,
+                    value=claim["value"],
+                    unit=claim["unit"],
+                    text=claim["text"],
+                    unknown=bool(claim["unknown"]),
+                    date=claim["date"],
+                    start=claim["start"],
+                    end=claim["end"],
+                    when=when,
+                    note=claim["note"],
+                    sources=self._citations(json.dumps(claim["sources"])),
+                    phrase=phrase(
+                        label,
+                        linked_name=ref.name if ref else missing,
+                        value=claim["value"],
+                        unit=claim["unit"],
+                        text=claim["text"],
+                        unknown=bool(claim["unknown"]),
+                        when=when,
+                    ),
+                    shown=False,
+                )
+            )
+        # The claim shown is the first of the best rank, as the loader chose it.
+        best = min(range(len(out)), key=lambda i: RANKS.index(out[i].rank))
+        out[best] = replace(out[best], shown=True)
+        return tuple(out)
 
     def _facts(self, where: str, args: tuple, other: str, label: str, inbound: bool) -> list[FactView]:
         rows = self.conn.execute(
             f"""SELECT f.rid, f.property, {label}, o.id, o.kind, o.name, f.value, f.unit, f.text, f.unknown,
                        f.date, f.start, f."end", f.earliest, f.latest, f.display_date, f.note, f.missing,
-                       f.start_min, f.start_max, f.end_min, f.end_max
+                       f.start_min, f.start_max, f.end_min, f.end_max, p.time, f.claims
                 FROM facts f JOIN properties p ON p.id = f.property
                 LEFT JOIN entities o ON o.id = {other}
                 WHERE {where}""",
@@ -500,7 +555,12 @@ class Store:
             when,
             note,
             missing,
-            *days,
+            start_min,
+            start_max,
+            end_min,
+            end_max,
+            time,
+            claims,
         ) in rows:
             entity = EntityRef(oid, okind, oname) if oid else None
             out.append(
@@ -531,7 +591,9 @@ class Store:
                     ),
                     inbound=inbound,
                     missing=None if inbound else missing,
-                    days=tuple(days),
+                    days=(start_min, start_max, end_min, end_max),
+                    time=time,
+                    claims=self._claims(claims, prop_label, entity if inbound else None) if claims else (),
                 )
             )
         return out

@@ -29,3 +29,24 @@ def name_key(text: str) -> str:
 def sort_key(name: str) -> str:
     """The key entities are ordered by in lists and the tree."""
     return fold(name)
+
+
+# Words after a family name that are not it: "Martin Luther King Jr." sorts under King.
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "v"}
+
+
+def family_name_first(name: str) -> str:
+    """A person's name as it sorts by family name: "Michael C. Horowitz" → "Horowitz, Michael C.".
+
+    The family name is taken as the last word that is not a suffix; a name that does not
+    follow that pattern says how it sorts with `sort_as`.
+    """
+    parts = name.split()
+    end = len(parts)
+    while end > 1 and parts[end - 1].strip(".,").lower() in _SUFFIXES:
+        end -= 1
+    if end < 2:
+        return name
+    given = " ".join(parts[: end - 1]).rstrip(",")
+    suffix = " ".join(parts[end:])
+    return f"{parts[end - 1]}, {given}" + (f" {suffix}" if suffix else "")

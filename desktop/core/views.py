@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -56,6 +57,27 @@ class CitationView:
 
 
 @dataclass(frozen=True)
+class ClaimView:
+    """One of the claims of a fact whose sources disagree, with its rank."""
+
+    rank: str  # preferred | normal | deprecated
+    entity: EntityRef | None
+    missing: str | None  # a link to an id that does not exist
+    value: int | float | None
+    unit: str | None
+    text: str | None
+    unknown: bool
+    date: str | None
+    start: str | None
+    end: str | None
+    when: str
+    note: str | None
+    sources: tuple[CitationView, ...]
+    phrase: str
+    shown: bool  # the claim the fact stands by: what the page shows
+
+
+@dataclass(frozen=True)
 class FactView:
     """One fact as seen from an entity page; `inbound` when it points at that entity."""
 
@@ -80,6 +102,22 @@ class FactView:
     # The days its start and its end may fall on (start_min, start_max, end_min, end_max), as the index
     # keeps them: None for an open start or end, all None for an undated fact. Read, never re-parsed.
     days: tuple[int | None, int | None, int | None, int | None] = (None, None, None, None)
+    time: str = "state"  # what its dates mean: event, state or timeless (the property's, from the vocabulary)
+    # Every claim, the shown one among them, when its sources disagree; () for the usual fact.
+    claims: tuple[ClaimView, ...] = ()
+
+    @builtins.property
+    def disputed(self) -> bool:
+        return bool(self.claims)
+
+    @builtins.property
+    def rank(self) -> str:
+        """The rank of the claim shown: "normal" for a fact whose sources agree."""
+        return next((c.rank for c in self.claims if c.shown), "normal")
+
+    def all_sources(self) -> tuple[CitationView, ...]:
+        """Its citations, then those of the claims it does not show."""
+        return (*self.sources, *(s for c in self.claims if not c.shown for s in c.sources))
 
 
 @dataclass(frozen=True)
@@ -97,14 +135,22 @@ class Page:
     facts: tuple[FactView, ...]
     inbound: tuple[FactView, ...]
     path: str  # the file the entity is written in
+    summary_sources: tuple[CitationView, ...] = ()  # where the summary's statements come from
+    parent_sources: tuple[CitationView, ...] = ()  # where the parent link is said
 
-    @property
+    def citations(self) -> Iterator[CitationView]:
+        """Every citation on the page, in the order the page shows them: summary, parent, facts."""
+        yield from self.summary_sources
+        yield from self.parent_sources
+        for fact in (*self.facts, *self.inbound):
+            yield from fact.all_sources()
+
+    @builtins.property
     def sources(self) -> tuple[SourceInfo, ...]:
         """The distinct sources the page cites, in order of first citation."""
         seen: dict[str, SourceInfo] = {}
-        for fact in (*self.facts, *self.inbound):
-            for cite in fact.sources:
-                seen.setdefault(cite.source.id, cite.source)
+        for cite in self.citations():
+            seen.setdefault(cite.source.id, cite.source)
         return tuple(seen.values())
 
 

@@ -13,6 +13,12 @@ from desktop.core.problems import Problem
 from desktop.core.yamlfile import YamlFileError, read_yaml
 
 TAKES = ("entity", "quantity", "text", "date")
+# What a fact's dates mean, per property: `event` happens at its date, `state` holds over its span,
+# `timeless` is not about time at all. The as-of view reads an undated event or state as "date not
+# known", never as in force; a property that does not say is taken as a state, the cautious reading.
+TIMES = ("event", "state", "timeless")
+# How a kind's entities sort in the tree: by name, or (people) by family name.
+SORTS = ("name", "family-name")
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,7 @@ class Kind:
     folder: str
     icon: str
     order: int
+    sort_by: str = "name"
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,9 @@ class Property:
     label: str
     inverse: str
     takes: str
-    range: tuple[str, ...] = ()
+    range: tuple[str, ...] = ()  # the kinds a linked entity may be; () for any
+    domain: tuple[str, ...] = ()  # the kinds the subject may be; () for any
+    time: str = "state"
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,20 @@ def _str(entry: dict, key: str, default: str | None = None) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"`{key}` must be a non-empty string")
     return value
+
+
+def _choice(entry: dict, key: str, choices: tuple[str, ...], default: str | None = None) -> str:
+    value = entry.get(key, default or choices[0])
+    if value not in choices:
+        raise ValueError(f"`{key}` must be one of {', '.join(choices)}")
+    return str(value)
+
+
+def _kinds(entry: dict, key: str) -> tuple[str, ...]:
+    value = entry.get(key) or ()
+    if not isinstance(value, list | tuple) or not all(isinstance(k, str) for k in value):
+        raise ValueError(f"`{key}` must be a list of kind ids")
+    return tuple(value)
 
 
 def _entries(path: Path, key: str, problems: list[Problem]) -> list[tuple[dict, int]]:
@@ -95,6 +118,7 @@ def load_vocabulary_file(path: Path, vocab: Vocabulary, problems: list[Problem])
                         folder=_str(entry, "folder", ident),
                         icon=str(entry.get("icon") or ""),
                         order=len(vocab.kinds) if ident not in vocab.kinds else vocab.kinds[ident].order,
+                        sort_by=_choice(entry, "sort_by", SORTS),
                     )
                 else:
                     takes = entry.get("takes", "entity")
@@ -105,7 +129,9 @@ def load_vocabulary_file(path: Path, vocab: Vocabulary, problems: list[Problem])
                         label=_str(entry, "label"),
                         inverse=_str(entry, "inverse", entry.get("label")),
                         takes=takes,
-                        range=tuple(entry.get("range") or ()),
+                        range=_kinds(entry, "range"),
+                        domain=_kinds(entry, "domain"),
+                        time=_choice(entry, "time", TIMES, default="state"),
                     )
             except ValueError as exc:
                 problems.append(Problem(str(path), line, 0, f"{key[:-1]}: {exc}"))
