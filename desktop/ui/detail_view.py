@@ -22,6 +22,7 @@ class DetailView(QTextBrowser):
 
     entityRequested = Signal(str)
     fullPageRequested = Signal(str)  # "show all" on a long page
+    claimsToggled = Signal(str)  # "sources disagree": open or close the claims a page does not show
     backRequested = Signal()
     forwardRequested = Signal()
     linkRefused = Signal(str)
@@ -45,6 +46,8 @@ class DetailView(QTextBrowser):
             self.entityRequested.emit(url.path())
         elif scheme == "entity-all":
             self.fullPageRequested.emit(url.path())
+        elif scheme == "claims":
+            self.claimsToggled.emit(url.path())
         elif scheme in ("http", "https") and safe_url(url.toString()):
             self._open_url(url)
         else:

@@ -37,9 +37,11 @@ class PageController(QObject):
         self._current: str | None = None
         self._name = ""  # the shown entity's name, for the notice when it leaves the data
         self._full = False  # "Show all" was asked for on this page: redrawing keeps every row
+        self._claims_open = False  # "sources disagree" was opened on this page: redrawing keeps it open
         self.as_of: FuzzyDate | None = None  # the page shows the entity as it stood then; None: latest
         view.entityRequested.connect(self.show_entity)
         view.fullPageRequested.connect(lambda entity_id: self.show_entity(entity_id, record=False, full=True))
+        view.claimsToggled.connect(self.toggle_claims)
         view.backRequested.connect(self.go_back)
         view.forwardRequested.connect(self.go_forward)
 
@@ -63,9 +65,12 @@ class PageController(QObject):
         if page is None:
             self.message.emit(f"No entity with id “{entity_id}” in the data.")
             return False
-        full = full or (not record and entity_id == self._current and self._full)
+        same = not record and entity_id == self._current
+        full = full or (same and self._full)
+        self._claims_open = same and self._claims_open
         limit = None if full else PAGE_ROWS
-        self.view.setHtml(render_page(page, page_colors(self.view.palette()), self.as_of, limit))
+        colors = page_colors(self.view.palette())
+        self.view.setHtml(render_page(page, colors, self.as_of, limit, open_claims=self._claims_open))
         self._current = entity_id
         self._name = page.name
         self._full = full
@@ -75,6 +80,18 @@ class PageController(QObject):
         self.historyChanged.emit()
         self.pageShown.emit(entity_id)
         return True
+
+    @Slot(str)
+    def toggle_claims(self, entity_id: str) -> None:
+        """Open (or close again) the claims a page does not show, where its sources disagree."""
+        if entity_id != self._current:
+            return
+        self._claims_open = not self._claims_open
+        # The page is drawn again where the reader was, not back at its top.
+        bar = self.view.verticalScrollBar()
+        at = bar.value()
+        self.show_entity(entity_id, record=False)
+        bar.setValue(at)
 
     @Slot()
     def show_home(self, record: bool = True) -> None:

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
-from desktop.core.asof import PAST, UNCERTAIN, annotate
+from desktop.core.asof import PAST, STATUS_WORDS, UNCERTAIN, UNDATED, annotate
 from desktop.core.dates import FuzzyDate
 from desktop.core.phrases import format_quantity
-from desktop.core.views import Counts, EntityRef, FactView, Page, SourceInfo
+from desktop.core.views import CitationView, ClaimView, Counts, EntityRef, FactView, Page, SourceInfo
 
 
 @dataclass(frozen=True)
@@ -61,16 +61,43 @@ h2 {{ font-size: large; margin-top: 18px; margin-bottom: 4px; }}
 .when {{ color: {c.muted}; white-space: nowrap; }}
 .note {{ color: {c.muted}; font-style: italic; }}
 .status {{ color: {c.muted}; font-size: small; font-weight: bold; }}
+.dispute {{ font-size: small; font-weight: bold; }}
+.claims {{ color: {c.muted}; }}
 sup {{ color: {c.muted}; }}
 th {{ text-align: left; font-weight: normal; color: {c.muted}; padding-right: 12px; }}
 td {{ padding-right: 12px; }}
 </style>"""
 
 
-def _notes(fact: FactView, numbers: dict[str, int]) -> str:
-    """The fact's source notes: note number and paragraph, e.g. [1 ¶2]."""
-    marks = "; ".join(f"{numbers[c.source.id]} {c.locator}" for c in fact.sources)
+def _notes(citations: Iterable[CitationView], numbers: dict[str, int]) -> str:
+    """Source notes: note number and paragraph, e.g. [1 ¶2]."""
+    marks = "; ".join(f"{numbers[c.source.id]} {c.locator}" for c in citations)
     return f"<sup>[{esc(marks)}]</sup>" if marks else ""
+
+
+def claims_href(entity_id: str) -> str:
+    return "claims:" + quote(entity_id, safe="-")
+
+
+def _disagreement(fact: FactView, page: Page, numbers: dict[str, int], open_claims: bool) -> str:
+    """The "sources disagree" mark of a fact with several claims, and, opened, the claims not shown."""
+    if not fact.disputed:
+        return ""
+    mark = f' <a class=dispute href="{claims_href(page.id)}">sources disagree {"▾" if open_claims else "▸"}</a>'
+    if not open_claims:
+        return mark
+    rows = "".join(f"<br>{_claim_line(c, numbers)}" for c in fact.claims if not c.shown)
+    return f"{mark}<span class=claims>{rows}</span>"
+
+
+def _claim_line(claim: ClaimView, numbers: dict[str, int]) -> str:
+    value = entity_link(claim.entity) if claim.entity else esc(claim.missing or "")
+    detail = [d for d in (format_quantity(claim.value, claim.unit), claim.text or "") if d]
+    if detail:
+        value = "; ".join([*([value] if value else []), *map(esc, detail)])
+    when = f" ({esc(claim.when)})" if claim.when and value else esc(claim.when)
+    note = f" <span class=note>— {esc(claim.note)}</span>" if claim.note else ""
+    return f"<span class=status>{esc(claim.rank)}:</span> {value}{when}{note} {_notes(claim.sources, numbers)}"
 
 
 def _value(fact: FactView) -> str:
@@ -126,11 +153,18 @@ def _more(shown: int, total: int, page: Page) -> str:
 
 
 def render_page(
-    page: Page, colors: Colors = Colors(), as_of: FuzzyDate | None = None, limit: int | None = PAGE_ROWS
+    page: Page,
+    colors: Colors = Colors(),
+    as_of: FuzzyDate | None = None,
+    limit: int | None = PAGE_ROWS,
+    open_claims: bool = False,
 ) -> str:
-    """The entity page; with `as_of`, as it stood then: later facts left out, ended and vague ones marked.
+    """The entity page; with `as_of`, as it stood then: later facts left out, ended, vague and
+    undated ones marked.
 
     Each long section shows its first `limit` rows and a link to the whole page (None: everything).
+    A fact whose sources disagree shows the claim it stands by and a mark; with `open_claims`,
+    the other claims too, each with its rank, note and sources.
     """
     marks: dict[int, str] = {}
     later = 0
@@ -138,7 +172,7 @@ def render_page(
         view = annotate(page, as_of)
         later = view.hidden_count()
         page = replace(page, facts=tuple(f.fact for f in view.shown()), inbound=tuple(f.fact for f in view.shown(True)))
-        words = {PAST: "past", UNCERTAIN: "uncertain"}
+        words = {status: STATUS_WORDS[status] for status in (PAST, UNCERTAIN, UNDATED)}
         marks = {
             id(f.fact): f" <span class=status>[{words[f.status]}]</span>"
             for f in (*view.facts, *view.inbound)
@@ -150,7 +184,7 @@ def render_page(
     out.append(f"<h1>{esc(page.name)}</h1>")
     meta = [esc(page.kind_label)]
     if page.parent:
-        meta.append(f"part of {entity_link(page.parent)}")
+        meta.append(f"part of {entity_link(page.parent)} {_notes(page.parent_sources, numbers)}".rstrip())
     if as_of is not None:
         meta.append(f"<b>as of {esc(as_of.display())}</b>")
     out.append(f"<p class=meta>{' · '.join(meta)}</p>")
@@ -161,7 +195,7 @@ def render_page(
     if page.aliases:
         out.append(f"<p><span class=meta>Also known as:</span> {esc(', '.join(page.aliases))}</p>")
     if page.summary:
-        out.append(f"<p>{esc(page.summary)}</p>")
+        out.append(f"<p>{esc(page.summary)} {_notes(page.summary_sources, numbers)}</p>")
 
     if page.facts:
         out.append("<h2>Key facts</h2><table cellspacing=0 cellpadding=3>")
@@ -175,7 +209,7 @@ def render_page(
             previous = fact.label
             out.append(
                 f"<tr><th valign=top>{label}</th><td>{value}{when}{note}{marks.get(id(fact), '')} "
-                f"{_notes(fact, numbers)}</td></tr>"
+                f"{_notes(fact.sources, numbers)}{_disagreement(fact, page, numbers, open_claims)}</td></tr>"
             )
         out.append("</table>")
         out.append(_more(len(page.facts[:limit]), len(page.facts), page))
@@ -190,7 +224,7 @@ def render_page(
                 sentence = _fact_sentence(fact)
             out.append(
                 f"<tr><td valign=top class=when>{esc(fact.when)}</td>"
-                f"<td>{sentence}{marks.get(id(fact), '')} {_notes(fact, numbers)}</td></tr>"
+                f"<td>{sentence}{marks.get(id(fact), '')} {_notes(fact.sources, numbers)}</td></tr>"
             )
         out.append("</table>")
         out.append(_more(len(dated[:limit]), len(dated), page))
@@ -208,7 +242,7 @@ def render_page(
             for ref, fact in pairs:
                 mark = "" if ref.id in live else marks.get(id(fact), "")
                 if budget is None or len(seen) < max(budget, RELATED_FLOOR):
-                    seen.setdefault(ref.id, f"{entity_link(ref)}{mark} {_notes(fact, numbers)}")
+                    seen.setdefault(ref.id, f"{entity_link(ref)}{mark} {_notes(fact.sources, numbers)}")
             if budget is not None:
                 budget = max(0, budget - len(seen))
             rest = len({ref.id for ref, _ in pairs}) - len(seen)
@@ -220,10 +254,9 @@ def render_page(
         out.append("</table>")
 
     if sources:
-        cited: dict[str, set[str]] = {}  # source id: the locators cited from it, in one pass over the facts
-        for fact in (*page.facts, *page.inbound):
-            for c in fact.sources:
-                cited.setdefault(c.source.id, set()).add(c.locator)
+        cited: dict[str, set[str]] = {}  # source id: the locators cited from it, in one pass over the page
+        for c in page.citations():
+            cited.setdefault(c.source.id, set()).add(c.locator)
         out.append("<h2>Sources</h2><ol>")
         for source in sources:
             locators = sorted(cited.get(source.id, ()), key=lambda s: (len(s), s))
