@@ -10,6 +10,21 @@ SRC = "international-military-education-and-training"
 SRC_PARAGRAPHS = 15
 
 
+# A citation list in flow YAML, for `parent_sources:` and `summary_sources:` (a parent and a summary
+# are cited like any fact).
+CITED = f'[{{source: {SRC}, locator: "¶1"}}]'
+
+
+def cited_parent(ident: str) -> str:
+    """`parent:` with its citation, as entity body lines."""
+    return f"parent: {ident}\nparent_sources: {CITED}\n"
+
+
+def cited_summary(text: str) -> str:
+    """`summary:` with its citation, as entity body lines."""
+    return f"summary: {text}\nsummary_sources: {CITED}\n"
+
+
 def write(folder: Path, relative: str, text: str) -> Path:
     """Write `text` (dedented) to folder/relative, creating folders; return the path."""
     path = folder / relative

@@ -71,6 +71,7 @@ def test_a_full_entity_loads_with_every_field(data_dir: Path):
             summary: >-
               First   line
               second line.
+            summary_sources: [{{source: {SRC}, locator: "¶1"}}]
             facts:
               - property: spending
                 value: 1800000

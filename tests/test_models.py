@@ -8,7 +8,7 @@ import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QTextDocument
-from ui_support import write_yaml
+from ui_support import CITE, write_yaml
 
 from desktop.core.store import Store
 from desktop.models.navigator_model import BATCH, NavigatorModel
@@ -38,7 +38,13 @@ def big_store(data_dir: Path, tmp_path: Path) -> Store:
         "agencies/pack.yaml",
         [
             {"id": "parent-agency", "kind": "agency", "name": "Parent Agency", "aliases": ["PA"]},
-            {"id": "child-office", "kind": "agency", "name": "Child Office", "parent": "parent-agency"},
+            {
+                "id": "child-office",
+                "kind": "agency",
+                "name": "Child Office",
+                "parent": "parent-agency",
+                "parent_sources": CITE,
+            },
         ],
     )
     store = Store.open([data_dir], cache_dir=tmp_path / "cache")

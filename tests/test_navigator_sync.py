@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
-from ui_support import write_yaml
+from ui_support import CITE, write_yaml
 
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.store import Store
@@ -38,11 +38,17 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     rows = [{"id": f"a-{i:04d}", "kind": "agency", "name": f"Agency {(i * 7) % TOP:04d}"} for i in range(TOP - 1)]
     rows.append({"id": "zulu", "kind": "agency", "name": "Zulu Parent"})  # sorts last of the top level
     rows += [
-        {"id": f"o-{i:03d}", "kind": "agency", "name": f"Office {(i * 11) % OFFICES:03d}", "parent": "zulu"}
+        {
+            "id": f"o-{i:03d}",
+            "kind": "agency",
+            "name": f"Office {(i * 11) % OFFICES:03d}",
+            "parent": "zulu",
+            "parent_sources": CITE,
+        }
         for i in range(OFFICES)
     ]
     last_office = next(f"o-{i:03d}" for i in range(OFFICES) if (i * 11) % OFFICES == OFFICES - 1)
-    rows.append({"id": "desk", "kind": "agency", "name": "Desk", "parent": last_office})
+    rows.append({"id": "desk", "kind": "agency", "name": "Desk", "parent": last_office, "parent_sources": CITE})
     write_yaml(folder, "agencies/pack.yaml", rows)
     countries = [{"id": f"c-{i:04d}", "kind": "country", "name": f"Land {(i * 7) % TOP:04d}"} for i in range(TOP)]
     write_yaml(folder, "countries/pack.yaml", countries)

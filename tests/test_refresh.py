@@ -70,7 +70,9 @@ def entity_yaml(ident: str, kind: str, name: str, parent: str | None, links: lis
     lines = [f"- id: {ident}", f"  kind: {kind}", f'  name: "{name}"', f'  aliases: ["{name[:3].upper()}X"]']
     if parent:
         lines.append(f"  parent: {parent}")
+        lines.append(f'  parent_sources: [{{source: {SRC}, locator: "¶1"}}]')
     lines.append(f'  summary: "About {name}."')
+    lines.append(f'  summary_sources: [{{source: {SRC}, locator: "¶1"}}]')
     lines.append("  facts:")
     lines += [
         "    - property: note",

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from datafiles import SRC, entity, link_fact, note_fact, write, write_bytes
+from datafiles import SRC, cited_parent, cited_summary, entity, link_fact, note_fact, write, write_bytes
 from hostile import tally
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QTextDocument
@@ -325,7 +325,7 @@ def _missing_link(d: Path, tmp: Path) -> list[Expect]:
 
 def _cycle(d: Path, tmp: Path) -> list[Expect]:
     for ident, parent in (("cyc-a", "cyc-b"), ("cyc-b", "cyc-c"), ("cyc-c", "cyc-a")):
-        write(d, f"agencies/{ident}.yaml", entity(ident, kind="agency", body=f"parent: {parent}\n"))
+        write(d, f"agencies/{ident}.yaml", entity(ident, kind="agency", body=cited_parent(parent)))
     return [Expect(d / "agencies" / "cyc-a.yaml", 4, "parents form a cycle (cyc-a → cyc-b → cyc-c → cyc-a)")]
 
 
@@ -534,7 +534,9 @@ def test_a_folder_named_like_a_yaml_file_is_walked_as_a_folder(qtbot, data_dir: 
 
 
 def test_a_byte_order_mark_and_windows_line_ends_are_accepted(qtbot, data_dir: Path):
-    text = entity("windows", name="Windows Written", body="summary: Saved by Notepad.\nfacts:\n" + note_fact("crlf"))
+    text = entity(
+        "windows", name="Windows Written", body=cited_summary("Saved by Notepad.") + "facts:\n" + note_fact("crlf")
+    )
     write_bytes(data_dir / "programs" / "windows.yaml", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
     window = clean_everywhere(qtbot, data_dir, "windows", "Windows Written")
     page = window.store.page("windows")
@@ -596,6 +598,7 @@ def evil_data(data_dir: Path) -> Path:
             "name": EVIL_FIELDS["name"],
             "aliases": [EVIL_FIELDS["alias"]],
             "summary": EVIL_FIELDS["summary"],
+            "summary_sources": cite,
             "facts": [
                 {"property": "purpose", "text": EVIL_FIELDS["text"], "note": EVIL_FIELDS["note"], "sources": cite},
                 {

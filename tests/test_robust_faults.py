@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
-from datafiles import entity, note_fact, write
+from datafiles import CITED, entity, note_fact, write
 from hostile import tally
 from ui_support import open_window
 
@@ -464,7 +464,10 @@ def big_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for i in range(BIG_ENTITIES):
             start = text.index(" ", rng.randrange(len(text) - 6_000)) + 1
             summary = text[start : text.rindex(" ", start, start + 4_900)]
-            f.write(f"- id: bulk-{i}\n  kind: program\n  name: Bulk {words[i]} {i}\n  summary: {summary}\n")
+            f.write(
+                f"- id: bulk-{i}\n  kind: program\n  name: Bulk {words[i]} {i}\n"
+                f"  summary: {summary}\n  summary_sources: {CITED}\n"
+            )
     return folder.resolve()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from datafiles import entity, write
+from datafiles import cited_summary, entity, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -119,13 +119,15 @@ def small_store(data_dir: Path, tmp_path: Path) -> Store:
     write(
         data_dir,
         "countries/erewhon.yaml",
-        entity("erewhon", kind="country", body="summary: A land visited by a zeppelin once a year.\n"),
+        entity("erewhon", kind="country", body=cited_summary("A land visited by a zeppelin once a year.")),
     )
     write(data_dir, "countries/blue-office.yaml", entity("blue-office", kind="country", name="Blue Widget Office"))
     write(
         data_dir,
         "countries/plain.yaml",
-        entity("plain", kind="country", body="summary: Known for the widget trade and for nothing else at all here.\n"),
+        entity(
+            "plain", kind="country", body=cited_summary("Known for the widget trade and for nothing else at all here.")
+        ),
     )
     return Store.open([data_dir], cache_dir=tmp_path / "cache")
 

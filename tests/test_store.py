@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from datafiles import SRC, entity, link_fact, note_fact, write
+from datafiles import SRC, cited_parent, entity, link_fact, note_fact, write
 
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.loader import load
@@ -139,7 +139,7 @@ def test_tree_path_runs_from_the_top_down(bundled_store: Store):
 
 def test_a_parent_of_another_kind_is_shown_but_does_not_nest_in_the_tree(data_dir: Path, tmp_path: Path):
     write(data_dir, "countries/land.yaml", entity("land", kind="country"))
-    write(data_dir, "armed-forces/land-army.yaml", entity("land-army", kind="armed-force", body="parent: land\n"))
+    write(data_dir, "armed-forces/land-army.yaml", entity("land-army", kind="armed-force", body=cited_parent("land")))
     store = Store.open([data_dir], cache_dir=tmp_path / "cache")
     assert store.page("land-army").parent.id == "land"
     assert [c.id for c in store.page("land").children] == ["land-army"]
@@ -205,7 +205,7 @@ def test_ref_and_an_unknown_page(bundled_store: Store):
 def test_store_problems_equal_what_the_loader_reported(data_dir: Path, tmp_path: Path):
     write(data_dir, "programs/key.yaml", entity("key", body="colour: red\n"))
     write(data_dir, "programs/syntax.yaml", "id: [\n")
-    write(data_dir, "programs/linked.yaml", entity("linked", body="facts:\n" + note_fact() + "parent: ghost\n"))
+    write(data_dir, "programs/linked.yaml", entity("linked", body="facts:\n" + note_fact() + cited_parent("ghost")))
     folder = data_dir.resolve()
     expected = load([folder]).problems
     assert len(expected) == 3

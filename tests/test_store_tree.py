@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 
 import pytest
-from ui_support import write_yaml
+from ui_support import CITE, write_yaml
 
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.store import Store
@@ -29,7 +29,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     ]
     rows.append({"id": "z-parent", "kind": "agency", "name": "Zulu Parent"})
     rows += [
-        {"id": f"o-{i:03d}", "kind": "agency", "name": f"Office {(i * 11) % 300:03d}", "parent": "z-parent"}
+        {
+            "id": f"o-{i:03d}",
+            "kind": "agency",
+            "name": f"Office {(i * 11) % 300:03d}",
+            "parent": "z-parent",
+            "parent_sources": CITE,
+        }
         for i in range(300)
     ]
     write_yaml(folder, "agencies/pack.yaml", rows)

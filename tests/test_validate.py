@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from datafiles import SRC, SRC_PARAGRAPHS, entity, link_fact, note_fact, write
+from datafiles import CITED, SRC, SRC_PARAGRAPHS, cited_parent, entity, link_fact, note_fact, write
 
 from desktop import cli
 from desktop.core.bundle import bundled_data_dir
@@ -635,7 +635,15 @@ def test_a_link_outside_the_propertys_range_is_reported_and_kept(data_dir: Path)
 
 
 def test_a_missing_parent_is_reported_at_the_parent_line(data_dir: Path):
-    path = write(data_dir, "agencies/a.yaml", entity("a", kind="agency", body="summary: An office.\nparent: ghost\n"))
+    path = write(
+        data_dir,
+        "agencies/a.yaml",
+        entity(
+            "a",
+            kind="agency",
+            body=f"summary: An office.\nparent: ghost\nparent_sources: {CITED}\nsummary_sources: {CITED}\n",
+        ),
+    )
     result = load([data_dir])
     problem = only(result)
     assert (problem.path, problem.line, problem.column) == (str(path), 5, 9)
@@ -645,7 +653,7 @@ def test_a_missing_parent_is_reported_at_the_parent_line(data_dir: Path):
 
 def test_a_parent_cycle_is_reported_and_cut(data_dir: Path, tmp_path: Path):
     for ident, parent in (("a", "b"), ("b", "c"), ("c", "a")):
-        write(data_dir, f"agencies/{ident}.yaml", entity(ident, kind="agency", body=f"parent: {parent}\n"))
+        write(data_dir, f"agencies/{ident}.yaml", entity(ident, kind="agency", body=cited_parent(parent)))
     result = load([data_dir])
     problem = only(result)
     assert (problem.path, problem.line, problem.column) == (str(data_dir / "agencies" / "a.yaml"), 4, 9)
@@ -659,7 +667,7 @@ def test_a_parent_cycle_is_reported_and_cut(data_dir: Path, tmp_path: Path):
 
 
 def test_an_entity_that_is_its_own_parent_is_a_cycle(data_dir: Path, tmp_path: Path):
-    write(data_dir, "agencies/a.yaml", entity("a", kind="agency", body="parent: a\n"))
+    write(data_dir, "agencies/a.yaml", entity("a", kind="agency", body=cited_parent("a")))
     result = load([data_dir])
     assert "cycle" in only(result).message
     store = Store.open([data_dir], cache_dir=tmp_path / "cache")

@@ -362,6 +362,7 @@ def test_markup_in_data_is_shown_as_text(qtbot, data_dir: Path) -> None:
             "name": f"Evil {evil}",
             "aliases": [f"alias {evil}"],
             "summary": f"Summary {evil}",
+            "summary_sources": CITE,
             "facts": [
                 {"property": "purpose", "text": f"text {evil}", "note": f"note {evil}", "sources": CITE},
                 {"property": "administered_by", "entity": "other", "sources": CITE},
@@ -469,6 +470,7 @@ def test_a_bad_data_folder_lists_its_problems_and_keeps_the_rest(qtbot, data_dir
             "kind": "program",
             "name": "Goodly Program",
             "summary": "It works.",
+            "summary_sources": CITE,
             "facts": [{"property": "purpose", "text": "Training", "sources": CITE}],
         },
     )

@@ -236,20 +236,26 @@ def hub_pack(folder: Path, n: int) -> Path:
     """One extra pack with `bench-hub`: HUB_FACTS facts linking to entities spread over the folder."""
     vocabulary = yaml.load((folder / VOCABULARY_FILE).read_bytes(), Loader=FastestLoader)
     sources = yaml.load((folder / SOURCES_FILE).read_bytes(), Loader=FastestLoader)["sources"]
-    props = [p["id"] for p in vocabulary["properties"] if p.get("takes") == "entity" and not p.get("range")]
+    kinds = [k["id"] for k in vocabulary["kinds"]]
+    props = make_synthetic.said_of(vocabulary, kinds[-1])["entity"]
     lines = [
         "# bench.py: one entity with many facts, for the entity page figure; not real data.",
         f"- id: {HUB_ID}",
-        f"  kind: {vocabulary['kinds'][-1]['id']}",
+        f"  kind: {kinds[-1]}",
         '  name: "Bench Hub"',
         '  aliases: ["BH1000"]',
         '  summary: "A synthetic entity with a thousand facts, each linking to another synthetic entity."',
+        f'  summary_sources: [{{source: {sources[0]["id"]}, locator: "¶1"}}]',
         "  facts:",
     ]
     for i in range(HUB_FACTS):
-        target = f"syn-{i * max(1, n // HUB_FACTS) % n:06d}"
+        prop = props[i % len(props)]
+        allowed = prop.get("range") or kinds
+        target = (
+            f"syn-{make_synthetic.of_kind(i * max(1, n // HUB_FACTS) % n, allowed[i % len(allowed)], kinds, n):06d}"
+        )
         lines += [
-            f"    - property: {props[i % len(props)]}",
+            f"    - property: {prop['id']}",
             f"      entity: {target}",
             f'      date: "{1950 + i % 75}"',
             "      sources:",

@@ -135,10 +135,6 @@ def make(n: int, out: Path, seed: int = 1, pack_size: int = 5000) -> list[Path]:
     vocabulary = yaml.safe_load((bundled / "vocabulary.yaml").read_text(encoding="utf-8"))
     sources = yaml.safe_load((bundled / "sources.yaml").read_text(encoding="utf-8"))["sources"]
     kinds = [k["id"] for k in vocabulary["kinds"]]
-    props = {"entity": [], "quantity": [], "text": [], "date": []}
-    for prop in vocabulary["properties"]:
-        if not prop.get("range"):
-            props[prop["takes"]].append(prop["id"])
 
     if out.exists():
         shutil.rmtree(out)
@@ -160,14 +156,21 @@ def make(n: int, out: Path, seed: int = 1, pack_size: int = 5000) -> list[Path]:
             # A parent of the same kind now and then gives the tree some depth.
             if i >= len(kinds) and rng.random() < 0.1:
                 lines.append(f"  parent: {ids[i - len(kinds) * rng.randint(1, min(20, i // len(kinds)))]}")
+                lines.append(f'  parent_sources: [{{source: {sources[0]["id"]}, locator: "¶1"}}]')
             lines.append(f"  summary: {_quote(' '.join(_sentence(rng, rng.randint(14, 24)) for _ in range(3)))}")
+            lines.append(f'  summary_sources: [{{source: {sources[0]["id"]}, locator: "¶1"}}]')
             lines.append("  facts:")
+            props = said_of(vocabulary, kind_of[i])
             for _ in range(rng.randint(8, 12)):
                 takes = rng.choices(("entity", "quantity", "text", "date"), weights=(5, 2, 2, 1))[0]
                 source = rng.choice(sources)
-                lines.append(f"    - property: {rng.choice(props[takes])}")
+                prop = rng.choice(props[takes])
+                lines.append(f"    - property: {prop['id']}")
                 if takes == "entity":
-                    lines.append(f"      entity: {ids[rng.randrange(n)]}")
+                    target = rng.randrange(n)
+                    lines.append(
+                        f"      entity: {ids[of_kind(target, rng.choice(prop.get('range') or kinds), kinds, n)]}"
+                    )
                 elif takes == "quantity":
                     lines.append(f"      value: {rng.randint(1, 50_000_000)}")
                     lines.append(f"      unit: {rng.choice(UNITS)}")
@@ -190,6 +193,21 @@ def make(n: int, out: Path, seed: int = 1, pack_size: int = 5000) -> list[Path]:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         files.append(path)
     return files
+
+
+def said_of(vocabulary: dict, kind: str) -> dict[str, list[dict]]:
+    """The properties a `kind` may be the subject of (the vocabulary's `domain`), by what they take."""
+    props: dict[str, list[dict]] = {"entity": [], "quantity": [], "text": [], "date": []}
+    for prop in vocabulary["properties"]:
+        if not prop.get("domain") or kind in prop["domain"]:
+            props[prop.get("takes", "entity")].append(prop)
+    return props
+
+
+def of_kind(near: int, kind: str, kinds: list[str], n: int) -> int:
+    """The number of a synthetic entity of `kind` close to `near` (entity i is of kind i mod len(kinds))."""
+    at = near - near % len(kinds) + kinds.index(kind)
+    return at if at < n else at - len(kinds)
 
 
 def _sortable(text: str) -> tuple[str, str]:
