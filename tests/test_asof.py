@@ -8,7 +8,9 @@ from desktop.core.asof import (
     CURRENT,
     FUTURE,
     PAST,
+    TIMELESS,
     UNCERTAIN,
+    UNDATED,
     annotate,
     bounds,
     fact_status,
@@ -47,10 +49,14 @@ def test_open_ends_are_none() -> None:
     assert bounds(None, None, "2009-01") == days(None, None, "2009-01-01", "2009-01-31")
 
 
-def test_an_undated_fact_has_no_bounds_and_is_always_current() -> None:
+def test_an_undated_event_or_state_is_never_current_and_a_timeless_fact_is_timeless() -> None:
     assert bounds(None, None, None) is None
-    for query in ("1900", "2019-01", "2050-12-31"):
-        assert status(None, parse_date(query)) == CURRENT
+    for query in ("1900", "2019-01", "2050-12-31", "early 1960s", "1990s"):
+        when = parse_date(query)
+        assert status(None, when, "state") == UNDATED
+        assert status(None, when, "event") == UNDATED
+        assert status(None, when) == UNDATED  # a property that does not say is read as a state
+        assert status(None, when, "timeless") == TIMELESS
 
 
 def test_bad_dates_raise() -> None:

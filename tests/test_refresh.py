@@ -31,15 +31,16 @@ def dump(store: Store) -> dict[str, object]:
         return {
             "entities": q(
                 "SELECT id, kind, name, sort_name, aliases, parent, tree_parent, summary, path, place, child_count, "
-                "link_count, fact_count, written_parent FROM entities ORDER BY id"
+                "link_count, fact_count, written_parent, parent_sources, summary_sources FROM entities ORDER BY id"
             ).fetchall(),
             "facts": q(
-                "SELECT f.subject, f.position, f.property, f.object, f.missing, f.value, f.text, f.date, "
+                "SELECT f.subject, f.position, f.property, f.object, f.missing, f.value, f.text, f.date, f.claims, "
                 "group_concat(c.source || ' ' || c.locator, '|') "
                 "FROM facts AS f JOIN citations AS c ON c.fact = f.rid GROUP BY f.rid ORDER BY f.subject, f.position"
             ).fetchall(),
             "names": q(
-                "SELECT n.norm, e.id, n.name, n.is_primary FROM names AS n JOIN entities AS e ON e.rid = n.entity "
+                "SELECT n.norm, e.id, n.name, n.is_primary, n.alias, n.ambiguous "
+                "FROM names AS n JOIN entities AS e ON e.rid = n.entity "
                 "ORDER BY 1, 2, 3"
             ).fetchall(),
             "fts": q(

@@ -183,7 +183,7 @@ class _FileLoader:
             # Kept, as a link to the wrong kind is: the subject's kind may be what is wrong.
             self.problem(
                 (*at, "property"),
-                f"`{prop.id}` is not said of a {kind.id}: its subject is a {' or '.join(prop.domain)}",
+                f"`{prop.id}` is not said of {_a(kind.id)}: its subject is {' or '.join(map(_a, prop.domain))}",
             )
         if "claims" not in raw:
             claim = self.claim(at, raw, prop, broken)
@@ -296,6 +296,10 @@ class _FileLoader:
             left_out = "fact left out" if key == "sources" else f"`{key}`"
             self.problem((*at, key), f"{left_out}: none of its sources is valid")
         return citations
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,9 @@ def _entries(path: Path, key: str, problems: list[Problem]) -> list[tuple[dict, 
     return out
 
 
+_ONE = {"kinds": "kind", "properties": "property"}
+
+
 def load_vocabulary_file(path: Path, vocab: Vocabulary, problems: list[Problem]) -> None:
     """Add the kinds and properties declared in `path` (later folders may add more)."""
     for key in ("kinds", "properties"):
@@ -134,7 +137,7 @@ def load_vocabulary_file(path: Path, vocab: Vocabulary, problems: list[Problem])
                         time=_choice(entry, "time", TIMES, default="state"),
                     )
             except ValueError as exc:
-                problems.append(Problem(str(path), line, 0, f"{key[:-1]}: {exc}"))
+                problems.append(Problem(str(path), line, 0, f"{_ONE[key]}: {exc}"))
 
 
 def load_sources_file(path: Path, vocab: Vocabulary, problems: list[Problem]) -> None:
