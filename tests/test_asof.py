@@ -243,7 +243,9 @@ def test_a_page_reads_the_bounds_the_index_keeps_and_parses_nothing(bundled_stor
     facts = [f for ref in bundled_store.entities() for f in bundled_store.page(ref.id).facts]
     assert sum(f.date is not None or f.start is not None or f.end is not None for f in facts) > 40
     # The index's day numbers give what parsing the text would give, for every fact and query.
-    expected = {(i, q.text): status(bounds(f.date, f.start, f.end), q) for i, f in enumerate(facts) for q in queries}
+    expected = {
+        (i, q.text): status(bounds(f.date, f.start, f.end), q, f.time) for i, f in enumerate(facts) for q in queries
+    }
 
     def no_parsing(text: str) -> None:
         raise AssertionError(f"parsed {text!r} while drawing a page")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from desktop.core.dates import When
 
@@ -18,9 +18,9 @@ PREFERRED, NORMAL, DEPRECATED = "preferred", "normal", "deprecated"
 RANKS = (PREFERRED, NORMAL, DEPRECATED)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Claim:
-    """One value a source gives for a fact: what a fact holds several of when its sources disagree."""
+    """What a source says a fact's value is: a fact holds several when its sources disagree."""
 
     sources: list[Citation]
     entity: str | None = None
@@ -33,23 +33,15 @@ class Claim:
     rank: str = NORMAL
 
 
-@dataclass
-class Fact:
-    """A fact: its property and the claim it stands by. The value fields are that claim's."""
+@dataclass(kw_only=True)
+class Fact(Claim):
+    """A fact: its property and the claim it stands by (the fields it has of `Claim`)."""
 
     property: str
-    sources: list[Citation]
-    entity: str | None = None
-    value: int | float | None = None
-    unit: str | None = None
-    text: str | None = None
-    unknown: bool = False
-    when: When = field(default_factory=When)
-    note: str | None = None
     # the id a link named when no such entity exists: the fact is kept, unlinked
     missing_entity: str | None = None
     # When sources disagree: every claim, in the order written, the one above among them. Empty
-    # for the usual fact, whose one claim is the fields above.
+    # for the usual fact, whose one claim is itself.
     claims: list[Claim] = field(default_factory=list)
 
     @staticmethod
@@ -57,18 +49,8 @@ class Fact:
         """The fact that shows the best-ranked of `claims` (the first preferred, else the first normal,
         else the first) and keeps them all when there is more than one."""
         best = min(claims, key=lambda c: RANKS.index(c.rank))
-        return Fact(
-            property=prop,
-            sources=best.sources,
-            entity=best.entity,
-            value=best.value,
-            unit=best.unit,
-            text=best.text,
-            unknown=best.unknown,
-            when=best.when,
-            note=best.note,
-            claims=claims if len(claims) > 1 else [],
-        )
+        said = {f.name: getattr(best, f.name) for f in fields(Claim)}
+        return Fact(property=prop, claims=claims if len(claims) > 1 else [], **said)
 
 
 @dataclass

@@ -56,34 +56,12 @@ class CitationView:
     locator: str
 
 
-@dataclass(frozen=True)
-class ClaimView:
-    """One of the claims of a fact whose sources disagree, with its rank."""
+@dataclass(frozen=True, kw_only=True)
+class Said:
+    """What a fact, or one claim of it, says: its value, its time, its note and its sources."""
 
-    rank: str  # preferred | normal | deprecated
-    entity: EntityRef | None
-    missing: str | None  # a link to an id that does not exist
-    value: int | float | None
-    unit: str | None
-    text: str | None
-    unknown: bool
-    date: str | None
-    start: str | None
-    end: str | None
-    when: str
-    note: str | None
-    sources: tuple[CitationView, ...]
-    phrase: str
-    shown: bool  # the claim the fact stands by: what the page shows
-
-
-@dataclass(frozen=True)
-class FactView:
-    """One fact as seen from an entity page; `inbound` when it points at that entity."""
-
-    property: str
-    label: str  # the property's label, or its inverse label for an inbound fact
     entity: EntityRef | None  # the entity at the other end
+    missing: str | None = None  # a link to an id that does not exist
     value: int | float | None
     unit: str | None
     text: str | None
@@ -91,14 +69,29 @@ class FactView:
     date: str | None
     start: str | None
     end: str | None
-    earliest: str | None
-    latest: str | None
     when: str  # the date or period as a person reads it
     note: str | None
     sources: tuple[CitationView, ...]
     phrase: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimView(Said):
+    """One of the claims of a fact whose sources disagree, with its rank."""
+
+    rank: str  # preferred | normal | deprecated
+    shown: bool  # the claim the fact stands by: what the page shows
+
+
+@dataclass(frozen=True, kw_only=True)
+class FactView(Said):
+    """One fact as seen from an entity page; `inbound` when it points at that entity."""
+
+    property: str
+    label: str  # the property's label, or its inverse label for an inbound fact
+    earliest: str | None
+    latest: str | None
     inbound: bool = False
-    missing: str | None = None  # a link to an id that does not exist
     # The days its start and its end may fall on (start_min, start_max, end_min, end_max), as the index
     # keeps them: None for an open start or end, all None for an undated fact. Read, never re-parsed.
     days: tuple[int | None, int | None, int | None, int | None] = (None, None, None, None)
