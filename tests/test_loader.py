@@ -71,7 +71,6 @@ def test_a_full_entity_loads_with_every_field(data_dir: Path):
             summary: >-
               First   line
               second line.
-            summary_sources: [{{source: {SRC}, locator: "¶1"}}]
             facts:
               - property: spending
                 value: 1800000
@@ -87,6 +86,7 @@ def test_a_full_entity_loads_with_every_field(data_dir: Path):
                 date: "early 1960s"
                 sources:
                   - {{source: {SRC}, locator: "¶2-3"}}
+            summary_sources: [{{source: {SRC}, locator: "¶1"}}]
             """,
         ),
     )
@@ -103,7 +103,7 @@ def test_a_full_entity_loads_with_every_field(data_dir: Path):
     assert (money.property, money.value, money.unit, money.note) == ("spending", 1800000, "USD", "about this much")
     assert money.sources == [Citation(SRC, "¶8"), Citation(SRC, "¶9")]
     assert (money.when.earliest, money.when.latest) == ("2002-01-01", "2020-12-31")
-    assert places.line(alpha.path, (*alpha.where, "facts", 0)) == 10
+    assert places.line(alpha.path, (*alpha.where, "facts", 0)) == 9
     assert unknown.unknown is True
     assert unknown.value is None
     assert unknown.when.date == parse_date("early 1960s")
