@@ -86,7 +86,7 @@ def test_every_link_reads_true_from_both_ends(pages: dict[str, Page]):
         back = [f for f in other.inbound if f.property == fact.property and f.entity and f.entity.id == page.id]
         assert back and back[0].label == prop["inverse"], f"{other.id} does not read back {page.id}"
         checked += 1
-    assert checked > 150
+    assert checked > 120
 
 
 # -- undated states ------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def test_saudi_arabia_is_not_restricted_in_imet_before_the_pensacola_shooting(bu
 
 
 def test_one_ambassador_to_slovenia_at_a_time(bundled_store: Store):
-    for as_of in ("2012-06", "2015", "2020"):
+    for as_of in ("1995", "2008", "2012-06", "2015", "2020"):
         data = show_json(bundled_store, "slovenia", "--as-of", as_of)
         ambassadors = [f for f in data["inbound"] if f["property"] == "ambassador_to" and f["status"] == "current"]
         assert len(ambassadors) <= 1, (as_of, [f["entity"]["id"] for f in ambassadors])

@@ -24,8 +24,37 @@ BUNDLED = bundled_data_dir()
 SUBCOMMANDS = ["search", "show", "list", "validate", "index", "open", "screenshot"]
 
 HIT_KEYS = {"id", "kind", "name", "score", "snippet"}
-PAGE_KEYS = {"id", "kind", "name", "aliases", "summary", "parent", "children", "facts", "inbound", "sources"}
-FACT_KEYS = {"property", "label", "entity", "value", "unit", "text", "date", "start", "end", "note", "sources"}
+PAGE_KEYS = {
+    "id",
+    "kind",
+    "name",
+    "aliases",
+    "summary",
+    "summary_sources",
+    "parent",
+    "parent_sources",
+    "children",
+    "facts",
+    "inbound",
+    "sources",
+}
+FACT_KEYS = {
+    "property",
+    "label",
+    "time",
+    "entity",
+    "value",
+    "unit",
+    "text",
+    "date",
+    "start",
+    "end",
+    "note",
+    "sources",
+    "rank",
+    "sources_disagree",
+    "claims",
+}
 REF_KEYS = {"id", "kind", "name"}
 CITATION_KEYS = {"id", "title", "url", "locator"}
 
@@ -166,6 +195,7 @@ def test_show_json_has_the_documented_shape(bundled):
     assert administered == {
         "property": "administered_by",
         "label": "Administered by",
+        "time": "state",
         "entity": {"id": "department-of-defense", "kind": "agency", "name": "United States Department of Defense"},
         "value": None,
         "unit": None,
@@ -182,6 +212,9 @@ def test_show_json_has_the_documented_shape(bundled):
                 "locator": "¶2",
             }
         ],
+        "rank": "normal",
+        "sources_disagree": False,
+        "claims": [],
     }
     egypt = next(f for f in page["facts"] if f["property"] == "allocated_to")
     assert (egypt["value"], egypt["unit"], egypt["date"]) == (1800000, "USD", "2016")

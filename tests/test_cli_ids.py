@@ -99,7 +99,7 @@ def test_show_as_of_takes_every_date_form_the_data_takes(bundled_store: Store, w
     assert (code, err) == (0, "")
     page = json.loads(out)
     assert page["as_of"] == when
-    assert {f["status"] for f in page["facts"]} <= {"current", "past", "future", "uncertain"}
+    assert {f["status"] for f in page["facts"]} <= {"current", "past", "future", "uncertain", "undated", "timeless"}
 
 
 def test_as_of_1990s_sees_pakistan_before_its_return_to_imet(bundled_store: Store) -> None:

@@ -154,11 +154,12 @@ def test_a_parent_of_another_kind_is_shown_but_does_not_nest_in_the_tree(data_di
 def test_page_sources_are_distinct_and_in_order_of_first_citation(bundled_store: Store):
     page = bundled_store.page("department-of-defense")
     expected: list[str] = []
-    for fact in (*page.facts, *page.inbound):
-        for cite in fact.sources:
-            if cite.source.id not in expected:
-                expected.append(cite.source.id)
-    assert [s.id for s in page.sources] == expected
+    # In the order the page shows them: the summary, the parent, then the facts.
+    cited = [*page.summary_sources, *page.parent_sources, *(c for f in (*page.facts, *page.inbound) for c in f.sources)]
+    for cite in cited:
+        if cite.source.id not in expected:
+            expected.append(cite.source.id)
+    assert len(expected) > 1 and [s.id for s in page.sources] == expected
     imet = next(s for s in bundled_store.page("imet").sources if s.id == SRC)
     assert imet.title == "International Military Education and Training"
     assert imet.url.startswith("https://")

@@ -10,7 +10,23 @@ import pytest
 from desktop import cli
 
 IMET = "International Military Education and Training"
-FACT_KEYS = {"property", "label", "entity", "value", "unit", "text", "date", "start", "end", "note", "sources"}
+FACT_KEYS = {
+    "property",
+    "label",
+    "time",
+    "entity",
+    "value",
+    "unit",
+    "text",
+    "date",
+    "start",
+    "end",
+    "note",
+    "sources",
+    "rank",
+    "sources_disagree",
+    "claims",
+}
 ITEM_KEYS = {
     "subject", "entity", "property", "label", "text", "note", "date", "start", "end",
     "earliest", "latest", "precision", "sources",
@@ -60,7 +76,7 @@ def test_show_as_of_json_adds_status_and_as_of_only() -> None:
     assert page["as_of"] == "2019-01"
     for fact in [*page["facts"], *page["inbound"]]:
         assert set(fact) == FACT_KEYS | {"status"}
-        assert fact["status"] in ("current", "past", "future", "uncertain")
+        assert fact["status"] in ("current", "past", "future", "uncertain", "undated", "timeless")
     statuses = {(f["text"], f["status"]) for f in page["inbound"]}
     assert (f"Suspended from {IMET} (since August 2018)", "current") in statuses
     assert (f"Resumption approved in {IMET} (December 2019)", "future") in statuses  # kept in JSON
@@ -139,8 +155,10 @@ def test_timeline_filters_combine() -> None:
     everything = json.loads(run("timeline", "--json")[1])
     assert len(json.loads(run("timeline", "--limit", "3", "--json")[1])) == 3
     assert len(everything) > 40
-    texts = json.loads(run("timeline", "--text", "resumption", "--json")[1])
+    texts = json.loads(run("timeline", "--text", "resumption approved", "--json")[1])
     assert [i["text"] for i in texts] == ["Resumption approved for Pakistan (December 2019)"]
+    texts = json.loads(run("timeline", "--text", "resumption", "--kind", "agency", "--json")[1])
+    assert [i["subject"]["id"] for i in texts] == ["department-of-state"]  # it announced it
 
 
 def test_timeline_with_nothing_to_show() -> None:

@@ -17,8 +17,10 @@ and ends at its one date):
 - **uncertain**: anything else: a start, end or date whose reduced-precision
   bounds straddle the query span, so the data cannot tell which side it is on.
 
-An open end means ongoing (the period holds for ever after its start); an open
-start means the period held from before anything the data records.
+An open end means ongoing (the period holds for ever after its start). An open
+start means the data does not know when the fact began ("ambassador until
+January 2009"): it is uncertain until its end and past after it, never current,
+since nothing says it had begun by the date asked about.
 
 A fact with no date at all is read by its property's kind of time (the
 vocabulary's `time:`):
@@ -94,7 +96,7 @@ def status(days: Days | None, query: FuzzyDate, time: str = "state") -> str:
         return FUTURE
     if end_max is not None and end_max < first:
         return PAST
-    if (start_max is None or start_max <= last) and (end_min is None or end_min >= first):
+    if start_max is not None and start_max <= last and (end_min is None or end_min >= first):
         return CURRENT
     return UNCERTAIN
 
