@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from desktop.core.asof import STATUS_WORDS, PageAsOf, annotate
+from desktop.core.citation import note_mark
 from desktop.core.debug import DEBUG_ENV, configure_logging, debugging
 from desktop.core.store import Store
 from desktop.core.views import CitationView, ClaimView, FactView, Page, TimelineItem
@@ -137,7 +138,7 @@ def print_page(page: Page, out: TextIO, as_of: PageAsOf | None = None) -> None:
     numbers = {s.id: n for n, s in enumerate(page.sources, start=1)}
 
     def notes(citations: Iterable[CitationView]) -> str:
-        return " ".join(f"[{numbers[c.source.id]} {c.locator}]" for c in citations)
+        return " ".join(f"[{note_mark(numbers[c.source.id], c.locator)}]" for c in citations)
 
     print(page.name, file=out)
     print(f"{page.kind_label} · {page.id}", file=out)

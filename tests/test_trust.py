@@ -390,3 +390,16 @@ def test_in_the_window_the_mark_opens_and_closes_the_other_claims(qtbot, folder:
     assert "3 November 1961" in text()
     window.detail.anchorClicked.emit(QUrl("claims:act"))
     assert "3 November 1961" not in text()
+
+
+def test_a_note_keeps_a_statute_locator_apart_from_the_source_number(folder: Path, tmp_path: Path):
+    write(folder, "programs/top.yaml", entity("top"))
+    body = f'parent: top\nparent_sources: [{{source: {OTHER}, locator: "75 Stat. 424"}}]\n'
+    write(folder, "programs/sub.yaml", entity("sub", body=body + f"summary: A part.\nsummary_sources: {cite('¶3')}\n"))
+    store = Store.open([folder], cache_dir=tmp_path / "cache")
+    assert "<sup>[1 ¶3]</sup>" in render_page(store.page("sub"))
+    assert "<sup>[2, 75 Stat. 424]</sup>" in render_page(store.page("sub"))
+    text = io.StringIO()
+    argv = ["show", "sub", "--cache-dir", str(store.path.parent), "--data", str(folder)]
+    assert cli.main(argv, out=text, err=io.StringIO()) == 0
+    assert "Part of: Top (top) [2, 75 Stat. 424]" in text.getvalue()

@@ -1,4 +1,4 @@
-"""A plain-text citation of an entity page, for Copy citation."""
+"""A plain-text citation of an entity page, for Copy citation, and the notes that point into it."""
 
 from __future__ import annotations
 
@@ -14,3 +14,9 @@ def citation_text(page: Page) -> str:
             detail = ", ".join(x for x in (source.publisher, source.license) if x)
             lines.append(f"  [{n}] {source.title}{f' ({detail})' if detail else ''}. {source.url}".rstrip())
     return "\n".join(lines)
+
+
+def note_mark(number: int, locator: str) -> str:
+    """A note's text: the source's number on the page, then where in it. A paragraph reads after
+    the number ("1 ¶2"); any other locator ("75 Stat. 424") after a comma, so the two never run together."""
+    return f"{number}{' ' if locator.startswith('¶') else ', '}{locator}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
 from desktop.core.asof import PAST, STATUS_WORDS, UNCERTAIN, UNDATED, annotate
+from desktop.core.citation import note_mark
 from desktop.core.dates import FuzzyDate
 from desktop.core.phrases import format_quantity
 from desktop.core.views import CitationView, ClaimView, Counts, EntityRef, FactView, Page, SourceInfo
@@ -71,7 +72,7 @@ td {{ padding-right: 12px; }}
 
 def _notes(citations: Iterable[CitationView], numbers: dict[str, int]) -> str:
     """Source notes: note number and paragraph, e.g. [1 ¶2]."""
-    marks = "; ".join(f"{numbers[c.source.id]} {c.locator}" for c in citations)
+    marks = "; ".join(note_mark(numbers[c.source.id], c.locator) for c in citations)
     return f"<sup>[{esc(marks)}]</sup>" if marks else ""
 
 
