@@ -62,7 +62,7 @@ h2 {{ font-size: large; margin-top: 18px; margin-bottom: 4px; }}
 .when {{ color: {c.muted}; white-space: nowrap; }}
 .note {{ color: {c.muted}; font-style: italic; }}
 .status {{ color: {c.muted}; font-size: small; font-weight: bold; }}
-.dispute {{ font-size: small; font-weight: bold; }}
+.dispute {{ color: {c.link}; font-size: small; font-weight: bold; }}
 .claims {{ color: {c.muted}; }}
 sup {{ color: {c.muted}; }}
 th {{ text-align: left; font-weight: normal; color: {c.muted}; padding-right: 12px; }}
