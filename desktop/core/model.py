@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from desktop.core.dates import When
 
@@ -48,9 +48,10 @@ class Fact(Claim):
     def standing_by(prop: str, claims: list[Claim]) -> Fact:
         """The fact that shows the best-ranked of `claims` (the first preferred, else the first normal,
         else the first) and keeps them all when there is more than one."""
-        best = min(claims, key=lambda c: RANKS.index(c.rank))
-        said = {f.name: getattr(best, f.name) for f in fields(Claim)}
-        return Fact(property=prop, claims=claims if len(claims) > 1 else [], **said)
+        best = claims[0] if len(claims) == 1 else min(claims, key=lambda c: RANKS.index(c.rank))
+        # A plain dataclass keeps its fields in __dict__: a copy is what fields() would give, for
+        # a tenth of the time (this runs once for every fact of every build).
+        return Fact(property=prop, claims=claims if len(claims) > 1 else [], **best.__dict__)
 
 
 @dataclass
