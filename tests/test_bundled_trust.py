@@ -245,3 +245,28 @@ def test_people_sort_by_family_name_in_the_tree(bundled_store: Store):
     names = [row.name for row in bundled_store.level("person")]
     family = [name.split()[-1] for name in names]
     assert family == sorted(family, key=str.casefold), names
+
+
+def test_every_fact_about_an_event_is_dated(pages: dict[str, Page]):
+    """A fact with an event at either end is not timeless: shown as of a date before the event, an
+    undated one would read as already true ("restricted in the aftermath of" a shooting years away)."""
+    for page in pages.values():
+        for fact in page.facts:
+            if page.kind == "event" or (fact.entity is not None and fact.entity.kind == "event"):
+                assert fact.time != "timeless", f"{page.id}: {fact.phrase}"
+                assert fact.date or fact.start or fact.end, f"{page.id}: {fact.phrase}"
+
+
+def test_before_an_event_nothing_it_led_to_is_shown_as_true(bundled_store: Store):
+    data = show_json(bundled_store, "saudi-arabia", "--as-of", "1995")
+    assert [f for f in data["inbound"] if f["entity"]["kind"] == "event" and f["status"] != "future"] == []
+
+
+def test_no_fact_hides_its_meaning_in_a_catch_all_property(loaded: LoadResult):
+    """`note` stays in the vocabulary for annotations a data folder may need, but what the bundled data
+    says has a property that names it: Yemen's three percentages differ by property, not by note."""
+    for entity in loaded.entities.values():
+        for fact in entity.facts:
+            assert fact.property not in ("note", "statistic", "involved"), f"{entity.id}: {fact.property}"
+    shares = [f.property for f in loaded.entities["yemen"].facts if f.unit == "percent"]
+    assert len(shares) == 3 and len(set(shares)) == 3

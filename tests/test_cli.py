@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from datafiles import SRC, entity, note_fact, write
+from json_shapes import CITATION_KEYS, FACT_KEYS, HIT_KEYS, PAGE_KEYS, REF_KEYS
 
 from desktop import cli, options
 from desktop.core.bundle import bundled_data_dir
@@ -22,41 +23,6 @@ from desktop.core.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = bundled_data_dir()
 SUBCOMMANDS = ["search", "show", "list", "validate", "index", "open", "screenshot"]
-
-HIT_KEYS = {"id", "kind", "name", "score", "snippet"}
-PAGE_KEYS = {
-    "id",
-    "kind",
-    "name",
-    "aliases",
-    "summary",
-    "summary_sources",
-    "parent",
-    "parent_sources",
-    "children",
-    "facts",
-    "inbound",
-    "sources",
-}
-FACT_KEYS = {
-    "property",
-    "label",
-    "time",
-    "entity",
-    "value",
-    "unit",
-    "text",
-    "date",
-    "start",
-    "end",
-    "note",
-    "sources",
-    "rank",
-    "sources_disagree",
-    "claims",
-}
-REF_KEYS = {"id", "kind", "name"}
-CITATION_KEYS = {"id", "title", "url", "locator"}
 
 
 def run(*argv: str) -> tuple[int, str, str]:

@@ -6,31 +6,11 @@ import io
 import json
 
 import pytest
+from json_shapes import FACT_KEYS, ITEM_KEYS
 
 from desktop import cli
 
 IMET = "International Military Education and Training"
-FACT_KEYS = {
-    "property",
-    "label",
-    "time",
-    "entity",
-    "value",
-    "unit",
-    "text",
-    "date",
-    "start",
-    "end",
-    "note",
-    "sources",
-    "rank",
-    "sources_disagree",
-    "claims",
-}
-ITEM_KEYS = {
-    "subject", "entity", "property", "label", "text", "note", "date", "start", "end",
-    "earliest", "latest", "precision", "sources",
-}  # fmt: skip
 
 
 def run(*argv: str) -> tuple[int, str, str]:

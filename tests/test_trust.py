@@ -13,7 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from datafiles import CITED, SRC, entity, write
+from datafiles import CITED, SRC, entity, link_fact, write
+from json_shapes import CLAIM_KEYS
 
 from desktop import cli
 from desktop.core import refresh as refreshing
@@ -141,19 +142,9 @@ def test_a_time_the_vocabulary_does_not_know_is_a_setup_problem(folder: Path):
 def test_a_fact_said_of_a_kind_outside_its_domain_or_linking_outside_its_range_is_reported(folder: Path):
     write(folder, "organizations/airline.yaml", entity("airline", kind="organization"))
     write(folder, "programs/drill.yaml", entity("drill"))
-    force = f"""\
-        facts:
-          - property: employer
-            entity: airline
-            sources: {cite()}
-        """
+    force = "facts:\n" + link_fact("employer", "airline")
     write(folder, "armed-forces/air-force.yaml", entity("air-force", kind="armed-force", body=force))
-    pandemic = f"""\
-        facts:
-          - property: consequence
-            entity: drill
-            sources: {cite()}
-        """
+    pandemic = "facts:\n" + link_fact("consequence", "drill")
     write(folder, "events/pandemic.yaml", entity("pandemic", kind="event", body=pandemic))
     result = load([folder])
     assert [p.message for p in result.problems] == [
@@ -212,6 +203,7 @@ def test_a_fact_whose_sources_disagree_shows_its_preferred_claim_and_lists_every
     # From the other end too.
     (signed,) = show_json(store, "jfk")["inbound"]
     assert (signed["date"], len(signed["claims"])) == ("1961-09-04", 2)
+    assert all(set(claim) == CLAIM_KEYS for claim in [*shown["claims"], *signed["claims"]])
 
 
 def test_the_page_marks_a_disagreement_and_opens_the_other_claims(folder: Path, tmp_path: Path):
