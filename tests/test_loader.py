@@ -33,7 +33,8 @@ def test_the_bundled_data_loads_without_a_single_problem(bundled_result):
 
 def test_the_bundled_data_has_every_kind_of_the_vocabulary(bundled_result):
     kinds = {e.kind for e in bundled_result.entities.values()}
-    assert kinds == set(bundled_result.vocabulary.kinds)
+    # Regions and aggregates come with imported official figures; the articles name none.
+    assert kinds == set(bundled_result.vocabulary.kinds) - {"region"}
 
 
 def test_every_bundled_file_is_valid_against_the_json_schema_as_editors_use_it():

@@ -237,11 +237,13 @@ def hub_pack(folder: Path, n: int) -> Path:
     vocabulary = yaml.load((folder / VOCABULARY_FILE).read_bytes(), Loader=FastestLoader)
     sources = yaml.load((folder / SOURCES_FILE).read_bytes(), Loader=FastestLoader)["sources"]
     kinds = [k["id"] for k in vocabulary["kinds"]]
-    props = make_synthetic.said_of(vocabulary, kinds[-1])["entity"]
+    # The last kind that links to others (a region, say, links to nothing).
+    hub_kind = next(k for k in reversed(kinds) if make_synthetic.said_of(vocabulary, k)["entity"])
+    props = make_synthetic.said_of(vocabulary, hub_kind)["entity"]
     lines = [
         "# bench.py: one entity with many facts, for the entity page figure; not real data.",
         f"- id: {HUB_ID}",
-        f"  kind: {kinds[-1]}",
+        f"  kind: {hub_kind}",
         '  name: "Bench Hub"',
         '  aliases: ["BH1000"]',
         '  summary: "A synthetic entity with a thousand facts, each linking to another synthetic entity."',

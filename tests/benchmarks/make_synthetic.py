@@ -161,8 +161,10 @@ def make(n: int, out: Path, seed: int = 1, pack_size: int = 5000) -> list[Path]:
             lines.append(f'  summary_sources: [{{source: {sources[0]["id"]}, locator: "¶1"}}]')
             lines.append("  facts:")
             props = said_of(vocabulary, kind_of[i])
-            for _ in range(rng.randint(8, 12)):
-                takes = rng.choices(("entity", "quantity", "text", "date"), weights=(5, 2, 2, 1))[0]
+            for position in range(rng.randint(8, 12)):
+                # What a kind can say: a region, say, is the subject of no link the vocabulary has.
+                said = [(t, w) for t, w in (("entity", 5), ("quantity", 2), ("text", 2), ("date", 1)) if props[t]]
+                takes = rng.choices([t for t, _ in said], weights=[w for _, w in said])[0]
                 source = rng.choice(sources)
                 prop = rng.choice(props[takes])
                 lines.append(f"    - property: {prop['id']}")
@@ -177,7 +179,7 @@ def make(n: int, out: Path, seed: int = 1, pack_size: int = 5000) -> list[Path]:
                 elif takes == "text":
                     lines.append(f"      text: {_quote(_sentence(rng, rng.randint(5, 12)))}")
                 when = rng.random()
-                if takes == "date" or when < 0.4:
+                if takes == "date" or when < 0.4 or position == 0:  # each entity has a dated fact: a timeline lane
                     lines.append(f"      date: {_quote(_date(rng))}")
                 elif when < 0.6:
                     first, second = sorted((_date(rng), _date(rng)), key=lambda d: _sortable(d))
