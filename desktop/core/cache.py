@@ -19,7 +19,7 @@ import platformdirs
 
 from desktop import __version__
 from desktop.core import index
-from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, data_files
+from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, data_files, figure_files
 from desktop.core.index import FileStat
 
 CACHE_ENV = "ALMANAC_CACHE_DIR"
@@ -43,7 +43,12 @@ def scan(folders: list[Path]) -> list[FileStat]:
         if not folder.is_dir():
             continue
         setup = [folder / VOCABULARY_FILE, folder / SOURCES_FILE, folder / SCHEMA_FILE]
-        for path, role in [*((p, "setup") for p in setup), *((p, "data") for p in data_files(folder))]:
+        files = [
+            *((p, "setup") for p in setup),
+            *((p, "data") for p in data_files(folder)),
+            *((p, "figures") for p in figure_files(folder)),
+        ]
+        for path, role in files:
             try:
                 st = path.stat()
             except OSError:

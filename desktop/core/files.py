@@ -16,6 +16,9 @@ VOCABULARY_FILE = "vocabulary.yaml"
 SOURCES_FILE = "sources.yaml"
 SCHEMA_FILE = Path("schema") / "entity.schema.json"
 SETUP_FILES: tuple[str | Path, ...] = (VOCABULARY_FILE, SOURCES_FILE, SCHEMA_FILE)
+# Official figures (an imported dataset's numbers) live as CSV beside the entities: a country's
+# thousands of yearly amounts would be slow to read, and to check, as YAML facts.
+FIGURES_FOLDER = "figures"
 
 
 def borrowed_setup_files(folders: Iterable[Path]) -> list[Path]:
@@ -67,3 +70,11 @@ def data_files(folder: Path) -> Iterator[Path]:
             if top and name in (VOCABULARY_FILE, SOURCES_FILE):
                 continue
             yield Path(root) / name
+
+
+def figure_files(folder: Path) -> list[Path]:
+    """The figure tables of a data folder (`figures/*.csv`), in a stable order."""
+    try:
+        return sorted(p for p in (folder / FIGURES_FOLDER).glob("*.csv") if p.is_file() and not p.name.startswith("."))
+    except OSError:
+        return []

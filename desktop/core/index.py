@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from desktop.core.loader import LoadResult
 
 # Bump when the tables below change: an index of another version is rebuilt.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -71,6 +71,13 @@ CREATE VIRTUAL TABLE spell USING fts5(norm, content='names', content_rowid='rid'
 CREATE TABLE problems(position INTEGER PRIMARY KEY, path TEXT, line INTEGER, col INTEGER,
                       message TEXT, origin TEXT NOT NULL, other TEXT, subject TEXT, fact INTEGER);
 CREATE INDEX problems_subject ON problems(subject) WHERE subject IS NOT NULL;
+-- Official figures (core/figures.py): one amount per country or region, program, fiscal year and
+-- transaction type, in US dollars of the day and, where given, constant dollars.
+CREATE TABLE figures(rid INTEGER PRIMARY KEY, country TEXT NOT NULL, program TEXT NOT NULL,
+                     fiscal_year INTEGER NOT NULL, type TEXT NOT NULL, current REAL NOT NULL, constant REAL,
+                     source TEXT NOT NULL, locator TEXT NOT NULL);
+CREATE INDEX figures_country ON figures(country, program, type, fiscal_year);
+CREATE INDEX figures_program ON figures(program, country, type, fiscal_year);
 -- Every file the index was built from, as it was then: what a refresh compares against.
 CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
                    role TEXT NOT NULL) WITHOUT ROWID;
@@ -81,7 +88,7 @@ class FileStat(NamedTuple):
     path: str
     size: int
     mtime_ns: int
-    role: str  # "setup" (vocabulary, sources, schema) or "data"
+    role: str  # "setup" (vocabulary, sources, schema), "data" (entity files) or "figures"
 
 
 def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str, files: Iterable[FileStat] = ()) -> None:
@@ -102,6 +109,14 @@ def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str, files:
         ((s.id, s.title, s.publisher, s.url, s.license) for s in vocab.sources.values()),
     )
     write_entities(conn, entities.values(), {}, first_rid=1, first_fact_rid=1)
+    conn.executemany(
+        "INSERT INTO figures(country, program, fiscal_year, type, current, constant, source, locator) "
+        "VALUES (?,?,?,?,?,?,?,?)",
+        (
+            (f.country, f.program, f.fiscal_year, f.type, f.current, f.constant, f.source, f.locator)
+            for f in result.figures
+        ),
+    )
     derive(conn)
     write_problems(conn, result.problems)
     conn.executemany("INSERT INTO files VALUES (?,?,?,?)", files)
@@ -325,11 +340,14 @@ def write_problems(conn: sqlite3.Connection, problems: Iterable[Problem]) -> Non
 
 
 def write_meta(conn: sqlite3.Connection, fingerprint: str) -> None:
-    entities, facts = conn.execute("SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM facts)").fetchone()
+    entities, facts, figures = conn.execute(
+        "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM facts), (SELECT count(*) FROM figures)"
+    ).fetchone()
     meta = {
         "schema_version": str(SCHEMA_VERSION),
         "fingerprint": fingerprint,
         "entities": str(entities),
         "facts": str(facts),
+        "figures": str(figures),
     }
     conn.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", meta.items())

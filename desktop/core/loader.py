@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.dates import DateError, parse_date, parse_when
-from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, borrowed_setup_files, data_files
+from desktop.core.figures import Figure, read_figures
+from desktop.core.files import (
+    SCHEMA_FILE,
+    SOURCES_FILE,
+    VOCABULARY_FILE,
+    borrowed_setup_files,
+    data_files,
+    figure_files,
+)
 from desktop.core.model import DEPRECATED, NORMAL, PREFERRED, Citation, Claim, Entity, Fact
 from desktop.core.places import Places, Where
 from desktop.core.problems import Problem
@@ -34,6 +42,7 @@ class LoadResult:
     entities: dict[str, Entity] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
 
     @property
     def fact_count(self) -> int:
@@ -546,6 +555,11 @@ def load(folders: list[Path]) -> LoadResult:
                 first_seen[entity.id] = entity
     result.entities = first_seen
     _link_check(result, places)
+    kinds = {ident: e.kind for ident, e in first_seen.items()}
+    for folder in [f for f in folders if f.is_dir()]:
+        for path in figure_files(folder):
+            result.files.append(path)
+            result.figures.extend(read_figures(path, kinds, result.vocabulary.sources, result.problems))
     # By file and line, whatever order they were found in: a refreshed index finds them in another.
     result.problems.sort()
     return result

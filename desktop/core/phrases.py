@@ -9,7 +9,8 @@ _CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
 def format_number(value: int | float) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
+    # 15 significant digits: a sum of dollars and cents in the billions is written out, not as 1.2e+10
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.15g}"
 
 
 def format_quantity(value: int | float | None, unit: str | None) -> str:

@@ -39,8 +39,11 @@ def refresh(conn: sqlite3.Connection, folders: list[Path], stats: list[FileStat]
     before = {row[0]: FileStat(*row) for row in conn.execute("SELECT path, size, mtime_ns, role FROM files")}
     now = {stat.path: stat for stat in stats}
     changed = [path for path in before.keys() | now.keys() if before.get(path) != now.get(path)]
-    if any((before.get(path) or now[path]).role != "data" for path in changed):
+    roles = {(before.get(path) or now[path]).role for path in changed}
+    if "setup" in roles:
         raise NeedsFullBuild("the vocabulary, sources or schema changed")
+    if "figures" in roles:
+        raise NeedsFullBuild("a table of figures changed")  # a new import: read whole, as it was written
     total = sum(stat.size for stat in stats if stat.role == "data") or 1
     if sum(now[path].size for path in changed if path in now) > MAX_CHANGED_SHARE * total:
         raise NeedsFullBuild("too much changed")
@@ -67,6 +70,14 @@ def refresh(conn: sqlite3.Connection, folders: list[Path], stats: list[FileStat]
     fresh = [e for e in fresh if e.id not in unchanged]
     old = {ident: row for ident, row in old.items() if ident not in unchanged}
     touched = old.keys() | {e.id for e in fresh}
+    # Figures were checked against the entities they name when their table was read: a change to
+    # one of those entities is read again whole, with the figures, as a build would.
+    for sql in (
+        "SELECT 1 FROM figures WHERE country IN ({}) LIMIT 1",
+        "SELECT 1 FROM figures WHERE program IN ({}) LIMIT 1",
+    ):
+        if index.values_in(conn, sql, touched):
+            raise NeedsFullBuild("figures name a changed entity")
     # Links whose target appeared, vanished or changed kind must be checked again, wherever they are.
     new_kinds = {e.id: e.kind for e in fresh}
     retarget = {i for i in old.keys() | new_kinds.keys() if (old[i][1] if i in old else None) != new_kinds.get(i)}

@@ -43,9 +43,11 @@ from desktop.core.views import (
     Counts,
     EntityRef,
     FactView,
+    FigureView,
     Hit,
     KindInfo,
     Page,
+    SeriesView,
     SourceInfo,
     TimelineItem,
     TreeRow,
@@ -464,7 +466,62 @@ class Store:
             path,
             self._citations(summary_cites),
             self._citations(parent_cites) if parent else (),
+            tuple(self._series(ident)),
         )
+
+    # -- official figures ----------------------------------------------------
+
+    def _series(self, ident: str) -> list[SeriesView]:
+        """A line per program (on a country's page) or country (on a program's page) and type."""
+        sources = self.sources()
+        out = []
+        for this_end, other_end in (("country", "program"), ("program", "country")):
+            rows = self.conn.execute(
+                f"""SELECT o.id, o.kind, o.name, f.type, min(f.fiscal_year), max(f.fiscal_year), count(*),
+                           sum(f.current), group_concat(DISTINCT f.source)
+                    FROM figures f JOIN entities o ON o.id = f.{other_end}
+                    WHERE f.{this_end} = ? GROUP BY f.{other_end}, f.type ORDER BY sum(f.current) DESC, o.sort_name""",
+                (ident,),
+            ).fetchall()
+            for oid, okind, oname, kind, first, last, years, total, cited in rows:
+                peak_year, peak = self.conn.execute(
+                    f"SELECT fiscal_year, current FROM figures WHERE {this_end} = ? AND {other_end} = ? AND type = ? "
+                    "ORDER BY current DESC, fiscal_year LIMIT 1",
+                    (ident, oid, kind),
+                ).fetchone()
+                out.append(
+                    SeriesView(
+                        EntityRef(oid, okind, oname), kind, first, last, years, total, peak_year, peak,
+                        tuple(sources[s] for s in sorted(cited.split(",")) if s in sources),
+                    )
+                )  # fmt: skip
+        return out
+
+    def figures(self, ident: str, other: str | None = None, kind: str | None = None) -> list[FigureView]:
+        """Every figure of a country (or region) or of a program, oldest first; `other` keeps those of one
+        program (or country), `kind` those of one transaction type."""
+        if not _bindable(ident):
+            return []
+        sources = self.sources()
+        where = ["(f.country = :id OR f.program = :id)"]
+        if other is not None:
+            where.append("(f.country = :other OR f.program = :other)")
+        if kind is not None:
+            where.append("f.type = :kind")
+        rows = self.conn.execute(
+            f"""SELECT f.fiscal_year, c.id, c.kind, c.name, p.id, p.kind, p.name, f.type, f.current, f.constant,
+                       f.source, f.locator
+                FROM figures f JOIN entities c ON c.id = f.country JOIN entities p ON p.id = f.program
+                WHERE {" AND ".join(where)}
+                ORDER BY f.fiscal_year, p.sort_name, c.sort_name, f.type""",
+            {"id": ident, "other": other, "kind": kind},
+        ).fetchall()
+        out = []
+        for year, cid, ckind, cname, pid, pkind, pname, kind_, current, constant, src, locator in rows:
+            if src in sources:  # a source the figures' file names is in every index it was built into
+                country, program = EntityRef(cid, ckind, cname), EntityRef(pid, pkind, pname)
+                out.append(FigureView(year, country, program, kind_, current, constant, sources[src], locator))
+        return out
 
     def _citations(self, stored: str | None) -> tuple[CitationView, ...]:
         """Citations kept as JSON beside what they cite ([[source, locator], …])."""

@@ -114,6 +114,35 @@ class FactView(Said):
 
 
 @dataclass(frozen=True)
+class FigureView:
+    """One official figure: what a source gives for a country and a program in one fiscal year."""
+
+    fiscal_year: int
+    country: EntityRef
+    program: EntityRef
+    type: str  # obligations | disbursements | another transaction type, as a slug
+    current: float  # US dollars of the day
+    constant: float | None  # inflation-adjusted US dollars, when the source gives them
+    source: SourceInfo
+    locator: str
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    """A run of figures as a page sums it up: one line for a program (or country) and a type."""
+
+    other: EntityRef  # the program on a country's page; the country on a program's page
+    type: str
+    first_year: int
+    last_year: int
+    years: int  # how many fiscal years have a figure
+    total: float  # current dollars, all years
+    peak_year: int
+    peak: float
+    sources: tuple[SourceInfo, ...]
+
+
+@dataclass(frozen=True)
 class Page:
     """Everything the entity page and `almanac show` need, in one read."""
 
@@ -130,6 +159,7 @@ class Page:
     path: str  # the file the entity is written in
     summary_sources: tuple[CitationView, ...] = ()  # where the summary's statements come from
     parent_sources: tuple[CitationView, ...] = ()  # where the parent link is said
+    series: tuple[SeriesView, ...] = ()  # official figures, a line per program (or country) and type
 
     def citations(self) -> Iterator[CitationView]:
         """Every citation on the page, in the order the page shows them: summary, parent, facts."""
@@ -144,6 +174,9 @@ class Page:
         seen: dict[str, SourceInfo] = {}
         for cite in self.citations():
             seen.setdefault(cite.source.id, cite.source)
+        for series in self.series:
+            for source in series.sources:
+                seen.setdefault(source.id, source)
         return tuple(seen.values())
 
 

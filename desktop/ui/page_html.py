@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 from desktop.core.asof import PAST, STATUS_WORDS, UNCERTAIN, UNDATED, annotate
 from desktop.core.citation import note_mark
 from desktop.core.dates import FuzzyDate
+from desktop.core.figures import type_label
 from desktop.core.phrases import format_quantity
 from desktop.core.views import CitationView, ClaimView, Counts, EntityRef, FactView, Page, SourceInfo
 
@@ -215,6 +216,9 @@ def render_page(
         out.append("</table>")
         out.append(_more(len(page.facts[:limit]), len(page.facts), page))
 
+    if page.series:
+        out.append(_series_section(page, numbers))
+
     dated = sorted((f for f in (*page.facts, *page.inbound) if f.earliest), key=lambda f: (f.earliest, f.latest or ""))
     if dated:
         out.append("<h2>Timeline</h2><table cellspacing=0 cellpadding=3>")
@@ -265,6 +269,23 @@ def render_page(
         out.append("</ol>")
     out.append("</body></html>")
     return "".join(out)
+
+
+def _series_section(page: Page, numbers: dict[str, int]) -> str:
+    """Official figures as one line per program (or country) and type: years, total, peak, source."""
+    rows = []
+    for series in page.series:
+        years = f"FY{series.first_year}" + (f"–FY{series.last_year}" if series.last_year != series.first_year else "")
+        notes = "; ".join(str(numbers[s.id]) for s in series.sources if s.id in numbers)
+        rows.append(
+            f"<tr><th valign=top>{esc(type_label(series.type))}</th><td>{entity_link(series.other)}</td>"
+            f"<td class=when>{esc(years)}</td><td align=right>{esc(format_quantity(series.total, 'USD'))}</td>"
+            f"<td class=meta>peak FY{series.peak_year}: {esc(format_quantity(series.peak, 'USD'))}</td>"
+            f"<td>{f'<sup>[{esc(notes)}]</sup>' if notes else ''}</td></tr>"
+        )
+    other = "Recipient" if page.kind == "program" else "Program"
+    head = f"<tr><th></th><th class=meta>{other}</th><th class=meta>Years</th><th class=meta>Total</th></tr>"
+    return f"<h2>Official figures</h2><table cellspacing=0 cellpadding=3>{head}{''.join(rows)}</table>"
 
 
 def _source_line(source: SourceInfo) -> str:

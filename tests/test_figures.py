@@ -1,0 +1,184 @@
+"""Official figures in a data folder (`figures/<source>.csv`): read, checked row by row, indexed, summed
+into series on a page, and kept in step with the entities they name.
+
+The importer that writes such folders is tested in test_import_foreignassistance.py; these tables are
+written by hand, so that what the loader accepts is pinned down on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from datafiles import entity, write
+
+from desktop.core import refresh as refreshing
+from desktop.core.figures import COLUMNS, fiscal_year_bounds
+from desktop.core.loader import load
+from desktop.core.store import Store
+from desktop.ui.page_html import render_page
+
+SOURCE = "test-dataset"
+HEADER = ",".join(COLUMNS)
+
+
+@pytest.fixture
+def pack(data_dir: Path) -> Path:
+    """The bundled data's setup with a dataset source, two countries, a region and two programs."""
+    with (data_dir / "sources.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"  - id: {SOURCE}\n    title: A test dataset\n    publisher: Tests\n    license: CC0\n")
+    write(data_dir, "countries/freedonia.yaml", entity("freedonia", kind="country"))
+    write(data_dir, "countries/sylvania.yaml", entity("sylvania", kind="country"))
+    write(data_dir, "regions/world.yaml", entity("world", kind="region"))
+    write(data_dir, "programs/drill.yaml", entity("drill", name="Drill Program"))
+    write(data_dir, "programs/grant.yaml", entity("grant", name="Grant Program"))
+    return data_dir
+
+
+def table(folder: Path, rows: list[str], name: str = SOURCE) -> Path:
+    path = folder / "figures" / f"{name}.csv"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+ROWS = [
+    "freedonia,drill,2014,obligations,1000000.00,1100000.00,row 2",
+    "freedonia,drill,2015,obligations,2500000.50,2600000.00,row 3",
+    "freedonia,drill,2016,obligations,-500000.50,,row 4",  # a de-obligation nets out
+    "freedonia,drill,2015,disbursements,900000.00,950000.00,row 5",
+    'freedonia,grant,2015,obligations,7000000.00,7100000.00,"rows 6, 7"',
+    "sylvania,drill,2015,obligations,300.00,310.00,row 8",
+    "world,drill,2015,obligations,99.00,,row 9",
+]
+
+
+def test_a_table_of_figures_loads_with_every_row(pack: Path):
+    table(pack, ROWS)
+    result = load([pack])
+    assert result.problems == []
+    assert len(result.figures) == 7
+    first = result.figures[0]
+    assert (first.country, first.program, first.fiscal_year, first.type) == ("freedonia", "drill", 2014, "obligations")
+    assert (first.current, first.constant, first.source, first.locator) == (1e6, 1.1e6, SOURCE, "row 2")
+    assert result.figures[2].constant is None
+    assert result.figures[4].locator == "rows 6, 7"
+
+
+def test_a_fiscal_year_runs_from_october_to_september():
+    assert fiscal_year_bounds(2015) == ("2014-10-01", "2015-09-30")
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("atlantis,drill,2015,obligations,1.00,,row 2", "country `atlantis` does not exist"),
+        ("drill,drill,2015,obligations,1.00,,row 2", "country `drill` is a program, not a country or region"),
+        ("freedonia,freedonia,2015,obligations,1.00,,row 2", "program `freedonia` is a country, not a program"),
+        ("freedonia,drill,15,obligations,1.00,,row 2", "fiscal year '15' is not a year"),
+        ("freedonia,drill,2015,Obligations,1.00,,row 2", "type 'Obligations' is not a lower-case slug"),
+        ("freedonia,drill,2015,obligations,1e6,,row 2", "current_usd '1e6' is not an amount"),
+        ("freedonia,drill,2015,obligations,,,row 2", "current_usd '' is not an amount"),
+        ("freedonia,drill,2015,obligations,1.00,n/a,row 2", "constant_usd 'n/a' is not an amount"),
+        ("freedonia,drill,2015,obligations,1.00,,", "the locator must say where in the source"),
+        ("freedonia,drill,2015,obligations,1.00", "5 fields where the header has 7"),
+    ],
+)
+def test_a_bad_row_is_reported_at_its_line_and_the_rest_kept(pack: Path, row: str, message: str):
+    path = table(pack, [ROWS[0], row, ROWS[1]])
+    result = load([pack])
+    assert [(p.path, p.line) for p in result.problems] == [(str(path), 3)]
+    assert message in result.problems[0].message and result.problems[0].message.startswith("figure left out: ")
+    assert [f.fiscal_year for f in result.figures] == [2014, 2015]
+
+
+def test_a_table_that_is_not_one_is_reported_and_skipped(pack: Path):
+    path = pack / "figures" / f"{SOURCE}.csv"
+    path.parent.mkdir()
+    path.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    (pack / "figures" / "unknown-source.csv").write_text(HEADER + "\n" + ROWS[0] + "\n", encoding="utf-8")
+    result = load([pack])
+    assert [p.message for p in result.problems] == [  # by file: test-dataset.csv, unknown-source.csv
+        f"not a figures table: the header must be {HEADER}",
+        "figures cite `unknown-source` (the file's name), which is not in sources.yaml",
+    ]
+    assert result.figures == []
+
+
+def test_a_figure_given_twice_keeps_the_first(pack: Path):
+    table(pack, [ROWS[0], ROWS[0].replace("1000000.00", "5.00")])
+    result = load([pack])
+    assert [p.message for p in result.problems] == [
+        "a second figure for freedonia · drill · 2014 · obligations: line 2 is kept"
+    ]
+    assert [f.current for f in result.figures] == [1e6]
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_read(pack: Path):
+    path = pack / "figures" / f"{SOURCE}.csv"
+    path.parent.mkdir()
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join([HEADER, *ROWS]).encode() + b"\r\n")
+    result = load([pack])
+    assert result.problems == [] and len(result.figures) == 7
+
+
+def test_the_store_gives_a_countrys_figures_and_its_series(pack: Path, tmp_path: Path):
+    table(pack, ROWS)
+    store = Store.open([pack], cache_dir=tmp_path / "cache")
+    figures = store.figures("freedonia")
+    assert [(f.fiscal_year, f.program.id, f.type, f.current) for f in figures] == [
+        (2014, "drill", "obligations", 1e6),
+        (2015, "drill", "disbursements", 9e5),
+        (2015, "drill", "obligations", 2500000.5),
+        (2015, "grant", "obligations", 7e6),
+        (2016, "drill", "obligations", -500000.5),
+    ]
+    assert [f.fiscal_year for f in store.figures("freedonia", other="grant")] == [2015]
+    assert [f.type for f in store.figures("freedonia", kind="disbursements")] == ["disbursements"]
+    assert figures[0].source.id == SOURCE and figures[0].locator == "row 2"
+    page = store.page("freedonia")
+    summary = [(s.other.id, s.type, s.first_year, s.last_year, s.years, s.total, s.peak_year) for s in page.series]
+    assert summary == [
+        ("grant", "obligations", 2015, 2015, 1, 7e6, 2015),
+        ("drill", "obligations", 2014, 2016, 3, 3e6, 2015),
+        ("drill", "disbursements", 2015, 2015, 1, 9e5, 2015),
+    ]
+    assert SOURCE in [s.id for s in page.sources]
+    # From the program's end: its recipients, the region among them.
+    recipients = [(s.other.id, s.type, s.total) for s in store.page("drill").series]
+    assert ("world", "obligations", 99.0) in recipients and ("sylvania", "obligations", 300.0) in recipients
+    html = render_page(page)
+    assert "<h2>Official figures</h2>" in html and "$7,000,000" in html and "FY2014–FY2016" in html
+
+
+def test_changing_a_table_or_an_entity_it_names_builds_the_index_again(
+    pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(refreshing, "MAX_CHANGED_SHARE", 1.0)  # a tiny folder: any edit could be a refresh
+    path = table(pack, ROWS)
+    write(pack, "programs/other.yaml", entity("other"))
+    cache = tmp_path / "cache"
+    Store.open([pack], cache_dir=cache).close()
+
+    def later(changed: Path) -> None:
+        stat = changed.stat()
+        os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+    path.write_text("\n".join([HEADER, *ROWS[:2]]) + "\n", encoding="utf-8")
+    later(path)
+    store = Store.open([pack], cache_dir=cache)
+    assert store.built and not store.refreshed and len(store.figures("freedonia")) == 2
+    store.close()
+    # An entity no figure names: refreshed in place.
+    write(pack, "programs/other.yaml", entity("other", name="Other Program"))
+    later(pack / "programs" / "other.yaml")
+    store = Store.open([pack], cache_dir=cache)
+    assert store.refreshed
+    store.close()
+    # An entity that figures name: a full build, which reports the figures that lost their country.
+    (pack / "countries" / "freedonia.yaml").unlink()
+    store = Store.open([pack], cache_dir=cache)
+    assert store.built and not store.refreshed
+    assert [p.message for p in store.problems()] == ["figure left out: country `freedonia` does not exist"] * 2
+    store.close()
