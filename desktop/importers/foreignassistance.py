@@ -1,0 +1,526 @@
+"""Import ForeignAssistance.gov's CSV downloads into a data pack of cited figures.
+
+Either download is recognised by its header: the funding file (`us_foreign_aid_funding.csv`,
+one row per country, funding account, fiscal year and transaction type) or the complete file
+(`us_foreign_aid_complete.csv`, one row per transaction, several GB), which is summed to the
+funding file's grain while it is read. The pack holds a source entry for the file, the
+countries, regions, programs and agencies the bundled data lacks, and every figure in
+`figures/<source id>.csv`, each citing the row(s) it came from.
+
+`run_import` is the one way in, for the command line and (off the GUI thread) the window.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from desktop.core.bundle import bundled_data_dir
+from desktop.importers.csv_totals import BAD_AMOUNT, BAD_CODE, BAD_YEAR, EMPTY_AMOUNT, Columns, CsvError, Group
+from desktop.importers.matching import CODE_PROPERTY, PROGRAM, REGION, Known, Matcher, NewEntity, slug
+from desktop.importers.pack import PackBuilder, PackError, check_out
+
+log = logging.getLogger("almanac.importers")
+
+SOURCE_PREFIX = "foreignassistance-gov-"
+URL = "https://foreignassistance.gov/data"
+PUBLISHER = "ForeignAssistance.gov (U.S. Department of State and USAID)"
+LICENSE = "Public domain (US Government work)"
+FIGURES_HEADER = ("country", "program", "fiscal_year", "type", "current_usd", "constant_usd", "locator")
+ACCOUNT_FILTERED, YEAR_FILTERED = "account not selected", "fiscal year not selected"
+SKIP_ORDER = (EMPTY_AMOUNT, BAD_AMOUNT, BAD_YEAR, BAD_CODE, ACCOUNT_FILTERED, YEAR_FILTERED)
+LOCATOR_ROWS = 5  # a figure from more rows names the first two and the count
+SAMPLE_BYTES = 1 << 20  # read to find the header and how long a row is
+
+
+class ImportFailed(Exception):
+    """The import cannot be done (a file of neither layout, an unusable output folder): nothing was written."""
+
+
+class Cancelled(Exception):
+    """`cancelled()` said stop: nothing was written."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    key: str
+    file_name: str
+    title: str
+    columns: Columns
+    optional: frozenset[str] = frozenset()
+
+    @property
+    def source_id(self) -> str:
+        return f"{SOURCE_PREFIX}{self.key}"
+
+    def required(self) -> list[str]:
+        c = self.columns
+        named = [c.code, c.name, c.region, c.income, c.agency, c.acronym, c.account_id, c.account_name]
+        named += [c.type, c.year, c.current, c.constant]
+        return [n for n in named if n and n not in self.optional]
+
+
+_COMMON = {
+    "code": "Country Code",
+    "name": "Country Name",
+    "region": "Region Name",
+    "income": "Income Group Name",
+    "account_id": "Funding Account ID",
+    "account_name": "Funding Account Name",
+    "agency": "Funding Agency Name",
+    "acronym": "Funding Agency Acronym",
+    "type": "Transaction Type Name",
+    "year": "Fiscal Year",
+}
+# Region, income group and acronym only help tell aggregates and name agencies: read when present.
+_OPTIONAL = frozenset({"Region Name", "Income Group Name", "Funding Agency Acronym"})
+FUNDING = Layout(
+    "funding",
+    "us_foreign_aid_funding.csv",
+    "ForeignAssistance.gov: U.S. foreign aid by country, funding account and fiscal year",
+    Columns(**_COMMON, current="current_amount", constant="constant_amount"),
+    _OPTIONAL,
+)
+COMPLETE = Layout(
+    "complete",
+    "us_foreign_aid_complete.csv",
+    "ForeignAssistance.gov: U.S. foreign aid transactions by country, activity, funding account and fiscal year",
+    Columns(**_COMMON, current="Current Dollar Amount", constant="Constant Dollar Amount"),
+    _OPTIONAL,
+)
+LAYOUTS = (FUNDING, COMPLETE)
+
+
+@dataclass
+class ImportReport:
+    """What an import read and wrote: the summary line's counts, and the first rows skipped as bad."""
+
+    file: Path
+    out: Path
+    layout: str
+    source_id: str
+    rows_read: int = 0
+    rows_used: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    countries: int = 0
+    regions: int = 0
+    accounts: int = 0
+    years: list[int] = field(default_factory=list)
+    dollars: dict[str, Decimal] = field(default_factory=dict)  # current dollars by transaction type
+    figures: int = 0
+    new_entities: dict[str, int] = field(default_factory=dict)  # kind -> count
+    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, value), first of each
+    seconds: float = 0.0
+
+    @property
+    def rows_skipped(self) -> int:
+        return sum(self.skipped.values())
+
+    def summary(self) -> str:
+        """The one line the command line ends with."""
+        reasons = ", ".join(f"{self.skipped[r]:,} {r}" for r in SKIP_ORDER if self.skipped.get(r))
+        skipped = f"{self.rows_skipped:,} skipped" + (f" ({reasons})" if reasons else "")
+        if self.years:
+            span = f"{len(self.years)} fiscal year{'s' if len(self.years) != 1 else ''}"
+            years = f"{span} ({self.years[0]}–{self.years[-1]})" if len(self.years) > 1 else f"{span} ({self.years[0]})"
+        else:
+            years = "no fiscal years"
+        dollars = ", ".join(f"{t} ${_money(v)}" for t, v in sorted(self.dollars.items())) or "none"
+        return (
+            f"{self.rows_read:,} rows read, {self.rows_used:,} used, {skipped}; "
+            f"{self.countries:,} countries, {self.regions:,} regions, {self.accounts:,} accounts, {years}; "
+            f"current dollars: {dollars}; {self.figures:,} figures in {self.out}"
+        )
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+# -- reading the header ---------------------------------------------------------------------------
+
+
+def read_header(path: Path) -> tuple[list[str], float]:
+    """The header's column names and the rows the file holds, estimated from its first megabyte."""
+    try:
+        with path.open("rb") as f:
+            sample = f.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from None
+    complete = len(sample) < SAMPLE_BYTES
+    if not complete:  # a character cut in two at the end is not a decoding error
+        sample = sample[: sample.rfind(b"\n") + 1] or sample
+    try:
+        text = sample.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            f"{path.name} is not UTF-8 text (byte {exc.start + 1}): not a ForeignAssistance.gov CSV"
+        ) from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ImportFailed(f"{path.name} is not CSV: {exc}") from None
+    if not records or not any(h.strip() for h in records[0]):
+        raise ImportFailed(f"{path.name} has no header row: not a ForeignAssistance.gov CSV")
+    header = [h.strip() for h in records[0]]
+    data = max(len(records) - 1 - (0 if complete else 1), 0)  # the last record may be cut short
+    if complete or data == 0:
+        return header, float(max(len(records) - 1, 0))
+    per_row = len(sample) / (data + 1)
+    return header, path.stat().st_size / per_row
+
+
+def detect_layout(header: Sequence[str], name: str) -> Layout:
+    """The layout whose columns the header has; ImportFailed naming what each lacks when neither."""
+    present = set(header)
+    lacks = {layout.key: [c for c in layout.required() if c not in present] for layout in LAYOUTS}
+    for layout in LAYOUTS:
+        if not lacks[layout.key]:
+            return layout
+    said = "; ".join(
+        f"as the {layout.key} file ({layout.file_name}) it lacks {', '.join(lacks[layout.key])}" for layout in LAYOUTS
+    )
+    raise ImportFailed(f"{name} matches neither ForeignAssistance.gov layout: {said}")
+
+
+# -- the import -----------------------------------------------------------------------------------
+
+
+ProgressFn = Callable[[int, int, int], None]
+
+
+def run_import(
+    path: Path | str,
+    out: Path | str,
+    *,
+    accounts: str | re.Pattern[str] | None = None,
+    first_year: int | None = None,
+    last_year: int | None = None,
+    data_folders: Sequence[Path] = (),
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import a ForeignAssistance.gov CSV file into the pack folder `out`, replacing it whole.
+
+    `accounts` keeps only funding accounts whose name or id it matches (case ignored);
+    `first_year`/`last_year` keep only those fiscal years. Countries, programs and agencies are
+    matched against the bundled data and `data_folders`. `progress(rows, bytes_read,
+    total_bytes)` is called about ten times a second while the file is read (rows estimated
+    until the end); when `cancelled()` returns True the import stops, writes nothing and
+    raises Cancelled. ImportFailed says, in one line, why an import could not be done.
+    """
+    started = time.monotonic()
+    path, out = Path(path), Path(out)
+    pattern = re.compile(accounts, re.IGNORECASE) if isinstance(accounts, str) else accounts
+    if first_year is not None and last_year is not None and first_year > last_year:
+        raise ValueError(f"first year {first_year} is after last year {last_year}")
+    if not path.is_file():
+        raise ImportFailed(f"{path} is not a file" if path.exists() else f"{path} does not exist")
+    size = path.stat().st_size
+    header, estimated_rows = read_header(path)
+    layout = detect_layout(header, path.name)
+    try:
+        check_out(out, SOURCE_PREFIX)
+    except PackError as exc:
+        raise ImportFailed(str(exc)) from None
+    log.info("importing %s (%s layout) into %s", path, layout.key, out)
+    # The pack being replaced is not data to match against: its entities are made again.
+    own = os.path.abspath(out)
+    folders = [bundled_data_dir(), *(f for f in data_folders if os.path.abspath(f) != own)]
+    from desktop.importers.matching import known_entities
+
+    known = known_entities(folders)
+    report = ImportReport(file=path, out=out, layout=layout.key, source_id=layout.source_id)
+
+    def poll(fraction: float) -> None:
+        if cancelled is not None and cancelled():
+            raise Cancelled("import cancelled: nothing was written")
+        if progress is not None:
+            progress(int(estimated_rows * fraction), int(size * fraction), size)
+
+    try:
+        with PackBuilder(out, SOURCE_PREFIX) as build:
+            from desktop.importers.csv_totals import sum_file
+
+            digest = _Digest(path)
+            try:
+                totals = sum_file(
+                    path, header, layout.columns, with_rows=layout is FUNDING, spill_dir=build.spill, poll=poll
+                )
+            except BaseException:
+                digest.stop()
+                raise
+            sha256 = digest.result()
+            poll(1.0)
+            report.rows_read = totals.rows_read
+            report.skipped = dict(totals.skipped)
+            report.bad_rows = sorted(
+                (row, reason, value) for reason, rows in totals.bad_rows.items() for row, value in rows
+            )
+            figures, new = _assemble(totals.groups, layout, known, pattern, first_year, last_year, report)
+            poll(1.0)
+            _write_pack(build.folder, layout, path.name, size, sha256, figures, new, known)
+            poll(1.0)  # the last moment a cancellation leaves the old pack in place
+            build.commit()
+    except CsvError as exc:
+        raise ImportFailed(f"{path.name}: {exc}") from None
+    except PackError as exc:
+        raise ImportFailed(str(exc)) from None
+    except OSError as exc:
+        raise ImportFailed(f"cannot write the pack {out}: {exc.strerror or exc}") from None
+    if progress is not None:
+        progress(report.rows_read, size, size)
+    report.seconds = time.monotonic() - started
+    log.info("%s", report.summary())
+    return report
+
+
+class _Digest:
+    """The file's SHA-256, computed on a thread of its own while the engine reads the same file."""
+
+    def __init__(self, path: Path) -> None:
+        self._stop = threading.Event()
+        self._hex: str | None = None
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), name="sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as f:
+                while not self._stop.is_set() and (block := f.read(1 << 20)):
+                    digest.update(block)  # hashlib lets go of the interpreter for blocks this size
+        except OSError as exc:
+            self._error = exc
+            return
+        if not self._stop.is_set():
+            self._hex = digest.hexdigest()
+
+    def result(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._hex is not None
+        return self._hex
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+# -- from sums to figures and entities ------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    current: Decimal = Decimal(0)
+    constant: Decimal | None = None
+    rows: int = 0
+    first_rows: list[int] = field(default_factory=list)
+    codes: set[str] = field(default_factory=set)
+    account_ids: set[str] = field(default_factory=set)
+    type_names: set[str] = field(default_factory=set)
+
+
+def _best(counter: Counter[str]) -> str:
+    """The most frequent value, the smallest among equals: the same file always gives the same one."""
+    return min(counter.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def _assemble(
+    groups: list[Group],
+    layout: Layout,
+    known: Known,
+    pattern: re.Pattern[str] | None,
+    first_year: int | None,
+    last_year: int | None,
+    report: ImportReport,
+) -> tuple[dict[tuple[str, str, str, int], Figure], list[NewEntity]]:
+    kept = []
+    for group in groups:
+        reason = None
+        if pattern is not None and not (pattern.search(group.account_name) or pattern.search(group.account_id)):
+            reason = ACCOUNT_FILTERED
+        elif (first_year is not None and group.year < first_year) or (last_year is not None and group.year > last_year):
+            reason = YEAR_FILTERED
+        if reason is not None:
+            report.skipped[reason] = report.skipped.get(reason, 0) + group.rows
+        else:
+            kept.append(group)
+
+    # One name per code and per account, whatever variants the rows spell them in.
+    place_names: dict[str, Counter[str]] = {}
+    place_regions: dict[str, Counter[str]] = {}
+    account_names: dict[str, Counter[str]] = {}
+    account_ids: dict[str, Counter[str]] = {}
+    account_agencies: dict[str, Counter[tuple[str, str]]] = {}
+    for g in kept:
+        place_names.setdefault(g.code, Counter())[g.name] += g.rows
+        place_regions.setdefault(g.code, Counter())[g.region] += g.rows
+        key = _account_key(g)
+        account_names.setdefault(key, Counter())[g.account_name or g.account_id] += g.rows
+        account_ids.setdefault(key, Counter())[g.account_id] += g.rows
+        account_agencies.setdefault(key, Counter())[(g.agency, g.acronym)] += g.rows
+
+    matcher = Matcher(known)
+    place_of = {
+        code: matcher.place(code, _best(place_names[code]) or code, _best(place_regions[code]))
+        for code in sorted(place_names)
+    }
+    program_of = {}
+    for key in sorted(account_names):
+        agencies = _agencies(account_agencies[key])
+        program_of[key] = matcher.program(_best(account_names[key]), _best(account_ids[key]), agencies)
+    new = matcher.finish()
+    kinds = {**known.kinds, **{e.id: e.kind for e in new}}
+
+    figures: dict[tuple[str, str, str, int], Figure] = {}
+    dollars: dict[str, Decimal] = {}
+    for g in kept:
+        kind = slug(g.type) or "unspecified"
+        figure = figures.setdefault((place_of[g.code], program_of[_account_key(g)], kind, g.year), Figure())
+        figure.current += g.current
+        if g.constant is not None:
+            figure.constant = (figure.constant or Decimal(0)) + g.constant
+        figure.rows += g.rows
+        figure.first_rows = sorted({*figure.first_rows, *g.first_rows})[:LOCATOR_ROWS]
+        figure.codes.add(g.code)
+        figure.account_ids.add(g.account_id or g.account_name)
+        figure.type_names.add(g.type)
+        dollars[kind] = dollars.get(kind, Decimal(0)) + g.current
+        report.rows_used += g.rows
+
+    places = {key[0] for key in figures}
+    report.countries = sum(1 for p in places if kinds.get(p) != REGION)
+    report.regions = len(places) - report.countries
+    report.accounts = len({key[1] for key in figures})
+    report.years = sorted({key[3] for key in figures})
+    report.dollars = dollars
+    report.figures = len(figures)
+    report.new_entities = dict(Counter(e.kind for e in new))
+    return figures, new
+
+
+def _account_key(g: Group) -> str:
+    from desktop.core.text import name_key
+
+    return name_key(g.account_name) or g.account_id
+
+
+def _agencies(counter: Counter[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each funding agency of an account once, with the acronym the most rows give it."""
+    acronyms: dict[str, Counter[str]] = {}
+    for (name, acronym), rows in counter.items():
+        if name:
+            acronyms.setdefault(name, Counter())[acronym] += rows
+    return [(name, _best(acronyms[name])) for name in sorted(acronyms)]
+
+
+# -- writing the pack -----------------------------------------------------------------------------
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is YAML's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
+def _write_pack(
+    folder: Path,
+    layout: Layout,
+    file_name: str,
+    size: int,
+    sha256: str,
+    figures: dict[tuple[str, str, str, int], Figure],
+    new: list[NewEntity],
+    known: Known,
+) -> None:
+    source = layout.source_id
+    _write(
+        folder / "sources.yaml",
+        "sources:\n"
+        f"  - id: {source}\n"
+        f"    title: {_q(f'{layout.title} ({file_name})')}\n"
+        f"    publisher: {_q(PUBLISHER)}\n"
+        f"    url: {URL}\n"
+        f"    license: {LICENSE}\n"
+        f"    file: {_q(file_name)}\n"
+        f"    size: {size}\n"
+        f"    sha256: {sha256}\n"
+        # Last and on a line of its own: the only line two imports of one file may differ in.
+        f'    imported: "{datetime.date.today().isoformat()}"\n',
+    )
+    for entity in new:
+        subfolder = known.folders.get(entity.kind, entity.kind + "s")
+        _write(folder / subfolder / f"{entity.id}.yaml", _entity_yaml(entity, source))
+    _write(folder / "figures" / f"{source}.csv", _figures_csv(figures, layout))
+
+
+def _entity_yaml(entity: NewEntity, source: str) -> str:
+    lines = [f"id: {entity.id}", f"kind: {entity.kind}", f"name: {_q(entity.name)}"]
+    if entity.aliases:
+        lines.append(f"aliases: [{', '.join(_q(a) for a in entity.aliases)}]")
+    facts: list[tuple[str, str, str]] = []  # (property, "text: …" or "entity: …", locator)
+    if entity.code is not None:
+        facts.append((CODE_PROPERTY, f"text: {_q(entity.code)}", "Country Code"))
+    if entity.kind == PROGRAM:
+        facts += [("funding_agency", f"entity: {agency}", "Funding Agency Name") for agency in entity.agencies]
+    if facts:
+        lines.append("facts:")
+        for prop, value, locator in facts:
+            lines += [
+                f"  - property: {prop}",
+                f"    {value}",
+                "    sources:",
+                f"      - {{source: {source}, locator: {_q(locator)}}}",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def _locator(layout: Layout, year: int, figure: Figure) -> str:
+    if layout is FUNDING:
+        rows = figure.first_rows
+        if figure.rows == 1:
+            return f"row {rows[0]}"
+        if figure.rows <= LOCATOR_ROWS:
+            return "rows " + ", ".join(map(str, rows))
+        return f"rows {rows[0]}, {rows[1]}, … ({figure.rows:,} rows)"
+    codes = ", ".join(sorted(figure.codes))
+    accounts = ", ".join(sorted(figure.account_ids))
+    return f"FY{year} · {codes} · account {accounts} · {' / '.join(sorted(figure.type_names))}"
+
+
+def _amount(value: Decimal) -> str:
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
+def _figures_csv(figures: dict[tuple[str, str, str, int], Figure], layout: Layout) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIGURES_HEADER)
+    for (country, program, kind, year), figure in sorted(figures.items()):
+        constant = "" if figure.constant is None else _amount(figure.constant)
+        writer.writerow(
+            [country, program, year, kind, _amount(figure.current), constant, _locator(layout, year, figure)]
+        )
+    return buffer.getvalue()
