@@ -1,4 +1,4 @@
-"""The `almanac` command line: search, show, list, timeline, validate and index from a terminal.
+"""The `almanac` command line: search, show, list, timeline, validate, index and import from a terminal.
 
 With no subcommand it opens the window. Exit codes: 0 done, 1 not found or
 invalid data, 2 usage error, 70 an unexpected internal error (one line, no
@@ -355,6 +355,85 @@ def cmd_screenshot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return screenshot(args, (width, height), out, err)
 
 
+class ProgressLine:
+    """The import's progress on one terminal line (rows, MB/s, time left), redrawn at most four times a second."""
+
+    def __init__(self, err: TextIO, name: str) -> None:
+        self.err = err
+        self.name = name
+        self.started = time.monotonic()
+        self.drawn = 0.0
+        self.shown = False
+
+    def __call__(self, rows: int, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.drawn < 0.25:
+            return
+        self.drawn = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = done / elapsed
+        left = f"{_duration((total - done) / rate)} left" if rate > 0 and done else "time left unknown"
+        percent = 100 * done / total if total else 100.0
+        line = (
+            f"{self.name}: {percent:3.0f}% · ~{rows:,} rows · {done / 1e6:,.0f} of {total / 1e6:,.0f} MB · "
+            f"{rate / 1e6:,.1f} MB/s · {left}"
+        )
+        self.err.write("\r" + line[: _width(self.err) - 1] + "\033[K")
+        self.err.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.err.write("\r\033[K")
+            self.err.flush()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds + 0.5)
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.first_year and args.last_year and args.first_year > args.last_year:
+        raise UsageError(f"--from {args.first_year} is after --to {args.last_year}")
+    if not args.file.exists():
+        raise UsageError(f"{args.file} does not exist")
+    if args.file.is_dir():
+        raise UsageError(f"{args.file} is a folder; give the CSV file")
+    data_folders(args)  # the --data folders are checked like every command's
+    # Only now: the importer brings its CSV engine, which nothing else needs.
+    from desktop.importers.foreignassistance import ImportFailed, run_import
+
+    progress = ProgressLine(err, args.file.name) if err.isatty() else None
+    try:
+        report = run_import(
+            args.file,
+            args.out,
+            accounts=args.accounts,
+            first_year=args.first_year,
+            last_year=args.last_year,
+            data_folders=args.data,
+            progress=progress,
+        )
+    except ImportFailed as exc:
+        print(f"almanac: {exc}", file=err)
+        return EXIT_NOT_FOUND
+    finally:
+        if progress is not None:
+            progress.clear()
+    shown: dict[str, int] = {}
+    for row, reason, value in report.bad_rows:
+        shown[reason] = shown.get(reason, 0) + 1
+        print(f"almanac: {args.file.name}: row {row}: {reason} {value!r}, skipped", file=err)
+    for reason, count in shown.items():
+        if report.skipped.get(reason, 0) > count:
+            print(
+                f"almanac: {args.file.name}: … and {report.skipped[reason] - count:,} more rows with {reason}", file=err
+            )
+    print(report.summary(), file=out)
+    return EXIT_OK
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "search": cmd_search,
     "show": cmd_show,
@@ -364,6 +443,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, TextIO, TextIO], int]] 
     "index": cmd_index,
     "open": cmd_window,
     "screenshot": cmd_screenshot,
+    "import": cmd_import,
     None: cmd_window,
 }
 

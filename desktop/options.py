@@ -8,6 +8,7 @@ command line that opens it. Nothing here imports Qt.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -51,6 +52,30 @@ def _date(text: str) -> FuzzyDate:
 # Any date the data may hold is a span of days, and "as of" works on spans: so `show --as-of`
 # takes every form the data does ("1990s", "early 1990s"), as --from and --to do.
 _as_of = _date
+
+
+def _fiscal_year(text: str) -> int:
+    try:
+        year = int(text.strip().upper().removeprefix("FY"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fiscal year (a year such as 2015)") from None
+    if not 1900 <= year <= 2099:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fiscal year between 1900 and 2099")
+    return year
+
+
+def _regex(text: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a regular expression: {exc}") from None
+
+
+# The datasets `almanac import` reads, with what each expects.
+DATASETS = {
+    "foreignassistance": "a CSV file from ForeignAssistance.gov: us_foreign_aid_funding.csv or "
+    "us_foreign_aid_complete.csv, recognised by its header",
+}
 
 
 def _image_path(text: str) -> Path:
@@ -241,6 +266,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the page (and the timeline's cursor) as of DATE, as the window's As-of box does: "
         "a year (2019), a month (2019-01), a day (2019-01-15) or a span (1990s, early 1960s)",
     )
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import official figures into a data pack",
+        description="Import a dataset's figures into the data pack folder DIR (load it with --data DIR). "
+        "Countries, programs and agencies are matched to the bundled data and the --data folders; "
+        "the pack is built beside DIR and replaces it whole. Ends with one summary line; rows "
+        "skipped as bad are named on stderr. Exit 0 done, 1 the file or DIR cannot be used (nothing "
+        "written), 2 usage error.",
+    )
+    p.add_argument(
+        "dataset",
+        metavar="DATASET",
+        choices=list(DATASETS),
+        help="; ".join(f"{name}: {about}" for name, about in DATASETS.items()),
+    )
+    p.add_argument("file", metavar="FILE", type=Path, help="the downloaded CSV file")
+    p.add_argument("--out", metavar="DIR", type=Path, required=True, help="the pack folder to write (replaced whole)")
+    p.add_argument(
+        "--accounts",
+        metavar="REGEX",
+        type=_regex,
+        help="only funding accounts whose name or id this regular expression matches (case ignored)",
+    )
+    p.add_argument("--from", dest="first_year", metavar="FY", type=_fiscal_year, help="only fiscal years from FY on")
+    p.add_argument("--to", dest="last_year", metavar="FY", type=_fiscal_year, help="only fiscal years up to FY")
     return parser
 
 

@@ -22,14 +22,15 @@ import os
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from desktop.core.bundle import bundled_data_dir
-from desktop.importers.csv_totals import BAD_AMOUNT, BAD_CODE, BAD_YEAR, EMPTY_AMOUNT, Columns, CsvError, Group
+from desktop.core.text import name_key
+from desktop.importers.csv_totals import BAD_AMOUNT, BAD_CODE, BAD_ROW, BAD_YEAR, EMPTY_AMOUNT, Columns, CsvError, Group
 from desktop.importers.matching import CODE_PROPERTY, PROGRAM, REGION, Known, Matcher, NewEntity, slug
 from desktop.importers.pack import PackBuilder, PackError, check_out
 
@@ -41,7 +42,7 @@ PUBLISHER = "ForeignAssistance.gov (U.S. Department of State and USAID)"
 LICENSE = "Public domain (US Government work)"
 FIGURES_HEADER = ("country", "program", "fiscal_year", "type", "current_usd", "constant_usd", "locator")
 ACCOUNT_FILTERED, YEAR_FILTERED = "account not selected", "fiscal year not selected"
-SKIP_ORDER = (EMPTY_AMOUNT, BAD_AMOUNT, BAD_YEAR, BAD_CODE, ACCOUNT_FILTERED, YEAR_FILTERED)
+SKIP_ORDER = (EMPTY_AMOUNT, BAD_AMOUNT, BAD_YEAR, BAD_CODE, BAD_ROW, ACCOUNT_FILTERED, YEAR_FILTERED)
 LOCATOR_ROWS = 5  # a figure from more rows names the first two and the count
 SAMPLE_BYTES = 1 << 20  # read to find the header and how long a row is
 
@@ -363,18 +364,19 @@ def _assemble(
             kept.append(group)
 
     # One name per code and per account, whatever variants the rows spell them in.
-    place_names: dict[str, Counter[str]] = {}
-    place_regions: dict[str, Counter[str]] = {}
-    account_names: dict[str, Counter[str]] = {}
-    account_ids: dict[str, Counter[str]] = {}
-    account_agencies: dict[str, Counter[tuple[str, str]]] = {}
+    place_names: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    place_regions: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    account_names: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    account_ids: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    account_agencies: defaultdict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    account_key = _AccountKeys()
     for g in kept:
-        place_names.setdefault(g.code, Counter())[g.name] += g.rows
-        place_regions.setdefault(g.code, Counter())[g.region] += g.rows
-        key = _account_key(g)
-        account_names.setdefault(key, Counter())[g.account_name or g.account_id] += g.rows
-        account_ids.setdefault(key, Counter())[g.account_id] += g.rows
-        account_agencies.setdefault(key, Counter())[(g.agency, g.acronym)] += g.rows
+        place_names[g.code][g.name] += g.rows
+        place_regions[g.code][g.region] += g.rows
+        key = account_key(g)
+        account_names[key][g.account_name or g.account_id] += g.rows
+        account_ids[key][g.account_id] += g.rows
+        account_agencies[key][(g.agency, g.acronym)] += g.rows
 
     matcher = Matcher(known)
     place_of = {
@@ -390,14 +392,17 @@ def _assemble(
 
     figures: dict[tuple[str, str, str, int], Figure] = {}
     dollars: dict[str, Decimal] = {}
+    type_slugs: dict[str, str] = {}
     for g in kept:
-        kind = slug(g.type) or "unspecified"
-        figure = figures.setdefault((place_of[g.code], program_of[_account_key(g)], kind, g.year), Figure())
+        kind = type_slugs.get(g.type) or type_slugs.setdefault(g.type, slug(g.type) or "unspecified")
+        figure_key = (place_of[g.code], program_of[account_key(g)], kind, g.year)
+        figure = figures.get(figure_key) or figures.setdefault(figure_key, Figure())
         figure.current += g.current
         if g.constant is not None:
             figure.constant = (figure.constant or Decimal(0)) + g.constant
         figure.rows += g.rows
-        figure.first_rows = sorted({*figure.first_rows, *g.first_rows})[:LOCATOR_ROWS]
+        if g.first_rows:
+            figure.first_rows = sorted({*figure.first_rows, *g.first_rows})[:LOCATOR_ROWS]
         figure.codes.add(g.code)
         figure.account_ids.add(g.account_id or g.account_name)
         figure.type_names.add(g.type)
@@ -415,10 +420,16 @@ def _assemble(
     return figures, new
 
 
-def _account_key(g: Group) -> str:
-    from desktop.core.text import name_key
+class _AccountKeys(dict[tuple[str, str], str]):
+    """An account's key: its name as names are compared (so spellings that differ only in case or
+    punctuation are one account), else its id; worked out once per spelling."""
 
-    return name_key(g.account_name) or g.account_id
+    def __call__(self, g: Group) -> str:
+        spelled = (g.account_name, g.account_id)
+        key = self.get(spelled)
+        if key is None:
+            key = self[spelled] = name_key(g.account_name) or g.account_id
+        return key
 
 
 def _agencies(counter: Counter[tuple[str, str]]) -> list[tuple[str, str]]:
