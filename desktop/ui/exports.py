@@ -12,10 +12,21 @@ import contextlib
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QObject, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QObject, QRectF, QSize, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QImage,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from desktop import APP_TITLE
@@ -24,6 +35,57 @@ from desktop.ui.page_controller import PageController
 from desktop.ui.page_html import Colors, render_page
 
 log = logging.getLogger("almanac.exports")
+
+
+def write_picture(
+    path: Path,
+    size: QSize,
+    paint: Callable[[QPainter], None],
+    *,
+    title: str,
+    background: QColor,
+    ratio: float = 1.0,
+) -> None:
+    """Write what `paint` draws on a canvas of `size` (in pixels) to `path`: SVG when it ends in .svg
+    (text stays text), else PNG at `ratio` device pixels per pixel.
+
+    As for a PDF, the file is written beside the target and moved into place once it is whole: a write
+    that fails raises OSError and leaves no broken file, nor harms one that was there.
+    """
+    svg = path.suffix.lower() == ".svg"
+    fd, temp_name = tempfile.mkstemp(prefix=".almanac-", suffix=".svg" if svg else ".png", dir=path.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        if svg:
+            from PySide6.QtSvg import QSvgGenerator  # only when an SVG is written: not a cost at startup
+
+            generator = QSvgGenerator()
+            generator.setFileName(str(temp))
+            generator.setSize(size)
+            generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+            generator.setTitle(title)
+            painter = QPainter(generator)
+            paint(painter)
+            painter.end()
+            del generator  # the file is complete once the generator is gone
+        else:
+            image = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(ratio)
+            image.fill(background)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            paint(painter)
+            painter.end()
+            if not image.save(str(temp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; Qt takes str
+                raise OSError(f"the image could not be written to {temp}")
+        if temp.stat().st_size == 0:
+            raise OSError(f"nothing was written to {temp}")
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
 
 
 class Exports(QObject):

@@ -5,7 +5,8 @@
 - the page controller (`page_controller.py`): what the page shows, history, as-of;
 - the actions table (`actions.py`): menus, toolbar and the shortcut list;
 - exports (`exports.py`): print, PDF, citation;
-- the status line (`status_line.py`) and the time controls (`time_controls.py`).
+- the status line (`status_line.py`) and the time controls (`time_controls.py`);
+- the official figures dock (`figures_dock.py`), which follows the page.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from desktop.ui import actions as action_table
 from desktop.ui.detail_view import DetailView
 from desktop.ui.dialogs import Dialogs
 from desktop.ui.exports import Exports
+from desktop.ui.figures_dock import FiguresControls
 from desktop.ui.find_bar import FindBar
 from desktop.ui.icons import KindIcons
 from desktop.ui.page_controller import PageController
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(self.statusBar())
         self.dialogs = Dialogs(self, session, lambda: action_table.shortcut_rows(self._actions))
         self.time = TimeControls(self, tasks)
+        self.figures = FiguresControls(self, tasks)
         self.watcher = DataWatcher(tasks, self)
         self._expose_parts()
         self._lay_out()
@@ -129,7 +132,7 @@ class MainWindow(QMainWindow):
         pages.pageShown.connect(self._on_page_shown)
         pages.titleChanged.connect(lambda t: self.setWindowTitle(f"{t} — {APP_TITLE}" if t else APP_TITLE))
         pages.historyChanged.connect(self._update_nav_actions)
-        for messages in (pages.message, self.exports.message, self.tasks.failed, session.failed):
+        for messages in (pages.message, self.exports.message, self.figures.message, self.tasks.failed, session.failed):
             messages.connect(self.status.show_message)
         session.busy.connect(self.status.show_busy)
         session.storeChanged.connect(self._on_store_changed)

@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -27,10 +26,10 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsView, QToolTip, QWidget
 
 from desktop import APP_TITLE
+from desktop.ui.exports import write_picture
 from desktop.ui.timeline_scene import (
     AXIS_H,
     LANE_HEADER,
@@ -434,27 +433,22 @@ class TimelineView(QGraphicsView):
     # -- export ---------------------------------------------------------------
 
     def export(self, path: Path) -> bool:
-        """Write what the view shows to `path`: SVG when it ends in .svg, else PNG."""
+        """Write what the view shows to `path`: SVG when it ends in .svg, else PNG; False when it could not."""
         size = self.viewport().size()
-        source = QRectF(self.viewport().rect())
-        if path.suffix.lower() == ".svg":
-            generator = QSvgGenerator()
-            generator.setFileName(str(path))
-            generator.setSize(size)
-            generator.setViewBox(source)
-            generator.setTitle(f"{APP_TITLE} — timeline")
-            painter = QPainter(generator)
-            self.render(painter, QRectF(0, 0, size.width(), size.height()), source.toRect())
-            painter.end()
-            return path.is_file()
-        image = QImage(size * self.devicePixelRatioF(), QImage.Format.Format_ARGB32_Premultiplied)
-        image.setDevicePixelRatio(self.devicePixelRatioF())
-        image.fill(self.palette().color(QPalette.ColorRole.Base))
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        self.render(painter, QRectF(0, 0, size.width(), size.height()), source.toRect())
-        painter.end()
-        return image.save(str(path), "PNG")  # type: ignore[call-overload]  # the stubs say bytes; Qt takes str
+        source = self.viewport().rect()
+        target = QRectF(0, 0, size.width(), size.height())
+        try:
+            write_picture(
+                path,
+                size,
+                lambda painter: self.render(painter, target, source),
+                title=f"{APP_TITLE} — timeline",
+                background=self.palette().color(QPalette.ColorRole.Base),
+                ratio=self.devicePixelRatioF(),
+            )
+        except OSError:
+            return False
+        return True
 
     def sizeHint(self) -> QSize:
         return QSize(800, 260)

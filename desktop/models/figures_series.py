@@ -1,0 +1,201 @@
+"""What a figures chart and table show, worked out from a page's figures (plain Python, no Qt).
+
+A country's page charts its programs, a program's page its recipients: the entity at the figure's
+other end is the series. The largest few series (by the sum of their amounts' sizes, so that a
+de-obligation counts as much as an obligation) keep their own colour and the rest are summed as
+"Other". A figure has current dollars, and constant ones when its source gives them: in constant
+dollars the figures without them are left out (and counted, so the panel can say so).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from desktop.core.dates import FuzzyDate
+from desktop.core.views import EntityRef, FigureView
+
+TOP_SERIES = 5
+OTHER = "Other"  # the key and the name of the series that gathers the rest (ids are lower case: never this)
+DOLLARS = ("current", "constant")
+# The transaction types a chart shows first; any other comes after, alphabetically.
+TYPE_ORDER = ("obligations", "disbursements")
+
+
+def fiscal_year_of(iso: str) -> int:
+    """The US federal fiscal year an ISO day falls in: FY2015 runs 1 October 2014 to 30 September 2015."""
+    year, month = int(iso[:4]), int(iso[5:7])
+    return year + 1 if month >= 10 else year
+
+
+def fiscal_years_spanned(when: FuzzyDate | None) -> tuple[int, ...]:
+    """Every fiscal year a date touches: one for a day or a month, more for a vague date ("1990s")."""
+    if when is None:
+        return ()
+    return tuple(range(fiscal_year_of(when.earliest), fiscal_year_of(when.latest) + 1))
+
+
+def perspective(ident: str, figures: Iterable[FigureView]) -> str:
+    """ "country" when `ident` is the country (or region) end of its figures, else "program"."""
+    return "country" if any(f.country.id == ident for f in figures) else "program"
+
+
+def other_end(figure: FigureView, by: str) -> EntityRef:
+    """The series a figure belongs to on a page seen `by` its country or its program."""
+    return figure.program if by == "country" else figure.country
+
+
+def money(value: float | None) -> str:
+    """2500000.5 → "2,500,000.50"; 7e6 → "7,000,000"; a negative amount with a true minus sign; None → "—"."""
+    if value is None:
+        return "—"
+    text = f"{abs(value):,.0f}" if value == int(value) else f"{abs(value):,.2f}"
+    return f"−{text}" if value < 0 else text
+
+
+def dollars_text(value: float) -> str:
+    """2500000.5 → "$2,500,000.50"; -5 → "−$5"."""
+    return f"−${money(-value)}" if value < 0 else f"${money(value)}"
+
+
+def compact_dollars(value: float) -> str:
+    """An axis label: 2500000 → "$2.5M", -750000 → "−$750K", 0 → "$0"."""
+    size, sign = abs(value), "−" if value < 0 else ""
+    for divisor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if size >= divisor:
+            text = f"{size / divisor:.2f}".rstrip("0").rstrip(".") + suffix
+            break
+    else:
+        text = f"{size:.2f}".rstrip("0").rstrip(".")
+    return f"{sign}${text}"
+
+
+def amount(figure: FigureView, dollars: str) -> float | None:
+    return figure.constant if dollars == "constant" else figure.current
+
+
+def types_present(figures: Iterable[FigureView]) -> list[str]:
+    """The transaction types of `figures`: obligations, then disbursements, then the others by name."""
+    found = {f.type for f in figures}
+    return [t for t in TYPE_ORDER if t in found] + sorted(found - set(TYPE_ORDER))
+
+
+def default_type(types: Sequence[str]) -> str | None:
+    return types[0] if types else None  # obligations when present: TYPE_ORDER puts it first
+
+
+def has_constant(figures: Iterable[FigureView], kind: str) -> bool:
+    return any(f.constant is not None for f in figures if f.type == kind)
+
+
+def years_of(figures: Iterable[FigureView], kind: str) -> list[int]:
+    """The fiscal years with a figure of type `kind`, latest first."""
+    return sorted({f.fiscal_year for f in figures if f.type == kind}, reverse=True)
+
+
+def table_rows(figures: Iterable[FigureView], kind: str, year: int | None = None) -> list[FigureView]:
+    return [f for f in figures if f.type == kind and (year is None or f.fiscal_year == year)]
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str  # the entity's id, or OTHER
+    name: str
+    total: float  # the sum of the amounts, in the chart's dollars
+    members: int  # entities summed into it: 1, or more for OTHER
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One series' amount in one fiscal year, and the figures it sums."""
+
+    year: int
+    series: int  # index into ChartData.series
+    amount: float
+    figures: tuple[FigureView, ...]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    type: str
+    dollars: str
+    by: str  # "country": series are programs; "program": series are countries and regions
+    years: tuple[int, ...]  # every fiscal year from the first figure's to the last's
+    series: tuple[Series, ...]
+    cells: tuple[Cell, ...]
+    low: float  # the lowest a stack of negative amounts reaches (0 or less)
+    high: float  # the highest a stack of positive amounts reaches (0 or more)
+    left_out: int = 0  # figures without constant dollars, in constant dollars
+
+    def index_of(self, key: str) -> int | None:
+        return next((i for i, s in enumerate(self.series) if s.key == key), None)
+
+    def cell(self, year: int, key: str) -> Cell | None:
+        index = self.index_of(key)
+        return next((c for c in self.cells if c.year == year and c.series == index), None)
+
+
+EMPTY = ChartData("", "current", "country", (), (), (), 0.0, 0.0)
+
+
+def chart_data(
+    figures: Iterable[FigureView], by: str, kind: str, dollars: str = "current", top: int = TOP_SERIES
+) -> ChartData:
+    """The chart of the figures of type `kind` in `dollars`, one series per entity at the other end."""
+    sums: dict[tuple[str, int], float] = defaultdict(float)
+    members: dict[tuple[str, int], list[FigureView]] = defaultdict(list)
+    size: dict[str, float] = defaultdict(float)
+    total: dict[str, float] = defaultdict(float)
+    names: dict[str, str] = {}
+    left_out = 0
+    for figure in figures:
+        if figure.type != kind:
+            continue
+        value = amount(figure, dollars)
+        if value is None:
+            left_out += 1
+            continue
+        end = other_end(figure, by)
+        names[end.id] = end.name
+        sums[end.id, figure.fiscal_year] += value
+        members[end.id, figure.fiscal_year].append(figure)
+        size[end.id] += abs(value)
+        total[end.id] += value
+    if not names:
+        return ChartData(kind, dollars, by, (), (), (), 0.0, 0.0, left_out)
+    ranked = sorted(names, key=lambda ident: (-size[ident], names[ident].casefold(), ident))
+    # "Other" only when it gathers two or more: one series more is clearer than an "Other" of one.
+    shown = ranked if len(ranked) <= top + 1 else ranked[:top]
+    rest = ranked[len(shown) :]
+    series = [Series(i, names[i], total[i], 1) for i in shown]
+    if rest:
+        series.append(Series(OTHER, OTHER, sum(total[i] for i in rest), len(rest)))
+    place = {ident: n for n, ident in enumerate(shown)} | dict.fromkeys(rest, len(shown))
+    merged: dict[tuple[int, int], float] = defaultdict(float)
+    gathered: dict[tuple[int, int], list[FigureView]] = defaultdict(list)
+    for (ident, year), value in sums.items():
+        merged[year, place[ident]] += value
+        gathered[year, place[ident]].extend(members[ident, year])
+    cells = tuple(
+        Cell(year, index, value, tuple(gathered[year, index])) for (year, index), value in sorted(merged.items())
+    )
+    ups: dict[int, float] = defaultdict(float)
+    downs: dict[int, float] = defaultdict(float)
+    for cell in cells:
+        if cell.amount >= 0:
+            ups[cell.year] += cell.amount
+        else:
+            downs[cell.year] += cell.amount
+    years = [c.year for c in cells]
+    return ChartData(
+        kind,
+        dollars,
+        by,
+        tuple(range(min(years), max(years) + 1)),
+        tuple(series),
+        cells,
+        min(0.0, *downs.values()) if downs else 0.0,
+        max(0.0, *ups.values()) if ups else 0.0,
+        left_out,
+    )

@@ -1,0 +1,290 @@
+"""Official figures in the main window: a dock that follows the page, View → Official figures, and the exports.
+
+While View → Official figures is ticked (it is at start), each page shown asks the store for its
+figures off the GUI thread (Tasks, lane "figures"; a newer page's read drops an older one's
+answer). A page with figures shows the dock; a page without hides it, unless the reader has just
+asked for it from the menu, when it says there are none. The pane (its chart, table and model) is
+built the first time there is something to show: a window that never shows figures never imports it.
+The as-of date reaches the chart whenever the page is drawn again, which is how the window applies it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QWidget
+
+from desktop.core.store import Store
+from desktop.core.views import FigureView
+from desktop.models.tasks import Task, Tasks, report
+
+if TYPE_CHECKING:
+    from desktop.ui.figures_panel import FiguresPanel
+    from desktop.ui.main_window import MainWindow
+
+LANE = "figures"
+CHART_FILTERS = "PNG image (*.png);;SVG image (*.svg)"
+TABLE_FILTERS = "CSV file (*.csv)"
+
+
+class FiguresDock(QDockWidget):
+    """Signals: closed() when the reader closes it (its own button), not when the window hides it."""
+
+    closed = Signal()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
+
+
+class FiguresControls(QObject):
+    """Owns the official figures dock of one main window and its actions.
+
+    Signals: message(text) for the status bar; loaded(id) once the figures of a page are shown (or
+    known to be none).
+    """
+
+    message = Signal(str)
+    loaded = Signal(str)
+
+    def __init__(self, window: MainWindow, tasks: Tasks) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tasks = tasks
+        self.panel: FiguresPanel | None = None
+        self.dock: FiguresDock | None = None
+        self._task: Task | None = None
+        self._generation = 0
+        self._shown: tuple[str, Store] | None = None  # the page and the store whose figures the dock holds
+        self._asked = False  # ticked by the reader on this page: the dock shows even with nothing in it
+        self.action_figures = QAction("Official &figures", window, checkable=True)
+        self.action_figures.setObjectName("actionFigures")  # its keys come from the actions table
+        self.action_figures.setChecked(True)
+        self.action_figures.toggled.connect(self.set_visible)
+        self.action_export_chart = QAction("Export figures &chart as PNG or SVG…", window)
+        self.action_export_chart.setObjectName("actionExportFiguresChart")
+        self.action_export_chart.triggered.connect(self.choose_export_chart)
+        self.action_export_table = QAction("Export figures table as C&SV…", window)
+        self.action_export_table.setObjectName("actionExportFiguresTable")
+        self.action_export_table.triggered.connect(self.choose_export_table)
+        for action in (self.action_figures, self.action_export_chart, self.action_export_table):
+            window.addAction(action)
+        self._enable_exports(False)
+        window.pageShown.connect(self._on_page_shown)
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.stop()
+        return False
+
+    def stop(self) -> None:
+        """Drop the answer of any read under way (the window is closing)."""
+        self._generation += 1
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def busy(self) -> bool:
+        """Whether a read of figures is under way (what the dock shows may still change)."""
+        return self._task is not None
+
+    # -- the dock ------------------------------------------------------------------------------
+
+    def figures_panel(self) -> FiguresPanel:
+        """The pane, built (and docked, hidden) on first use."""
+        if self.panel is None:
+            from desktop.ui.figures_panel import FiguresPanel  # built on demand: not a cost at startup
+
+            window = self.window
+            self.panel = panel = FiguresPanel(window)
+            panel.entityActivated.connect(window.show_entity)
+            panel.exportChartRequested.connect(self.choose_export_chart)
+            panel.exportTableRequested.connect(self.choose_export_table)
+            self.dock = FiguresDock("Official figures", window)
+            self.dock.setObjectName("figuresDock")
+            self.dock.setWidget(panel)
+            self.dock.hide()
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+            self.dock.closed.connect(lambda: self.action_figures.setChecked(False))
+        return self.panel
+
+    def _show_dock(self) -> None:
+        dock = self.dock
+        if dock is None or dock.isVisible():
+            return
+        dock.show()
+        window = self.window
+        if window.height() > 400:
+            window.resizeDocks([dock], [int(window.height() * 0.42)], Qt.Orientation.Vertical)
+
+    def _hide_dock(self) -> None:
+        if self.dock is not None:
+            self.dock.hide()
+
+    @Slot(bool)
+    def set_visible(self, visible: bool) -> None:
+        """View → Official figures: show the figures of the page (or say there are none), or hide them."""
+        if self.action_figures.isChecked() != visible:
+            self.action_figures.setChecked(visible)  # its toggled signal comes back here
+            return
+        self._asked = visible
+        if visible:
+            self._follow(force=True)
+        else:
+            self.stop()
+            self._shown = None
+            self._hide_dock()
+
+    # -- following the page ------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_page_shown(self, entity_id: str) -> None:
+        if self._shown is None or self._shown[0] != entity_id:
+            self._asked = False  # another page: the dock shows only if it has figures
+        if self.action_figures.isChecked():
+            self._follow()
+
+    def _follow(self, force: bool = False) -> None:
+        window = self.window
+        ident, store = window.current_entity or "", window.store
+        if self.panel is not None:
+            self.panel.set_as_of(window.as_of)
+        if not force and self._shown == (ident, store) and self._task is None:
+            return  # the same page drawn again (a new as-of date, new colours)
+        self.stop()
+        generation = self._generation
+        if not ident:
+            self._loaded(generation, ident, store, [])
+            return
+        self._task = self.tasks.run(
+            lambda: store.figures(ident),
+            lambda figures: self._loaded(generation, ident, store, figures),
+            lambda exc: self._failed(generation, exc),
+            lane=LANE,
+            what="Reading the official figures",
+        )
+
+    def _loaded(self, generation: int, ident: str, store: Store, figures: list[FigureView]) -> None:
+        if generation != self._generation:
+            return
+        self._task = None
+        self._shown = (ident, store)
+        if figures:
+            panel = self.figures_panel()
+            first = figures[0]
+            name = first.country.name if first.country.id == ident else first.program.name
+            panel.set_figures(ident, name, figures)
+            panel.set_as_of(self.window.as_of)
+            self._show_dock()
+        elif self._asked:
+            panel = self.figures_panel()
+            ref = store.ref(ident) if ident else None
+            where = f"for {ref.name}" if ref is not None else "on this page"
+            panel.clear(f"No official figures {where}.")
+            self._show_dock()
+        else:
+            if self.panel is not None:
+                self.panel.clear("")
+            self._hide_dock()
+        self._enable_exports(bool(figures))
+        self.loaded.emit(ident)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._task = None
+        self.message.emit(report(exc, "Reading the official figures"))
+
+    def _enable_exports(self, enabled: bool) -> None:
+        self.action_export_chart.setEnabled(enabled)
+        self.action_export_table.setEnabled(enabled)
+
+    # -- export ------------------------------------------------------------------------------------
+
+    def _ready(self) -> FiguresPanel | None:
+        panel = self.panel
+        if panel is None or not panel.has_figures:
+            self.message.emit("This page has no official figures to export.")
+            return None
+        return panel
+
+    def export_chart(self, path: Path) -> bool:
+        """Write the chart to `path`: SVG for .svg, else PNG. False (and a message) when it could not."""
+        panel = self._ready()
+        if panel is None:
+            return False
+        try:
+            panel.chart.export(path)
+        except OSError as exc:
+            self.message.emit(f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.message.emit(f"Saved {path}")
+        return True
+
+    def export_table(self, path: Path) -> bool:
+        """Write the table, as sorted on screen, to `path` as CSV (UTF-8). False (and a message) when it could not.
+
+        Written beside the target and moved into place: a failed write leaves no half a file.
+        """
+        panel = self._ready()
+        if panel is None:
+            return False
+        temp: Path | None = None
+        try:
+            fd, name = tempfile.mkstemp(prefix=".almanac-", suffix=".csv", dir=path.parent)
+            temp = Path(name)
+            with open(fd, "w", encoding="utf-8", newline="") as out:
+                panel.model.write_csv(out)
+            os.replace(temp, path)
+        except OSError as exc:
+            if temp is not None:
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+            self.message.emit(f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.message.emit(f"Saved {path}")
+        return True
+
+    def _file_name(self, suffix: str) -> str:
+        panel = self.panel
+        name = panel.ident if panel is not None and panel.ident else "figures"
+        return f"{name}-figures.{suffix}"
+
+    @Slot()
+    def choose_export_chart(self) -> None:
+        if self._ready() is None:
+            return
+        path, chosen = QFileDialog.getSaveFileName(
+            self._parent_widget(), "Export figures chart", self._file_name("png"), CHART_FILTERS
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".png", ".svg"):
+            target = target.with_suffix(".svg" if "svg" in chosen.lower() else ".png")
+        self.export_chart(target)
+
+    @Slot()
+    def choose_export_table(self) -> None:
+        if self._ready() is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self._parent_widget(), "Export figures table", self._file_name("csv"), TABLE_FILTERS
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() != ".csv":
+            target = target.with_suffix(".csv")
+        self.export_table(target)
+
+    def _parent_widget(self) -> QWidget:
+        return self.window
