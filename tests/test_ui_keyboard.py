@@ -201,7 +201,14 @@ def test_menus(window: MainWindow) -> None:
         "Export figures &chart as PNG or SVG…", "Export figures table as C&SV…", "&Quit",
     ]  # fmt: skip
     assert texts(menus["&Edit"]) == ["&Copy", "Copy ci&tation", "&Find in page…"]
-    assert texts(menus["&View"]) == ["Zoom &in", "Zoom &out", "&Actual size", "Time&line", "Official &figures", "&Theme"]
+    assert texts(menus["&View"]) == [
+        "Zoom &in",
+        "Zoom &out",
+        "&Actual size",
+        "Time&line",
+        "Official &figures",
+        "&Theme",
+    ]
     theme_menu = next(a.menu() for a in menus["&View"].actions() if a.text() == "&Theme")
     assert texts(theme_menu) == ["System", "Light", "Dark"]
     assert texts(menus["&Go"]) == ["&Back", "&Forward", "&Home", "&Search"]
