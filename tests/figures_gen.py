@@ -322,7 +322,7 @@ _SYNTH_ACCOUNTS = [IMET, FMF, HEALTH, FOOD] + [
 ]
 
 
-def synthetic_lines(seed: int = 12) -> Iterator[str]:
+def synthetic_rows(seed: int = 12) -> Iterator[dict[str, str]]:
     """Endless complete-layout rows, the same for the same seed."""
     rng = random.Random(seed)
     types = [OBLIGATIONS, DISBURSEMENTS]
@@ -336,36 +336,57 @@ def synthetic_lines(seed: int = 12) -> Iterator[str]:
         rec = Record(country, account, rng.choice(types), str(rng.randint(1990, 2024)), "", "")
         number += 1
         cents = rng.randint(-10_000, 5_000_000_00)
-        row = {
+        yield {
             **_common(rec),
             "Managing Agency ID": account[2][0],
             "Managing Agency Acronym": account[2][2],
             "Managing Agency Name": account[2][1],
             "Activity ID": str(number),
             "Activity Name": f"Activity {number % 9973}, phase {number % 7}",
-            "Activity Description": "Synthetic description of the activity"
-            + ("\nsecond line" if number % 5 == 0 else ""),
+            "Activity Description": "Synthetic description" + ("\nsecond line" if number % 5 == 0 else ""),
             "Activity Start Date": "2015-01-01",
             "Activity End Date": "2016-12-31",
             "Transaction Date": "2015-03-31",
             "Current Dollar Amount": f"{cents / 100:.2f}",
             "Constant Dollar Amount": f"{cents * 1.07 / 100:.2f}",
         }
-        yield _line([row[c] for c in COMPLETE_COLUMNS])
 
 
-def write_synthetic_complete(path: Path, size_mb: float, seed: int = 12) -> int:
-    """A complete-layout file of about `size_mb` MB; returns its number of data rows."""
+# How a row is spoilt for `write_synthetic_complete(bad=...)`, and the reason the import gives.
+SPOILT = {
+    "year": ("Fiscal Year", "1976tq", "bad fiscal year"),
+    "old year": ("Fiscal Year", "1850", "bad fiscal year"),
+    "amount": ("Current Dollar Amount", "12,5x", "bad amount"),
+    "code": ("Country Code", "", "bad country code"),
+    "short": (None, "", "malformed row"),
+}
+
+
+def write_synthetic_complete(path: Path, size_mb: float, seed: int = 12, bad: dict[int, str] | None = None) -> int:
+    """A complete-layout file of about `size_mb` MB; returns its number of data rows.
+
+    `bad` spoils the rows of those numbers (1 = the first data row) in one of the ways of SPOILT.
+    """
     target = int(size_mb * 1_000_000)
-    rows = 0
-    written = 0
-    lines = synthetic_lines(seed)
+    bad = bad or {}
+    rows = written = 0
+    source = synthetic_rows(seed)
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         f.write(_line(COMPLETE_COLUMNS))
         while written < target:
-            block = [next(lines) for _ in range(2000)]
+            block = []
+            for _ in range(2000):
+                rows += 1
+                row = next(source)
+                values = [row[c] for c in COMPLETE_COLUMNS]
+                if rows in bad:
+                    column, value, _ = SPOILT[bad[rows]]
+                    if column is None:
+                        values.pop()  # a column short
+                    else:
+                        values[COMPLETE_COLUMNS.index(column)] = value
+                block.append(_line(values))
             text = "".join(block)
             f.write(text)
             written += len(text.encode("utf-8"))
-            rows += len(block)
     return rows

@@ -445,3 +445,47 @@ def test_an_empty_folder_may_be_the_output(files, tmp_path: Path):
     out.mkdir()
     fa.run_import(files["funding"][0], out)
     assert (out / "sources.yaml").exists() and leftovers(out) == []
+
+
+# -- bad rows deep in a large file, numbered ----------------------------------------------------------
+
+
+def test_bad_rows_deep_in_a_large_file_are_numbered_as_records(tmp_path: Path):
+    # Every fifth row holds a quoted newline, so lines and records part ways early; DuckDB reads
+    # the file in parallel chunks. Some faults are seen only once grouped (an empty code, a year
+    # out of range): the second pass numbers those, moving past the malformed rows before them.
+    bad = {7: "short", 1_000: "code", 25_003: "year", 31_337: "amount", 40_000: "old year", 41_234: "short"}
+    path = tmp_path / "us_foreign_aid_complete.csv"
+    rows = gen.write_synthetic_complete(path, size_mb=15, bad=bad)
+    assert rows > 45_000
+    report = fa.run_import(path, tmp_path / "pack")
+    assert [(row, reason) for row, reason, _ in report.bad_rows] == [
+        (row, gen.SPOILT[kind][2]) for row, kind in sorted(bad.items())
+    ]
+    values = {row: value for row, _, value in report.bad_rows}
+    assert (values[1_000], values[25_003], values[40_000]) == ("", "1976tq", "1850")
+    assert values[31_337].startswith("12,5x / ")
+    assert "Expected Number of Columns" in values[7]
+    assert report.rows_read == rows
+    assert report.rows_used == rows - len(bad)
+    assert report.skipped == {"bad amount": 1, "bad fiscal year": 2, "bad country code": 1, "malformed row": 2}
+    code, out, err = run("import", "foreignassistance", path, "--out", tmp_path / "pack")
+    assert code == 0 and "2 malformed row" in out
+    assert f"almanac: {path.name}: row 40000: bad fiscal year '1850', skipped" in err.splitlines()
+
+
+def test_the_progress_line_shows_rows_speed_and_time_left():
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = Terminal()
+    line = cli.ProgressLine(err, "us_foreign_aid_complete.csv")
+    line.started -= 10
+    line(1_234_567, 500_000_000, 2_000_000_000)
+    line(1_300_000, 510_000_000, 2_000_000_000)  # within a quarter second: not drawn
+    shown = err.getvalue()
+    assert shown.startswith("\r") and shown.endswith("\033[K") and shown.count("\r") == 1
+    assert "us_foreign_aid_complete.csv:  25% · ~1,234,567 rows · 500 of 2,000 MB · 50.0 MB/s · 30 s left" in shown
+    line.clear()
+    assert err.getvalue().endswith("\r\033[K")

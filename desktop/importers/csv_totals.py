@@ -1,15 +1,18 @@
 """Sum a CSV file of any size to a grain, streaming, with DuckDB: the heavy part of an import.
 
 DuckDB was chosen by measurement (see the importer's report in the README): on a 1 GB file it
-groups as fast as Polars but in less than half the memory, and it bounds that memory itself
-(spilling to disk past the limit), tells how far through the file a query is, can be
-interrupted from another thread, and records each row it rejects with the row's number, counted
-in records (a quoted newline does not start a new one).
+groups nearly as fast as Polars in less memory, bounds that memory itself (spilling to disk past
+the limit), tells how far through the file a query is, can be interrupted from another thread,
+and records each row it rejects with the row's number, counted in records (a quoted newline
+does not start a new one).
 
-One pass over the file gives nearly everything: the sums per group of the good rows, and the
-rows DuckDB left out because a year or an amount did not cast, or the row was not well formed,
-each with its number. A code or year found bad only once grouped (an empty or malformed country
-code, a year out of range: rare) costs a second pass, which numbers just those rows.
+One pass over the file leaves a table of sums inside DuckDB, grouped by every field the import
+needs (about as many groups as the funding file has rows, whatever the file's size), and the
+rows DuckDB left out because a year or an amount did not cast or the row was not well formed,
+each with its number. The importer then asks for the few distinct codes, accounts and types it
+must match, hands back what each maps to, and gets the figures summed by entity, in order. A
+code or year found bad only once grouped (an empty or malformed country code, a year out of
+range: rare) costs a second pass, which numbers just those rows.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import csv
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -31,10 +34,10 @@ log = logging.getLogger("almanac.importers")
 BAD_CODE, BAD_YEAR, BAD_AMOUNT, BAD_ROW = "bad country code", "bad fiscal year", "bad amount", "malformed row"
 EMPTY_AMOUNT = "empty amount"
 FIRST_BAD_ROWS = 100  # rows reported per reason; the rest are counted
-FIRST_ROWS = 5  # rows kept per group for its locator (funding file)
+FIRST_ROWS = 5  # rows kept per figure for its locator (funding file)
 MEMORY_LIMIT = "256MB"  # DuckDB's own buffers; past it the grouping spills to disk
 YEARS = range(1900, 2100)
-_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{1,9}")
+CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{1,9}")
 
 
 class CsvError(Exception):
@@ -60,34 +63,20 @@ class Columns:
 
 
 @dataclass(frozen=True)
-class Group:
-    """The good rows that share every field but the amounts, summed."""
+class FigureRow:
+    """One figure: the sums of a place, a program, a transaction type and a fiscal year."""
 
-    code: str
-    name: str
-    region: str
-    income: str
-    account_id: str
-    account_name: str
-    agency: str
-    acronym: str
+    place: str
+    program: str
     type: str
     year: int
-    rows: int
     current: Decimal
     constant: Decimal | None  # None when no row gave a constant amount
-    first_rows: tuple[int, ...] = ()  # the smallest row numbers, when asked for
-
-
-@dataclass
-class Totals:
-    groups: list[Group]
-    rows_read: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)
-    bad_rows: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # reason -> (row, value), first ones
-
-    def skip(self, reason: str, rows: int) -> None:
-        self.skipped[reason] = self.skipped.get(reason, 0) + rows
+    rows: int
+    codes: str  # the dataset's codes, accounts and type names behind it, for the locator
+    accounts: str
+    type_names: str
+    first_rows: tuple[int, ...] = ()  # the smallest row numbers (funding file)
 
 
 def _ident(name: str) -> str:
@@ -98,13 +87,17 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _field(column: str | None) -> str:
+    return f"coalesce({_ident(column)}, '')" if column else "''"
+
+
 def _source(path: Path, header: Sequence[str], c: Columns, *, typed: bool, rejects: str, numbered: bool) -> str:
     """The read_csv call: every column text, as the header names it, except (when `typed`) the year and amounts.
 
     Types are given, not sniffed: a guess from a sample would fail gigabytes in. A value that
     does not cast, and a row that is not well formed, is left out and recorded in the rejects
-    table with its line, which DuckDB counts in records (a quoted newline does not count), so
-    the line less the header is the row's number.
+    table with its line, which DuckDB counts in records, so the line less the header is the
+    row's number.
     """
     types = dict.fromkeys(header, "VARCHAR")
     if typed:
@@ -119,43 +112,6 @@ def _source(path: Path, header: Sequence[str], c: Columns, *, typed: bool, rejec
     )
 
 
-def _field(column: str | None) -> str:
-    return _ident(column) if column else "''"
-
-
-def _grouping(c: Columns) -> list[str]:
-    """The fields rows are grouped by, in Group's order."""
-    fields = (c.code, c.name, c.region, c.income, c.account_id, c.account_name, c.agency, c.acronym, c.type)
-    return [_field(k) for k in fields]
-
-
-def sums_query(path: Path, header: Sequence[str], c: Columns, numbered: bool) -> str:
-    keys = _grouping(c)
-    first = f", min(ordinality, {FIRST_ROWS}) FILTER (WHERE cur IS NOT NULL)" if numbered else ""
-    return f"""
-SELECT {", ".join(keys)}, {_ident(c.year)}, count(*), count(*) FILTER (WHERE cur IS NULL), sum(cur), sum(con){first}
-FROM (SELECT *, {_ident(c.current)} AS cur, {_ident(c.constant)} AS con
-      FROM {_source(path, header, c, typed=True, rejects="rejects_sums", numbered=numbered)})
-GROUP BY ALL
-"""
-
-
-def rejects_query(c: Columns) -> str:
-    """Per reason: how many rows, and the first rows with their text."""
-    return f"""
-WITH r AS (
-  SELECT line,
-         CASE WHEN bool_or(error_type <> 'CAST') THEN {_literal(BAD_ROW)}
-              WHEN bool_or(column_name = {_literal(c.year)}) THEN {_literal(BAD_YEAR)}
-              ELSE {_literal(BAD_AMOUNT)} END AS reason,
-         min(csv_line) AS text, min(error_message) FILTER (WHERE error_type <> 'CAST') AS message
-  FROM rejects_sums GROUP BY line
-)
-SELECT reason, count(*), min_by(line, line, {FIRST_BAD_ROWS}), min_by(coalesce(message, text), line, {FIRST_BAD_ROWS})
-FROM r GROUP BY reason
-"""
-
-
 def _one_line(exc: BaseException) -> str:
     """DuckDB's message without its hints and the dump of the reader's options."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
@@ -163,32 +119,85 @@ def _one_line(exc: BaseException) -> str:
     return head.split(": ", 1)[1] if head.startswith(("Invalid Input Error", "Conversion Error")) else head
 
 
-class _Query:
-    """Runs queries on a thread of DuckDB's while the caller's thread polls, so either can stop it."""
+def _true_row(kept: int, left_out: list[int]) -> int:
+    """The row number of the `kept`-th row DuckDB kept, given the sorted numbers of the rows it left out."""
+    row = kept
+    while True:
+        moved = kept + bisect.bisect_right(left_out, row)
+        if moved == row:
+            return row
+        row = moved
 
-    def __init__(self, spill_dir: Path) -> None:
+
+@dataclass
+class _Rules:
+    """What the importer decided about the distinct values: which are bad, which are kept."""
+
+    bad_codes: set[str] = field(default_factory=set)
+    bad_years: set[int | None] = field(default_factory=set)
+    accounts: set[tuple[str, str]] = field(default_factory=set)  # (name, id) kept
+    first_year: int = YEARS.start
+    last_year: int = YEARS.stop - 1
+
+
+class Totals:
+    """A file summed inside DuckDB; close() when done. See the module's docstring for the steps."""
+
+    def __init__(
+        self,
+        path: Path,
+        header: Sequence[str],
+        columns: Columns,
+        *,
+        numbered: bool,
+        spill_dir: Path,
+        poll: Callable[[float], None],
+    ) -> None:
+        """Read `path` once. `poll(fraction_read)` is called on this thread about ten times a second
+        while DuckDB reads on others; whatever it raises (a cancellation, Ctrl+C) interrupts the
+        query and is raised here once DuckDB has stopped. `numbered` keeps each group's first
+        row numbers, which costs DuckDB its parallel read: for the small funding file only.
+        """
         import duckdb  # only here: the window and the other commands never load it
 
-        self.error_type = duckdb.Error
+        self.path, self.header, self.c, self.numbered, self.poll = path, list(header), columns, numbered, poll
+        self.rows_read = 0
+        self.skipped: dict[str, int] = {}
+        self.bad_rows: dict[str, list[tuple[int, str]]] = {}  # reason -> (row, value), the first ones
+        self._rules = _Rules()
+        self._error_type = duckdb.Error
         self.con = duckdb.connect()
-        spill_dir.mkdir(parents=True, exist_ok=True)
-        self.con.execute(f"SET memory_limit = {_literal(MEMORY_LIMIT)}")
-        self.con.execute(f"SET temp_directory = {_literal(str(spill_dir))}")
-        self.con.execute("SET preserve_insertion_order = false")
-        # Progress is only tracked with the progress bar on; it is never printed.
-        self.con.execute("SET enable_progress_bar = true")
-        self.con.execute("SET enable_progress_bar_print = false")
+        try:
+            spill_dir.mkdir(parents=True, exist_ok=True)
+            for setting in (
+                f"memory_limit = {_literal(MEMORY_LIMIT)}",
+                f"temp_directory = {_literal(str(spill_dir))}",
+                "preserve_insertion_order = false",
+                # Progress is only tracked with the progress bar on; it is never printed.
+                "enable_progress_bar = true",
+                "enable_progress_bar_print = false",
+            ):
+                self.con.execute(f"SET {setting}")
+            self._read()
+        except BaseException:
+            self.con.close()
+            raise
 
-    def rows(self, sql: str, poll: Callable[[float], None]) -> list[tuple]:
+    def close(self) -> None:
+        self.con.close()
+
+    def _run(self, sql: str, poll: Callable[[float], None] | None = None) -> list[tuple]:
+        """The rows of `sql`, run on a thread of its own while this one polls (for the long queries)."""
+        if poll is None:
+            try:
+                return self.con.execute(sql).fetchall()
+            except self._error_type as exc:
+                raise CsvError(_one_line(exc)) from None
         outcome: dict[str, Any] = {}
 
         def work() -> None:
             try:
-                rows: list[tuple] = []
-                cursor = self.con.execute(sql)
-                while batch := cursor.fetchmany(20_000):
-                    rows.extend(batch)
-                outcome["rows"] = rows
+                outcome["rows"] = self.con.execute(sql).fetchall()
             except BaseException as exc:  # handed to the calling thread
                 outcome["error"] = exc
 
@@ -205,169 +214,227 @@ class _Query:
             raise
         if "error" in outcome:
             error = outcome["error"]
-            if isinstance(error, self.error_type):
+            if isinstance(error, self._error_type):
                 raise CsvError(_one_line(error)) from None
             raise error
         return outcome["rows"]
 
-    def close(self) -> None:
-        self.con.close()
+    # -- the pass over the file -------------------------------------------------------------------
 
-
-def sum_file(
-    path: Path,
-    header: Sequence[str],
-    columns: Columns,
-    *,
-    with_rows: bool,
-    spill_dir: Path,
-    poll: Callable[[float], None],
-) -> Totals:
-    """Sum `path` by every field but the amounts, streaming; count and report the rows skipped.
-
-    `poll(fraction_read)` is called on this thread about ten times a second while DuckDB reads
-    on others; whatever it raises (a cancellation, Ctrl+C) interrupts the query and is raised
-    here once DuckDB has stopped. `with_rows` keeps each group's first row numbers, which costs
-    DuckDB its parallel read: for the small funding file only.
-    """
-    query = _Query(spill_dir)
-    try:
-        sums = query.rows(sums_query(path, header, columns, with_rows), poll)
-        rejected = query.rows(rejects_query(columns), lambda _: poll(1.0))
-        totals = Totals(groups=[])
-        rejected_lines: list[int] = []
-        for reason, count, lines, texts in rejected:
-            totals.rows_read += count
-            totals.skip(reason, count)
-            totals.bad_rows[reason] = [
-                (line - 1, _value(reason, text, header, columns)) for line, text in zip(lines, texts, strict=True)
-            ]
-        if with_rows and rejected:
-            # DuckDB numbers only the rows it keeps: each number moves past the rows left out before it.
-            rejected_lines = [
-                line - 1 for (line,) in query.con.execute("SELECT DISTINCT line FROM rejects_sums").fetchall()
-            ]
-            rejected_lines.sort()
-        bad_codes, bad_years = _groups(totals, sums, rejected_lines, with_rows)
-        if bad_codes or bad_years:
-            _number_bad_rows(query, path, header, columns, totals, bad_codes, bad_years, poll)
-    finally:
-        query.close()
-    log.debug("read %d rows into %d groups", totals.rows_read, len(totals.groups))
-    return totals
-
-
-def _value(reason: str, text: str, header: Sequence[str], c: Columns) -> str:
-    """The value at fault in a rejected row's text, for the message."""
-    if reason == BAD_ROW:
-        return text
-    try:
-        fields = next(csv.reader([text.lstrip("\r\n")]), [])
-    except csv.Error:
-        return text
-    values = dict(zip(header, fields, strict=False))
-    if reason == BAD_YEAR:
-        return values.get(c.year, "")
-    return f"{values.get(c.current, '')} / {values.get(c.constant, '')}"
-
-
-def _true_row(kept: int, left_out: list[int]) -> int:
-    """The row number of the `kept`-th row DuckDB kept, given the sorted numbers of the rows it left out."""
-    row = kept
-    while True:
-        moved = kept + bisect.bisect_right(left_out, row)
-        if moved == row:
-            return row
-        row = moved
-
-
-def _groups(
-    totals: Totals, sums: list[tuple], rejected: list[int], with_rows: bool
-) -> tuple[set[str | None], set[int | None]]:
-    """Fill `totals` from the grouped rows; the codes and years found bad, whose rows are then numbered."""
-    # Each distinct text cleaned once and kept as one object: ~100,000 groups repeat a few hundred names.
-    clean: dict[str | None, str] = {}
-    bad_codes: set[str | None] = set()
-    bad_years: set[int | None] = set()
-    for row in sums:
-        *keys, year, count, empty, current, constant = row[:14]
-        first = row[14] if with_rows else None
-        totals.rows_read += count
-        raw_code = keys[0]
-        code, name, region, income, account_id, account_name, agency, acronym, kind = (
-            clean.get(k) or clean.setdefault(k, " ".join((k or "").split())) for k in keys
+    def _read(self) -> None:
+        c = self.c
+        keys = (c.code, c.name, c.region, c.income, c.account_id, c.account_name, c.agency, c.acronym, c.type)
+        names = ("code", "name", "region", "income", "account_id", "account_name", "agency", "acronym", "type")
+        selected = ", ".join(f"{_field(k)} AS {n}" for k, n in zip(keys, names, strict=True))
+        first = f", min(ordinality, {FIRST_ROWS}) FILTER (WHERE cur IS NOT NULL) AS first" if self.numbered else ""
+        source = _source(self.path, self.header, c, typed=True, rejects="rejects_sums", numbered=self.numbered)
+        self._run(
+            f"""
+CREATE TEMP TABLE sums AS
+SELECT {", ".join(names)}, year, count(*) AS n, count(*) FILTER (WHERE cur IS NULL) AS empty,
+       sum(cur) AS cur, sum(con) AS con{first}
+FROM (SELECT {selected}, {_ident(c.year)} AS year, {_ident(c.current)} AS cur, {_ident(c.constant)} AS con
+      {", ordinality" if self.numbered else ""} FROM {source})
+GROUP BY ALL
+""",
+            self.poll,
         )
-        code = code.upper()
-        if not _CODE.fullmatch(code):
-            bad_codes.add(raw_code)
-            totals.skip(BAD_CODE, count)
-            continue
-        if year not in YEARS:
-            bad_years.add(year)
-            totals.skip(BAD_YEAR, count)
-            continue
-        if empty:
-            totals.skip(EMPTY_AMOUNT, empty)
-        if count == empty:
-            continue
-        numbers = tuple(sorted(_true_row(n, rejected) for n in first or ()))
-        totals.groups.append(
-            Group(
-                code=code,
-                name=name,
-                region=region,
-                income=income,
-                account_id=account_id,
-                account_name=account_name,
-                agency=agency,
-                acronym=acronym,
-                type=kind,
-                year=year,
-                rows=count - empty,
-                current=current,
-                constant=constant,
-                first_rows=numbers,
-            )
-        )
-    return bad_codes, bad_years
-
-
-def _number_bad_rows(
-    query: _Query,
-    path: Path,
-    header: Sequence[str],
-    c: Columns,
-    totals: Totals,
-    bad_codes: set[str | None],
-    bad_years: set[int | None],
-    poll: Callable[[float], None],
-) -> None:
-    """Find the numbers of the rows whose code or year was found bad only once grouped (rare: a second pass)."""
-    code, year = _ident(c.code), f"TRY_CAST({_ident(c.year)} AS SMALLINT)"
-    tests = []
-    if None in bad_codes:
-        tests.append(f"{code} IS NULL")
-    if bad_codes - {None}:
-        tests.append(f"{code} IN ({', '.join(_literal(k) for k in bad_codes if k is not None)})")
-    if None in bad_years:
-        tests.append(f"{year} IS NULL")
-    if bad_years - {None}:
-        tests.append(f"{year} IN ({', '.join(str(y) for y in bad_years if y is not None)})")
-    source = _source(path, header, c, typed=False, rejects="rejects_rows", numbered=True)
-    named = ", ".join(_literal(k) for k in bad_codes if k) or "NULL"
-    reason = f"CASE WHEN {code} IS NULL OR {code} IN ({named}) THEN {_literal(BAD_CODE)} ELSE {_literal(BAD_YEAR)} END"
-    sql = f"""
-SELECT ordinality, {reason} AS reason, CASE WHEN {reason} = {_literal(BAD_CODE)} THEN {code} ELSE {_ident(c.year)} END
-FROM {source} WHERE {" OR ".join(tests)}
-QUALIFY row_number() OVER (PARTITION BY reason ORDER BY ordinality) <= {FIRST_BAD_ROWS + 1000}
+        (grouped,) = self._run("SELECT coalesce(sum(n), 0) FROM sums")[0]
+        self.rows_read = int(grouped)
+        for reason, count, lines, texts in self._run(
+            f"""
+WITH r AS (
+  SELECT line,
+         CASE WHEN bool_or(error_type <> 'CAST') THEN {_literal(BAD_ROW)}
+              WHEN bool_or(column_name = {_literal(c.year)}) THEN {_literal(BAD_YEAR)}
+              ELSE {_literal(BAD_AMOUNT)} END AS reason,
+         min(csv_line) AS text, min(error_message) FILTER (WHERE error_type <> 'CAST') AS message
+  FROM rejects_sums GROUP BY line
+)
+SELECT reason, count(*), min_by(line, line, {FIRST_BAD_ROWS}), min_by(coalesce(message, text), line, {FIRST_BAD_ROWS})
+FROM r GROUP BY reason
 """
-    found = query.rows(sql, lambda _: poll(1.0))
-    left_out = sorted(line - 1 for (line,) in query.con.execute("SELECT DISTINCT line FROM rejects_rows").fetchall())
-    rejected = {line - 1 for (line,) in query.con.execute("SELECT DISTINCT line FROM rejects_sums").fetchall()}
-    for kept, why, value in sorted(found):
-        row = _true_row(kept, left_out)
-        if row in rejected:  # already counted for a bad amount or year
-            continue
-        listed = totals.bad_rows.setdefault(why, [])
-        if len(listed) < FIRST_BAD_ROWS:
-            listed.append((row, value or ""))
+        ):
+            self.rows_read += count
+            self._skip(reason, count)
+            self.bad_rows[reason] = [
+                (line - 1, self._value(reason, text)) for line, text in zip(lines, texts, strict=True)
+            ]
+
+    def _skip(self, reason: str, rows: int) -> None:
+        if rows:
+            self.skipped[reason] = self.skipped.get(reason, 0) + rows
+
+    def _value(self, reason: str, text: str) -> str:
+        """The value at fault in a rejected row's text, for the message."""
+        if reason == BAD_ROW:
+            return text
+        try:
+            fields = next(csv.reader([text.lstrip("\r\n")]), [])
+        except csv.Error:
+            return text
+        values = dict(zip(self.header, fields, strict=False))
+        if reason == BAD_YEAR:
+            return values.get(self.c.year, "")
+        return f"{values.get(self.c.current, '')} / {values.get(self.c.constant, '')}"
+
+    # -- what the importer matches ----------------------------------------------------------------
+
+    def codes(self) -> list[str]:
+        return [code for (code,) in self._run("SELECT DISTINCT code FROM sums ORDER BY code")]
+
+    def years(self) -> list[int | None]:
+        return [year for (year,) in self._run("SELECT DISTINCT year FROM sums ORDER BY year")]
+
+    def accounts(self) -> list[tuple[str, str]]:
+        return self._run("SELECT DISTINCT account_name, account_id FROM sums ORDER BY ALL")
+
+    def keep(
+        self,
+        bad_codes: Iterable[str],
+        bad_years: Iterable[int | None],
+        accounts: Iterable[tuple[str, str]],
+        first_year: int | None,
+        last_year: int | None,
+        account_filtered: str,
+        year_filtered: str,
+    ) -> None:
+        """Which rows make figures, and why each of the others is skipped (the first reason that applies)."""
+        rules = self._rules
+        rules.bad_codes, rules.bad_years, rules.accounts = set(bad_codes), set(bad_years), set(accounts)
+        rules.first_year = first_year if first_year is not None else YEARS.start
+        rules.last_year = last_year if last_year is not None else YEARS.stop - 1
+        self._table("bad_codes", ["code VARCHAR"], [(k,) for k in rules.bad_codes])
+        self._table("kept_accounts", ["account_name VARCHAR", "account_id VARCHAR"], sorted(rules.accounts))
+        year_ok = f"year BETWEEN {YEARS.start} AND {YEARS.stop - 1}"
+        self.con.execute(
+            f"""
+CREATE TEMP TABLE ruled AS
+SELECT s.*, CASE WHEN b.code IS NOT NULL THEN {_literal(BAD_CODE)}
+                 WHEN year IS NULL OR NOT ({year_ok}) THEN {_literal(BAD_YEAR)} END AS bad,
+       k.account_name IS NOT NULL AS account_kept,
+       year BETWEEN {rules.first_year} AND {rules.last_year} AS year_kept
+FROM sums s LEFT JOIN bad_codes b USING (code)
+LEFT JOIN kept_accounts k USING (account_name, account_id)
+"""
+        )
+        for reason, empty, account, year in self._run(
+            """
+SELECT bad, sum(CASE WHEN bad IS NULL THEN empty ELSE n END),
+       sum(n - empty) FILTER (WHERE bad IS NULL AND NOT account_kept),
+       sum(n - empty) FILTER (WHERE bad IS NULL AND account_kept AND NOT year_kept)
+FROM ruled GROUP BY bad
+"""
+        ):
+            self._skip(reason or EMPTY_AMOUNT, int(empty or 0))
+            self._skip(account_filtered, int(account or 0))
+            self._skip(year_filtered, int(year or 0))
+        if rules.bad_codes or rules.bad_years:
+            self._number_bad_rows()
+
+    _KEPT = "bad IS NULL AND account_kept AND year_kept AND n > empty"
+
+    def places(self) -> list[tuple[str, str, str, int]]:
+        """(code, name, region, rows) of the rows kept: each code's names and regions, weighed."""
+        return self._run(
+            f"SELECT code, name, region, sum(n - empty) FROM ruled WHERE {self._KEPT} GROUP BY ALL ORDER BY ALL"
+        )
+
+    def funders(self) -> list[tuple[str, str, str, str, int]]:
+        """(account name, account id, agency, acronym, rows) of the rows kept."""
+        return self._run(
+            f"SELECT account_name, account_id, agency, acronym, sum(n - empty) FROM ruled WHERE {self._KEPT} "
+            "GROUP BY ALL ORDER BY ALL"
+        )
+
+    def types(self) -> list[str]:
+        return [t for (t,) in self._run(f"SELECT DISTINCT type FROM ruled WHERE {self._KEPT} ORDER BY type")]
+
+    def _table(self, name: str, columns: list[str], rows: Sequence[tuple]) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(columns)})")
+        if rows:
+            self.con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})", list(rows))
+
+    def figures(
+        self,
+        places: dict[str, tuple[str, str]],
+        programs: dict[tuple[str, str], tuple[str, str]],
+        types: dict[str, tuple[str, str]],
+    ) -> tuple[list[FigureRow], dict[str, Decimal]]:
+        """The figures, sorted by place, program, type and year, and the current dollars of each type.
+
+        `places` maps each code kept to (place id, code as shown), `programs` each (account name,
+        account id) to (program id, account as shown) and `types` each type name to (slug, name
+        as shown).
+        """
+        self._table(
+            "place_of", ["code VARCHAR", "place VARCHAR", "shown VARCHAR"], [(k, *v) for k, v in places.items()]
+        )
+        self._table(
+            "program_of",
+            ["account_name VARCHAR", "account_id VARCHAR", "program VARCHAR", "shown VARCHAR"],
+            [(*k, *v) for k, v in programs.items()],
+        )
+        self._table("type_of", ["type VARCHAR", "slug VARCHAR", "shown VARCHAR"], [(k, *v) for k, v in types.items()])
+        first = f", list_slice(list_sort(flatten(list(first))), 1, {FIRST_ROWS})" if self.numbered else ""
+        joined = f"""
+FROM ruled r JOIN place_of p USING (code) JOIN program_of a USING (account_name, account_id) JOIN type_of t USING (type)
+WHERE {self._KEPT}"""
+        rows = self._run(
+            f"""
+SELECT p.place, a.program, t.slug, r.year, sum(r.cur), sum(r.con), sum(r.n - r.empty),
+       string_agg(DISTINCT p.shown, ', ' ORDER BY p.shown), string_agg(DISTINCT a.shown, ', ' ORDER BY a.shown),
+       string_agg(DISTINCT t.shown, ' / ' ORDER BY t.shown){first}
+{joined}
+GROUP BY ALL ORDER BY 1, 2, 3, 4
+"""
+        )
+        left_out: list[int] = []
+        if self.numbered:
+            # DuckDB numbers only the rows it keeps: each number moves past the rows left out before it.
+            left_out = sorted(line - 1 for (line,) in self._run("SELECT DISTINCT line FROM rejects_sums"))
+        figures = []
+        for place, program, slug, year, current, constant, count, codes, accounts, type_names, *listed in rows:
+            numbers = tuple(_true_row(n, left_out) for n in listed[0]) if listed else ()
+            figures.append(
+                FigureRow(place, program, slug, year, current, constant, count, codes, accounts, type_names, numbers)
+            )
+        dollars = {slug: total for slug, total in self._run(f"SELECT t.slug, sum(r.cur) {joined} GROUP BY ALL")}
+        return figures, dollars
+
+    # -- the second pass, when codes or years were found bad only once grouped -----------------------
+
+    def _number_bad_rows(self) -> None:
+        c, rules = self.c, self._rules
+        code, year = _field(c.code), f"TRY_CAST({_ident(c.year)} AS SMALLINT)"
+        tests = []
+        if rules.bad_codes:
+            tests.append(f"{code} IN ({', '.join(_literal(k) for k in sorted(rules.bad_codes))})")
+        if None in rules.bad_years:
+            tests.append(f"{year} IS NULL")
+        if rules.bad_years - {None}:
+            tests.append(
+                f"{year} IN ({', '.join(str(y) for y in sorted(y for y in rules.bad_years if y is not None))})"
+            )
+        is_code = f"{code} IN ({', '.join(_literal(k) for k in sorted(rules.bad_codes)) or 'NULL'})"
+        reason = f"CASE WHEN {is_code} THEN {_literal(BAD_CODE)} ELSE {_literal(BAD_YEAR)} END"
+        source = _source(self.path, self.header, c, typed=False, rejects="rejects_rows", numbered=True)
+        found = self._run(
+            f"""
+SELECT ordinality, reason, value FROM (
+  SELECT ordinality, {reason} AS reason,
+         CASE WHEN {is_code} THEN {code} ELSE coalesce({_ident(c.year)}, '') END AS value
+  FROM {source} WHERE {" OR ".join(tests)})
+QUALIFY row_number() OVER (PARTITION BY reason ORDER BY ordinality) <= {2 * FIRST_BAD_ROWS}
+""",
+            lambda _: self.poll(1.0),
+        )
+        left_out = sorted(line - 1 for (line,) in self._run("SELECT DISTINCT line FROM rejects_rows"))
+        rejected = {line - 1 for (line,) in self._run("SELECT DISTINCT line FROM rejects_sums")}
+        for kept, why, value in sorted(found):
+            row = _true_row(kept, left_out)
+            if row in rejected:  # counted already, for a bad amount or year
+                continue
+            listed = self.bad_rows.setdefault(why, [])
+            if len(listed) < FIRST_BAD_ROWS:
+                listed.append((row, value))
