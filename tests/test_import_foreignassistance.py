@@ -489,3 +489,25 @@ def test_the_progress_line_shows_rows_speed_and_time_left():
     assert "us_foreign_aid_complete.csv:  25% · ~1,234,567 rows · 500 of 2,000 MB · 50.0 MB/s · 30 s left" in shown
     line.clear()
     assert err.getvalue().endswith("\r\033[K")
+
+
+def test_codes_and_accounts_merged_into_one_figure_are_all_named(tmp_path: Path):
+    # Two codes under one name make one new country; two ids of one account make one program.
+    kosovo_a = ("XKX", "Kosovo", "Europe and Eurasia", "Upper Middle Income")
+    kosovo_b = ("KSV", "Kosovo", "Europe and Eurasia", "Upper Middle Income")
+    imet_dod = ("097-1081", "International Military Education and Training", gen.DEFENSE)
+    recs = [
+        gen.Record(kosovo_a, gen.IMET, gen.OBLIGATIONS, "2015", "10", "11"),
+        gen.Record(kosovo_b, imet_dod, gen.OBLIGATIONS, "2015", "5.5", ""),
+        gen.Record(gen.PAKISTAN, gen.IMET, gen.OBLIGATIONS, "2015", "1", "1"),
+    ]
+    path = tmp_path / "us_foreign_aid_complete.csv"
+    gen.write_complete(path, recs)
+    out = tmp_path / "pack"
+    fa.run_import(path, out)
+    rows = {(r["country"], r["program"]): r for r in figures(out, "foreignassistance-gov-complete")}
+    kosovo = rows[("kosovo", "imet")]
+    assert (kosovo["current_usd"], kosovo["constant_usd"]) == ("15.50", "11.00")
+    assert kosovo["locator"] == "FY2015 · KSV, XKX · account 011-1081, 097-1081 · Obligations"
+    assert rows[("pakistan", "imet")]["locator"] == "FY2015 · PAK · account 011-1081 · Obligations"
+    assert [f["text"] for f in entity(out, "countries", "kosovo")["facts"]] == ["KSV", "XKX"]

@@ -70,8 +70,8 @@ class FigureRow:
     program: str
     type: str
     year: int
-    current: Decimal
-    constant: Decimal | None  # None when no row gave a constant amount
+    current: str  # the sum in dollars and cents: "1234.50"
+    constant: str | None  # None when no row gave a constant amount
     rows: int
     codes: str  # the dataset's codes, accounts and type names behind it, for the locator
     accounts: str
@@ -380,27 +380,74 @@ FROM ruled GROUP BY bad
         joined = f"""
 FROM ruled r JOIN place_of p USING (code) JOIN program_of a USING (account_name, account_id) JOIN type_of t USING (type)
 WHERE {self._KEPT}"""
+        # Sums rounded to cents and made text by DuckDB: converting 100,000 exact decimals to
+        # Python's Decimal would take longer than the whole query.
         rows = self._run(
             f"""
-SELECT p.place, a.program, t.slug, r.year, sum(r.cur), sum(r.con), sum(r.n - r.empty),
-       string_agg(DISTINCT p.shown, ', ' ORDER BY p.shown), string_agg(DISTINCT a.shown, ', ' ORDER BY a.shown),
-       string_agg(DISTINCT t.shown, ' / ' ORDER BY t.shown){first}
+SELECT p.place, a.program, t.slug, r.year, CAST(sum(r.cur) AS DECIMAL(38, 2))::VARCHAR,
+       CAST(sum(r.con) AS DECIMAL(38, 2))::VARCHAR, sum(r.n - r.empty){first}
 {joined}
 GROUP BY ALL ORDER BY 1, 2, 3, 4
 """
         )
+        labels = self._labels(joined, places.values(), programs.values(), types.values())
         left_out: list[int] = []
         if self.numbered:
             # DuckDB numbers only the rows it keeps: each number moves past the rows left out before it.
             left_out = sorted(line - 1 for (line,) in self._run("SELECT DISTINCT line FROM rejects_sums"))
         figures = []
-        for place, program, slug, year, current, constant, count, codes, accounts, type_names, *listed in rows:
+        for place, program, slug, year, current, constant, count, *listed in rows:
             numbers = tuple(_true_row(n, left_out) for n in listed[0]) if listed else ()
+            codes, accounts, type_names = labels(place, program, slug, year)
             figures.append(
                 FigureRow(place, program, slug, year, current, constant, count, codes, accounts, type_names, numbers)
             )
         dollars = {slug: total for slug, total in self._run(f"SELECT t.slug, sum(r.cur) {joined} GROUP BY ALL")}
         return figures, dollars
+
+    def _labels(
+        self,
+        joined: str,
+        places: Iterable[tuple[str, str]],
+        programs: Iterable[tuple[str, str]],
+        types: Iterable[tuple[str, str]],
+    ) -> Callable[[str, str, str, int], tuple[str, str, str]]:
+        """The codes, accounts and type names behind each figure, for its locator.
+
+        Nearly always an entity has one code, account or type name, known from the maps alone;
+        only figures of an entity with several are looked up in the data.
+        """
+        single: list[dict[str, str]] = []
+        several: list[set[str]] = []
+        for pairs in (places, programs, types):
+            shown_as: dict[str, set[str]] = {}
+            for ident, label in pairs:
+                shown_as.setdefault(ident, set()).add(label)
+            single.append({ident: next(iter(found)) for ident, found in shown_as.items() if len(found) == 1})
+            several.append({ident for ident, found in shown_as.items() if len(found) > 1})
+        looked_up: dict[tuple[str, str, str, int], tuple[str, str, str]] = {}
+        if any(several):
+            tests = [
+                f"{column} IN ({', '.join(map(_literal, sorted(idents)))})"
+                for column, idents in zip(("p.place", "a.program", "t.slug"), several, strict=True)
+                if idents
+            ]
+            for place, program, slug, year, *text in self._run(
+                f"""
+SELECT p.place, a.program, t.slug, r.year, string_agg(DISTINCT p.shown, ', ' ORDER BY p.shown),
+       string_agg(DISTINCT a.shown, ', ' ORDER BY a.shown), string_agg(DISTINCT t.shown, ' / ' ORDER BY t.shown)
+{joined} AND ({" OR ".join(tests)})
+GROUP BY ALL
+"""
+            ):
+                looked_up[(place, program, slug, year)] = (text[0], text[1], text[2])
+        codes, accounts, type_names = single
+
+        def labels(place: str, program: str, slug: str, year: int) -> tuple[str, str, str]:
+            found = looked_up.get((place, program, slug, year))
+            return found or (codes[place], accounts[program], type_names[slug])
+
+        return labels
 
     # -- the second pass, when codes or years were found bad only once grouped -----------------------
 

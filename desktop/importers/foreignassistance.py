@@ -470,8 +470,7 @@ def _entity_yaml(entity: NewEntity, source: str) -> str:
     if entity.aliases:
         lines.append(f"aliases: [{', '.join(_q(a) for a in entity.aliases)}]")
     facts: list[tuple[str, str, str]] = []  # (property, "text: …" or "entity: …", locator)
-    if entity.code is not None:
-        facts.append((CODE_PROPERTY, f"text: {_q(entity.code)}", "Country Code"))
+    facts += [(CODE_PROPERTY, f"text: {_q(code)}", "Country Code") for code in entity.codes]
     if entity.kind == PROGRAM:
         facts += [("funding_agency", f"entity: {agency}", "Funding Agency Name") for agency in entity.agencies]
     if facts:
@@ -497,10 +496,6 @@ def _locator(layout: Layout, figure: FigureRow) -> str:
     return f"FY{figure.year} · {figure.codes} · account {figure.accounts} · {figure.type_names}"
 
 
-def _amount(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
 def _csv_field(text: str) -> str:
     return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\n\r') else text
 
@@ -510,7 +505,7 @@ def _figures_csv(figures: list[FigureRow], layout: Layout) -> str:
     # directly, at a fraction of csv.writer's cost per row.
     lines = [",".join(FIGURES_HEADER) + "\n"]
     for f in figures:
-        constant = "" if f.constant is None else _amount(f.constant)
+        constant = "" if f.constant is None else f.constant
         locator = _csv_field(_locator(layout, f))
-        lines.append(f"{f.place},{f.program},{f.year},{f.type},{_amount(f.current)},{constant},{locator}\n")
+        lines.append(f"{f.place},{f.program},{f.year},{f.type},{f.current},{constant},{locator}\n")
     return "".join(lines)

@@ -102,7 +102,7 @@ class NewEntity:
     id: str
     kind: str
     name: str
-    code: str | None = None  # countries and regions: the dataset's code
+    codes: list[str] = field(default_factory=list)  # countries and regions: the dataset's codes for it
     acronym: str | None = None  # agencies: the dataset's acronym
     agencies: list[str] = field(default_factory=list)  # programs: the ids of their funding agencies
     aliases: list[str] = field(default_factory=list)
@@ -141,10 +141,12 @@ class Matcher:
         matched = self._made.get((kind, code)) or self.known.by_name.get((kind, name_key(name)))
         matched = matched or self._made.get(by_name)  # two codes under one name are one place
         if matched is not None:
+            if matched in self.new and code not in self.new[matched].codes:
+                self.new[matched].codes.append(code)
             self._made[(kind, code)] = matched
             return matched
         entity = self._new(kind, code, name, code)
-        entity.code = code
+        entity.codes.append(code)
         self._made[by_name] = entity.id
         return entity.id
 
