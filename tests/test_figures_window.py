@@ -421,6 +421,46 @@ def test_view_menu_toggles_the_dock(qtbot, window: MainWindow):
     assert not action.isChecked()
 
 
+def test_the_screenshot_command_shows_a_countrys_chart(qapp, folder: Path, tmp_path: Path):
+    from desktop import cli
+
+    guard = ThemeGuard(qapp)  # the command applies its theme to the whole application
+    out, stdout, stderr = tmp_path / "shot.png", io.StringIO(), io.StringIO()
+    try:
+        argv = ["screenshot", str(out), "--no-bundled", "--data", str(folder), "--cache-dir", str(tmp_path / "c")]
+        code = cli.main([*argv, "--show", "freedonia", "--size", "1200x900"], out=stdout, err=stderr)
+    finally:
+        guard.restore()
+    assert (code, stderr.getvalue()) == (0, "")
+    image = QImage(str(out))
+    found = {QColor(image.pixel(x, y)).name() for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}
+    assert {"#3b7dd8", "#c8700a"} <= found  # the first two series' bars: the dock was drawn before the picture
+
+
+def test_an_index_deleted_under_the_window_still_gives_the_figures(qtbot, window: MainWindow):
+    # The figures' worker has no connection yet: its first one finds the file gone. The window carries on
+    # through the GUI thread's connection, as its pages do, and asks for no reopen of its own.
+    reloads: list[int] = []
+    window.tasks.indexMissing.connect(lambda: reloads.append(1))
+    window.store.path.unlink()
+    show(qtbot, window, "freedonia")
+    assert window.figures.dock.isVisible() and chart(window).amount(2015, "drill") == 2500000.5
+    assert reloads == []
+
+
+def test_a_failed_read_is_a_message(qtbot, window: MainWindow, monkeypatch):
+    import sqlite3
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    messages: list[str] = []
+    window.figures.message.connect(messages.append)
+    monkeypatch.setattr(window.store, "figures", broken)
+    show(qtbot, window, "freedonia")
+    assert len(messages) == 1 and messages[0].startswith("Reading the official figures: ")
+
+
 def test_a_window_without_figures_never_builds_the_panel(qtbot, window: MainWindow):
     show(qtbot, window, "ruritania")
     assert window.figures.panel is None and window.findChild(QWidget, "figuresChart") is None

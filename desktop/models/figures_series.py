@@ -59,9 +59,12 @@ def dollars_text(value: float) -> str:
     return f"−${money(-value)}" if value < 0 else f"${money(value)}"
 
 
-def compact_dollars(value: float) -> str:
-    """An axis label: 2500000 → "$2.5M", -750000 → "−$750K", 0 → "$0"."""
+def compact_dollars(value: float, digits: int | None = None) -> str:
+    """An axis label: 2500000 → "$2.5M", -750000 → "−$750K", 0 → "$0"; with `digits`, rounded to that
+    many significant digits (258330000 → "$258M" for 3)."""
     size, sign = abs(value), "−" if value < 0 else ""
+    if digits is not None and size > 0:
+        size = float(f"{size:.{digits}g}")
     for divisor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if size >= divisor:
             text = f"{size / divisor:.2f}".rstrip("0").rstrip(".") + suffix

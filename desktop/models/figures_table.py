@@ -21,6 +21,7 @@ from desktop.models.figures_series import money, other_end
 SORT_ROLE = Qt.ItemDataRole.UserRole
 YEAR, OTHER, TYPE, CURRENT, CONSTANT, SOURCE, LOCATOR = range(7)
 NUMERIC = (YEAR, CURRENT, CONSTANT)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -38,6 +39,8 @@ class FiguresTableModel(QAbstractTableModel):
         self._by = "country"  # the page's end: the table names the other
         self._dollars = "current"  # the chart's dollars: their column is the one in bold
         self._sorted: tuple[int, Qt.SortOrder] | None = None
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     # -- what it holds ---------------------------------------------------------------------
 
@@ -83,7 +86,7 @@ class FiguresTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.titles()[section]
             if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                return RIGHT
             return None
         return super().headerData(section, orientation, role)
 
@@ -96,11 +99,9 @@ class FiguresTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self._value(figure, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         if role == Qt.ItemDataRole.FontRole and column in (CURRENT, CONSTANT):
-            font = QFont()
-            font.setBold(column == (CONSTANT if self._dollars == "constant" else CURRENT))
-            return font
+            return self._bold if column == (CONSTANT if self._dollars == "constant" else CURRENT) else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(figure, column)
         return None

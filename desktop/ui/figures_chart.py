@@ -168,7 +168,7 @@ class FiguresChart(QWidget):
         legend_w = 0.0
         if data.series:
             names = max(metrics.horizontalAdvance(self._legend_name(i)) for i in range(len(data.series)))
-            totals = max(metrics.horizontalAdvance(compact_dollars(s.total)) for s in data.series)
+            totals = max(metrics.horizontalAdvance(compact_dollars(s.total, 3)) for s in data.series)
             legend_w = min(names + totals + 30, LEGEND_MAX, rect.width() * 0.38)
         label_w = max(metrics.horizontalAdvance(compact_dollars(t)) for t in ticks) + 8
         plot = QRectF(
@@ -366,19 +366,24 @@ class FiguresChart(QWidget):
         painter.setPen(zero)
         painter.drawLine(QPointF(plot.left(), round(frame.y(0.0))), QPointF(plot.right(), round(frame.y(0.0))))
         self._draw_years(painter, frame, palette, metrics)
-        self._draw_as_of(painter, frame, palette, metrics)
+        self._draw_as_of(painter, rect, frame, palette, metrics)
         self._draw_legend(painter, frame, palette, metrics)
 
-    def _draw_caption(self, painter: QPainter, rect: QRectF, palette: QPalette, metrics: QFontMetricsF) -> None:
+    def _caption(self) -> str:
         data = self.data
         span = f"FY{data.years[0]}–FY{data.years[-1]}" if len(data.years) > 1 else f"FY{data.years[0]}"
-        caption = f"{type_label(data.type)} by fiscal year, {data.dollars} US$ · {span}"
+        return f"{type_label(data.type)} by fiscal year, {data.dollars} US$ · {span}"
+
+    def _bold(self) -> QFont:
         bold = QFont(self.font())
         bold.setBold(True)
-        painter.setFont(bold)
+        return bold
+
+    def _draw_caption(self, painter: QPainter, rect: QRectF, palette: QPalette, metrics: QFontMetricsF) -> None:
+        painter.setFont(self._bold())
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         box = QRectF(rect.left() + PAD, rect.top() + PAD, rect.width() - 2 * PAD, metrics.height() + 2)
-        painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, caption)
+        painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._caption())
         painter.setFont(self.font())
 
     def _draw_shading(self, painter: QPainter, frame: Frame, palette: QPalette) -> None:
@@ -424,7 +429,9 @@ class FiguresChart(QWidget):
             painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, str(year))
         painter.setFont(regular)
 
-    def _draw_as_of(self, painter: QPainter, frame: Frame, palette: QPalette, metrics: QFontMetricsF) -> None:
+    def _draw_as_of(
+        self, painter: QPainter, rect: QRectF, frame: Frame, palette: QPalette, metrics: QFontMetricsF
+    ) -> None:
         when = self.as_of
         if when is None:
             return
@@ -433,20 +440,31 @@ class FiguresChart(QWidget):
         label = f"as of {when.display()} · {span}"
         accent = palette.color(QPalette.ColorRole.Highlight)
         plot = frame.plot
+        top = rect.top() + PAD
+        height = metrics.height() + 2
+        caption_end = rect.left() + PAD + QFontMetricsF(self._bold()).horizontalAdvance(self._caption()) + 12
         lines = self.as_of_lines(frame)
-        if not lines:  # the date falls outside the figures: said beside the caption
+        if not lines:  # the date falls outside the figures: said after the caption
             painter.setPen(palette.color(QPalette.ColorRole.Text))
-            box = QRectF(plot.left(), PAD, plot.width(), metrics.height() + 2)
-            note = f"{label} (no figures then)"
-            painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, note)
+            box = QRectF(caption_end, top, max(rect.right() - PAD - caption_end, 0), height)
+            left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            painter.drawText(box, left, f"{label}: no figures then")
             return
-        pen = QPen(accent, 2)
-        painter.setPen(pen)
+        painter.setPen(QPen(accent, 2))
         for x in lines:
-            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+            painter.drawLine(QPointF(x, top + height), QPointF(x, plot.bottom()))
+        # The label goes on the caption's line, above the bars, at the date (flipped at the right edge);
+        # where the caption is in the way, just inside the plot.
         width = metrics.horizontalAdvance(label) + 8
-        x = lines[0] + 4 if lines[0] + 4 + width <= plot.right() else lines[0] - 4 - width  # flip at the edge
-        box = QRectF(max(x, plot.left()), plot.top() + 2, width, metrics.height() + 2)
+
+        def beside(line: float, right: float) -> float:
+            return line + 4 if line + 4 + width <= right else line - 4 - width
+
+        x = beside(lines[0], rect.right() - PAD)
+        if x >= caption_end:
+            box = QRectF(x, top, width, height)
+        else:
+            box = QRectF(max(beside(lines[0], plot.right()), plot.left()), plot.top() + 2, width, height)
         painter.fillRect(box, accent)
         painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
@@ -457,7 +475,7 @@ class FiguresChart(QWidget):
         for box, index in frame.legend:
             swatch = QRectF(box.left(), box.center().y() - 5, 10, 10)
             painter.fillRect(swatch, series_color(self.data, index))
-            total = compact_dollars(self.data.series[index].total)
+            total = compact_dollars(self.data.series[index].total, 3)
             room = box.adjusted(16, 0, -(metrics.horizontalAdvance(total) + 8), 0)
             label = metrics.elidedText(self._legend_name(index), Qt.TextElideMode.ElideMiddle, room.width())
             painter.setPen(text)

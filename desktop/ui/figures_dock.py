@@ -16,11 +16,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QWidget
 
-from desktop.core.store import Store
+from desktop.core.store import IndexMissing, Store
 from desktop.core.views import FigureView
 from desktop.models.tasks import Task, Tasks, report
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 LANE = "figures"
 CHART_FILTERS = "PNG image (*.png);;SVG image (*.svg)"
 TABLE_FILTERS = "CSV file (*.csv)"
+LOADED_TIMEOUT_MS = 30_000  # how long a script waits for the figures of a page
 
 
 class FiguresDock(QDockWidget):
@@ -164,13 +165,60 @@ class FiguresControls(QObject):
         if not ident:
             self._loaded(generation, ident, store, [])
             return
+
+        def read() -> list[FigureView] | None:
+            try:
+                return store.figures(ident)
+            except IndexMissing:
+                return None  # this worker's first connection found the index deleted: see _read_here
+
         self._task = self.tasks.run(
-            lambda: store.figures(ident),
-            lambda figures: self._loaded(generation, ident, store, figures),
+            read,
+            lambda figures: self._read(generation, ident, store, figures),
             lambda exc: self._failed(generation, exc),
             lane=LANE,
             what="Reading the official figures",
         )
+        QTimer.singleShot(0, self._settle_if_scripted)
+
+    @Slot()
+    def _settle_if_scripted(self) -> None:
+        """A script (`almanac screenshot`) drives the window with single turns of the event loop and no loop
+        running: nothing would deliver the read once that turn is over, so it is waited for here. In the
+        window's own event loop (and at startup, before it runs) the read arrives when it is done."""
+        if self._task is not None and QThread.currentThread().loopLevel() == 0:
+            self.wait_until_loaded()
+
+    def wait_until_loaded(self, timeout_ms: int = LOADED_TIMEOUT_MS) -> bool:
+        """Run the event loop until the figures of the page are shown (or known to be none); False on timeout."""
+        if self._task is None:
+            return True
+        loop = QEventLoop()
+        poll, deadline = QTimer(), QTimer()
+        poll.setInterval(2)  # the answer comes as a queued call: look after each turn of the loop
+        poll.timeout.connect(lambda: self._task is None and loop.quit())
+        deadline.setSingleShot(True)
+        deadline.timeout.connect(loop.quit)
+        poll.start()
+        deadline.start(timeout_ms)
+        loop.exec()
+        poll.stop()
+        deadline.stop()
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the dock laid out before a picture is taken
+        return self._task is None
+
+    def _read(self, generation: int, ident: str, store: Store, figures: list[FigureView] | None) -> None:
+        """What the worker read; when its first connection found the index deleted under the window (None),
+        the figures are read through the GUI thread's connection, which (open since the page was drawn)
+        still reads the deleted file. The window carries on, as it does for pages and searches, until the
+        data is reopened: a reopen asked for from here would race one already asked for."""
+        if figures is None and generation == self._generation:
+            try:
+                figures = store.figures(ident)
+            except Exception as exc:
+                self._failed(generation, exc)
+                return
+        self._loaded(generation, ident, store, figures or [])
 
     def _loaded(self, generation: int, ident: str, store: Store, figures: list[FigureView]) -> None:
         if generation != self._generation:
