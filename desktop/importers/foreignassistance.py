@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.text import name_key
@@ -47,6 +48,7 @@ from desktop.importers.matching import CODE_PROPERTY, PROGRAM, REGION, Known, Ma
 from desktop.importers.pack import PackBuilder, PackError, check_out
 
 log = logging.getLogger("almanac.importers")
+T = TypeVar("T")
 
 SOURCE_PREFIX = "foreignassistance-gov-"
 URL = "https://foreignassistance.gov/data"
@@ -81,7 +83,7 @@ class Layout:
 
     def required(self) -> list[str]:
         c = self.columns
-        named = [c.code, c.name, c.region, c.income, c.agency, c.acronym, c.account_id, c.account_name]
+        named = [c.code, c.name, c.region, c.agency, c.acronym, c.account_id, c.account_name]
         named += [c.type, c.year, c.current, c.constant]
         return [n for n in named if n and n not in self.optional]
 
@@ -90,7 +92,6 @@ _COMMON = {
     "code": "Country Code",
     "name": "Country Name",
     "region": "Region Name",
-    "income": "Income Group Name",
     "account_id": "Funding Account ID",
     "account_name": "Funding Account Name",
     "agency": "Funding Agency Name",
@@ -98,8 +99,8 @@ _COMMON = {
     "type": "Transaction Type Name",
     "year": "Fiscal Year",
 }
-# Region, income group and acronym only help tell aggregates and name agencies: read when present.
-_OPTIONAL = frozenset({"Region Name", "Income Group Name", "Funding Agency Acronym"})
+# Region and acronym only help tell aggregates and name agencies: read when present.
+_OPTIONAL = frozenset({"Region Name", "Funding Agency Acronym"})
 FUNDING = Layout(
     "funding",
     "us_foreign_aid_funding.csv",
@@ -255,7 +256,8 @@ def run_import(
     folders = [bundled_data_dir(), *(f for f in data_folders if os.path.abspath(f) != own)]
     from desktop.importers.matching import known_entities
 
-    known = known_entities(folders)
+    # Read while DuckDB reads the file: matching needs it only once the file is summed.
+    known = _Background(known_entities, folders)
     report = ImportReport(file=path, out=out, layout=layout.key, source_id=layout.source_id)
 
     def poll(fraction: float) -> None:
@@ -266,22 +268,20 @@ def run_import(
 
     try:
         with PackBuilder(out, SOURCE_PREFIX) as build:
+            totals = Totals(path, header, layout.columns, numbered=layout is FUNDING, spill_dir=build.spill, poll=poll)
+            # Hashed on a core of its own while the sums are matched and written (DuckDB, reading,
+            # keeps both cores busy; what follows mostly one).
             digest = _Digest(path)
             try:
-                totals = Totals(
-                    path, header, layout.columns, numbered=layout is FUNDING, spill_dir=build.spill, poll=poll
-                )
+                poll(1.0)
+                figures, new = _assemble(totals, known.result(), pattern, first_year, last_year, report)
+                poll(1.0)
             except BaseException:
                 digest.stop()
                 raise
-            try:
-                sha256 = digest.result()
-                poll(1.0)
-                figures, new = _assemble(totals, known, pattern, first_year, last_year, report)
             finally:
                 totals.close()
-            poll(1.0)
-            _write_pack(build.folder, layout, path.name, size, sha256, figures, new, known)
+            _write_pack(build.folder, layout, path.name, size, digest.result(), figures, new, known.result())
             poll(1.0)  # the last moment a cancellation leaves the old pack in place
             build.commit()
     except CsvError as exc:
@@ -297,8 +297,30 @@ def run_import(
     return report
 
 
+class _Background(Generic[T]):
+    """`function(*args)` on a thread of its own; `result()` waits for it and returns it or raises its error."""
+
+    def __init__(self, function: Callable[..., T], *args: object) -> None:
+        self._outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                self._outcome["result"] = function(*args)
+            except BaseException as exc:
+                self._outcome["error"] = exc
+
+        self._thread = threading.Thread(target=run, name=getattr(function, "__name__", "background"), daemon=True)
+        self._thread.start()
+
+    def result(self) -> T:
+        self._thread.join()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["result"]
+
+
 class _Digest:
-    """The file's SHA-256, computed on a thread of its own while the engine reads the same file."""
+    """The file's SHA-256, computed on a thread of its own."""
 
     def __init__(self, path: Path) -> None:
         self._stop = threading.Event()
