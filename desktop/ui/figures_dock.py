@@ -16,33 +16,21 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from desktop.core.store import IndexMissing, Store
 from desktop.core.views import FigureView
 from desktop.models.tasks import Task, Tasks, report
 
 if TYPE_CHECKING:
-    from desktop.ui.figures_panel import FiguresPanel
+    from desktop.ui.figures_panel import FiguresDock, FiguresPanel
     from desktop.ui.main_window import MainWindow
 
 LANE = "figures"
 CHART_FILTERS = "PNG image (*.png);;SVG image (*.svg)"
 TABLE_FILTERS = "CSV file (*.csv)"
-LOADED_TIMEOUT_MS = 30_000  # how long a script waits for the figures of a page
-
-
-class FiguresDock(QDockWidget):
-    """Signals: closed() when the reader closes it (its own button), not when the window hides it."""
-
-    closed = Signal()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        super().closeEvent(event)
-        if event.isAccepted():
-            self.closed.emit()
 
 
 class FiguresControls(QObject):
@@ -64,6 +52,7 @@ class FiguresControls(QObject):
         self._task: Task | None = None
         self._generation = 0
         self._shown: tuple[str, Store] | None = None  # the page and the store whose figures the dock holds
+        self._pending: tuple[str, Store] | None = None  # the page and the store of the read under way
         self._asked = False  # ticked by the reader on this page: the dock shows even with nothing in it
         self.action_figures = QAction("Official &figures", window, checkable=True)
         self.action_figures.setObjectName("actionFigures")  # its keys come from the actions table
@@ -102,7 +91,7 @@ class FiguresControls(QObject):
     def figures_panel(self) -> FiguresPanel:
         """The pane, built (and docked, hidden) on first use."""
         if self.panel is None:
-            from desktop.ui.figures_panel import FiguresPanel  # built on demand: not a cost at startup
+            from desktop.ui.figures_panel import FiguresDock, FiguresPanel  # built on demand: not a cost at startup
 
             window = self.window
             self.panel = panel = FiguresPanel(window)
@@ -162,6 +151,7 @@ class FiguresControls(QObject):
             return  # the same page drawn again (a new as-of date, new colours)
         self.stop()
         generation = self._generation
+        self._pending = (ident, store)
         if not ident:
             self._loaded(generation, ident, store, [])
             return
@@ -184,35 +174,30 @@ class FiguresControls(QObject):
     @Slot()
     def _settle_if_scripted(self) -> None:
         """A script (`almanac screenshot`) drives the window with single turns of the event loop and no loop
-        running: nothing would deliver the read once that turn is over, so it is waited for here. In the
+        running: nothing would deliver the read once that turn is over, so it is finished here. In the
         window's own event loop (and at startup, before it runs) the read arrives when it is done."""
         if self._task is not None and QThread.currentThread().loopLevel() == 0:
             self.wait_until_loaded()
 
-    def wait_until_loaded(self, timeout_ms: int = LOADED_TIMEOUT_MS) -> bool:
-        """Run the event loop until the figures of the page are shown (or known to be none); False on timeout."""
-        if self._task is None:
-            return True
-        loop = QEventLoop()
-        poll, deadline = QTimer(), QTimer()
-        poll.setInterval(2)  # the answer comes as a queued call: look after each turn of the loop
-        poll.timeout.connect(lambda: self._task is None and loop.quit())
-        deadline.setSingleShot(True)
-        deadline.timeout.connect(loop.quit)
-        poll.start()
-        deadline.start(timeout_ms)
-        loop.exec()
-        poll.stop()
-        deadline.stop()
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the dock laid out before a picture is taken
-        return self._task is None
+    def wait_until_loaded(self) -> None:
+        """Finish the read under way here and now, on the GUI thread (for a script: no event loop turns
+        meanwhile, so nothing else changes before its picture is taken)."""
+        pending = self._pending
+        if self._task is None or pending is None:
+            return
+        self.stop()  # the worker's answer, if any, is dropped
+        ident, store = pending
+        self._read(self._generation, ident, store, None)
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the dock laid out before a picture
 
     def _read(self, generation: int, ident: str, store: Store, figures: list[FigureView] | None) -> None:
         """What the worker read; when its first connection found the index deleted under the window (None),
         the figures are read through the GUI thread's connection, which (open since the page was drawn)
         still reads the deleted file. The window carries on, as it does for pages and searches, until the
         data is reopened: a reopen asked for from here would race one already asked for."""
-        if figures is None and generation == self._generation:
+        if generation != self._generation:
+            return
+        if figures is None:
             try:
                 figures = store.figures(ident)
             except Exception as exc:

@@ -13,10 +13,11 @@ import heapq
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QResizeEvent, QStandardItemModel
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QResizeEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -312,6 +313,17 @@ class FiguresPanel(QWidget):
     def _open_row(self, index: QModelIndex) -> None:
         if index.isValid():
             self.entityActivated.emit(other_end(self.model.figure(index.row()), self.by).id)
+
+
+class FiguresDock(QDockWidget):
+    """Signals: closed() when the reader closes it (its own button), not when the window hides it."""
+
+    closed = Signal()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 
 
 def _escape(text: str) -> str:
