@@ -22,6 +22,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole
 YEAR, OTHER, TYPE, CURRENT, CONSTANT, SOURCE, LOCATOR = range(7)
 NUMERIC = (YEAR, CURRENT, CONSTANT)
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -86,7 +87,7 @@ class FiguresTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.titles()[section]
             if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC:
-                return RIGHT
+                return CENTER  # right-aligned, a title would run under the sort arrow
             return None
         return super().headerData(section, orientation, role)
 

@@ -420,10 +420,13 @@ class FiguresChart(QWidget):
         regular, bold = self.font(), QFont(self.font())
         bold.setBold(True)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
+        chosen_year = self.selected_year if self.selected_year in data.years else None
         for n, year in enumerate(data.years):
-            chosen = year == self.selected_year
-            if year % step and not chosen:
-                continue
+            chosen = year == chosen_year
+            if not chosen and (
+                year % step or (chosen_year is not None and abs(year - chosen_year) * frame.band < widest)
+            ):
+                continue  # not a labelled year, or too near the chosen one, which is always labelled
             painter.setFont(bold if chosen else regular)
             box = QRectF(plot.left() + n * frame.band - 20, plot.bottom() + 4, frame.band + 40, metrics.height())
             painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, str(year))
