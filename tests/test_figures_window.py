@@ -416,6 +416,13 @@ def test_view_menu_toggles_the_dock(qtbot, window: MainWindow):
     action.trigger()
     qtbot.waitUntil(lambda: not window.figures.busy())
     assert window.figures.dock.isVisible() and "No official figures" in window.figures.panel.empty_label.text()
+    # Unticked, the dock holds nothing a later page could be taken for.
+    show(qtbot, window, "freedonia")
+    action.trigger()
+    assert not window.figures.action_export_chart.isEnabled() and not window.figures.panel.has_figures
+    action.trigger()
+    qtbot.waitUntil(lambda: not window.figures.busy())
+    assert window.figures.action_export_chart.isEnabled()
     # The dock's own close button unticks the menu entry.
     window.figures.dock.close()
     assert not action.isChecked()
@@ -459,6 +466,17 @@ def test_a_failed_read_is_a_message(qtbot, window: MainWindow, monkeypatch):
     monkeypatch.setattr(window.store, "figures", broken)
     show(qtbot, window, "freedonia")
     assert len(messages) == 1 and messages[0].startswith("Reading the official figures: ")
+
+
+def test_new_data_reaches_the_dock(qtbot, window: MainWindow, folder: Path):
+    show(qtbot, window, "freedonia")
+    path = folder / "figures" / f"{SOURCE}.csv"
+    with path.open("a", encoding="utf-8") as f:
+        f.write("freedonia,drill,2017,obligations,123.00,,row 19\n")
+    with qtbot.waitSignal(window.storeReloaded, timeout=10_000):
+        window.session.reload()
+    qtbot.waitUntil(lambda: not window.figures.busy() and chart(window).data.years[-1] == 2017)
+    assert chart(window).amount(2017, "drill") == 123.0
 
 
 def test_a_window_without_figures_never_builds_the_panel(qtbot, window: MainWindow):

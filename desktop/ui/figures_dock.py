@@ -132,6 +132,9 @@ class FiguresControls(QObject):
             self.stop()
             self._shown = None
             self._hide_dock()
+            if self.panel is not None:
+                self.panel.clear("")  # nothing of this page's is followed now: nothing to export either
+            self._enable_exports(False)
 
     # -- following the page ------------------------------------------------------------------------
 
