@@ -358,10 +358,10 @@ def test_an_import_that_fails_midway_leaves_the_old_pack(files, tmp_path: Path, 
     fa.run_import(files["funding"][0], out)
     before = snapshot(out)
 
-    def broken(folder: Path, text: str) -> str:
+    def broken(*args: object) -> str:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(fa, "_figures_csv", lambda *a: broken(out, ""))
+    monkeypatch.setattr(fa, "_entity_yaml", broken)  # the figures are written by then
     with pytest.raises(fa.ImportFailed, match="No space left on device"):
         fa.run_import(files["complete"][0], out)
     assert snapshot(out) == before

@@ -35,6 +35,7 @@ BAD_CODE, BAD_YEAR, BAD_AMOUNT, BAD_ROW = "bad country code", "bad fiscal year",
 EMPTY_AMOUNT = "empty amount"
 FIRST_BAD_ROWS = 100  # rows reported per reason; the rest are counted
 FIRST_ROWS = 5  # rows kept per figure for its locator (funding file)
+FIGURES_HEADER = ("country", "program", "fiscal_year", "type", "current_usd", "constant_usd", "locator")
 MEMORY_LIMIT = "256MB"  # DuckDB's own buffers; past it the grouping spills to disk
 YEARS = range(1900, 2100)
 CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{1,9}")
@@ -62,20 +63,15 @@ class Columns:
 
 
 @dataclass(frozen=True)
-class FigureRow:
-    """One figure: the sums of a place, a program, a transaction type and a fiscal year."""
+class Written:
+    """What the figures file holds, for the summary."""
 
-    place: str
-    program: str
-    type: str
-    year: int
-    current: str  # the sum in dollars and cents: "1234.50"
-    constant: str | None  # None when no row gave a constant amount
-    rows: int
-    codes: str  # the dataset's codes, accounts and type names behind it, for the locator
-    accounts: str
-    type_names: str
-    first_rows: tuple[int, ...] = ()  # the smallest row numbers (funding file)
+    figures: int
+    rows: int  # data rows summed into them
+    places: list[str]
+    programs: int
+    years: list[int]
+    dollars: dict[str, Decimal]  # current dollars by type slug, as the figures give them
 
 
 def _ident(name: str) -> str:
@@ -364,17 +360,19 @@ FROM ruled GROUP BY bad
         if rows:
             self.con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})", list(rows))
 
-    def figures(
+    def write_figures(
         self,
+        path: Path,
         places: dict[str, tuple[str, str]],
         programs: dict[tuple[str, str], tuple[str, str]],
         types: dict[str, tuple[str, str]],
-    ) -> tuple[list[FigureRow], dict[str, Decimal]]:
-        """The figures, sorted by place, program, type and year, and the current dollars of each type.
+    ) -> Written:
+        """Write the figures, summed by entity and sorted by place, program, type and year, to `path`.
 
         `places` maps each code kept to (place id, code as shown), `programs` each (account name,
         account id) to (program id, account as shown) and `types` each type name to (slug, name
-        as shown).
+        as shown). Each figure's locator names its rows (when numbered) or else its fiscal
+        year, codes, accounts and type names.
         """
         self._table(
             "place_of", ["code VARCHAR", "place VARCHAR", "shown VARCHAR"], [(k, *v) for k, v in places.items()]
@@ -385,81 +383,107 @@ FROM ruled GROUP BY bad
             [(*k, *v) for k, v in programs.items()],
         )
         self._table("type_of", ["type VARCHAR", "slug VARCHAR", "shown VARCHAR"], [(k, *v) for k, v in types.items()])
-        first = f", list_slice(list_sort(flatten(list(first))), 1, {FIRST_ROWS})" if self.numbered else ""
-        joined = f"""
-FROM ruled r JOIN place_of p USING (code) JOIN program_of a USING (account_name, account_id) JOIN type_of t USING (type)
-WHERE {self._KEPT}"""
-        # Sums rounded to cents and made text by DuckDB: converting 100,000 exact decimals to
-        # Python's Decimal would take longer than the whole query.
-        rows = self._run(
+        first = f", list_slice(list_sort(flatten(list(first))), 1, {FIRST_ROWS}) AS first" if self.numbered else ""
+        self._run(
             f"""
-SELECT p.place, a.program, t.slug, r.year, CAST(sum(r.cur) AS DECIMAL(38, 2))::VARCHAR,
-       CAST(sum(r.con) AS DECIMAL(38, 2))::VARCHAR, sum(r.n - r.empty){first}
-{joined}
-GROUP BY ALL ORDER BY 1, 2, 3, 4
+CREATE TEMP TABLE figures AS
+SELECT p.place, a.program, t.slug, r.year, CAST(sum(r.cur) AS DECIMAL(38, 2)) AS cur,
+       CAST(sum(r.con) AS DECIMAL(38, 2)) AS con, sum(r.n - r.empty) AS rows{first}
+FROM ruled r JOIN place_of p USING (code) JOIN program_of a USING (account_name, account_id) JOIN type_of t USING (type)
+WHERE {self._KEPT}
+GROUP BY ALL
 """
         )
-        labels = self._labels(joined, places.values(), programs.values(), types.values())
-        left_out: list[int] = []
+        path.parent.mkdir(parents=True, exist_ok=True)
         if self.numbered:
-            # DuckDB numbers only the rows it keeps: each number moves past the rows left out before it.
-            left_out = sorted(line - 1 for (line,) in self._run("SELECT DISTINCT line FROM rejects_sums"))
-        figures = []
-        for place, program, slug, year, current, constant, count, *listed in rows:
-            numbers = tuple(_true_row(n, left_out) for n in listed[0]) if listed else ()
-            codes, accounts, type_names = labels(place, program, slug, year)
-            figures.append(
-                FigureRow(place, program, slug, year, current, constant, count, codes, accounts, type_names, numbers)
+            self._write_numbered(path)
+        else:
+            self._label(places.values(), programs.values(), types.values())
+            # DuckDB writes the file itself: making 100,000 rows into Python objects and back to
+            # text would take longer than summing them. It quotes only what needs quoting.
+            locator = (
+                "'FY' || year || ' · ' || coalesce(m.codes, pl.shown) || ' · account ' || "
+                "coalesce(m.accounts, al.shown) || ' · ' || coalesce(m.types, tl.shown)"
             )
-        # The total of each type is the total of its figures as written (each rounded to the cent).
-        dollars: dict[str, Decimal] = {}
-        for figure in figures:
-            dollars[figure.type] = dollars.get(figure.type, Decimal(0)) + Decimal(figure.current)
-        return figures, dollars
+            self._run(
+                f"""
+COPY (
+  SELECT place AS country, program, year AS fiscal_year, slug AS type, cur::VARCHAR AS current_usd,
+         con::VARCHAR AS constant_usd, {locator} AS locator
+  FROM figures f LEFT JOIN place_label pl USING (place) LEFT JOIN program_label al USING (program)
+       LEFT JOIN type_label tl USING (slug) LEFT JOIN several m USING (place, program, slug, year)
+  ORDER BY place, program, slug, year
+) TO {_literal(str(path))} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', NEW_LINE '\n')
+"""
+            )
+        count, used, programs_used, years = self._run(
+            "SELECT count(*), coalesce(sum(rows), 0), count(DISTINCT program), list(DISTINCT year ORDER BY year) "
+            "FROM figures"
+        )[0]
+        return Written(
+            figures=count,
+            rows=int(used),
+            places=[place for (place,) in self._run("SELECT DISTINCT place FROM figures ORDER BY place")],
+            programs=programs_used,
+            years=list(years or ()),
+            dollars=dict(self._run("SELECT slug, sum(cur) FROM figures GROUP BY slug ORDER BY slug")),
+        )
 
-    def _labels(
-        self,
-        joined: str,
-        places: Iterable[tuple[str, str]],
-        programs: Iterable[tuple[str, str]],
-        types: Iterable[tuple[str, str]],
-    ) -> Callable[[str, str, str, int], tuple[str, str, str]]:
-        """The codes, accounts and type names behind each figure, for its locator.
+    def _write_numbered(self, path: Path) -> None:
+        """The funding file's figures, each naming its rows (a small file: written from Python)."""
+        # DuckDB numbers only the rows it keeps: each number moves past the rows left out before it.
+        left_out = sorted(line - 1 for (line,) in self._run("SELECT DISTINCT line FROM rejects_sums"))
+        lines = [",".join(FIGURES_HEADER) + "\n"]
+        for place, program, slug, year, current, constant, count, first in self._run(
+            "SELECT place, program, slug, year, cur::VARCHAR, con::VARCHAR, rows, first FROM figures ORDER BY ALL"
+        ):
+            rows = [_true_row(n, left_out) for n in first]
+            if count == 1:
+                locator = f"row {rows[0]}"
+            elif count <= FIRST_ROWS:
+                locator = '"rows ' + ", ".join(map(str, rows)) + '"'  # quoted: it holds commas
+            else:  # the first two, then how many
+                locator = f'"rows {rows[0]}, {rows[1]}, … ({count:,} rows)"'
+            lines.append(f"{place},{program},{year},{slug},{current},{constant or ''},{locator}\n")
+        with path.open("w", encoding="utf-8", newline="\n") as f:
+            f.write("".join(lines))
+
+    def _label(
+        self, places: Iterable[tuple[str, str]], programs: Iterable[tuple[str, str]], types: Iterable[tuple[str, str]]
+    ) -> None:
+        """Tables of the codes, accounts and type names behind each figure, for its locator.
 
         Nearly always an entity has one code, account or type name, known from the maps alone;
-        only figures of an entity with several are looked up in the data.
+        only the figures of an entity with several are looked up in the data (table `several`).
         """
-        single: list[dict[str, str]] = []
         several: list[set[str]] = []
-        for pairs in (places, programs, types):
+        for table, key, pairs in (
+            ("place_label", "place", places),
+            ("program_label", "program", programs),
+            ("type_label", "slug", types),
+        ):
             shown_as: dict[str, set[str]] = {}
             for ident, label in pairs:
                 shown_as.setdefault(ident, set()).add(label)
-            single.append({ident: next(iter(found)) for ident, found in shown_as.items() if len(found) == 1})
+            single = [(ident, next(iter(found))) for ident, found in sorted(shown_as.items()) if len(found) == 1]
+            self._table(table, [f"{key} VARCHAR", "shown VARCHAR"], single)
             several.append({ident for ident, found in shown_as.items() if len(found) > 1})
-        looked_up: dict[tuple[str, str, str, int], tuple[str, str, str]] = {}
-        if any(several):
-            tests = [
-                f"{column} IN ({', '.join(map(_literal, sorted(idents)))})"
-                for column, idents in zip(("p.place", "a.program", "t.slug"), several, strict=True)
-                if idents
-            ]
-            for place, program, slug, year, *text in self._run(
-                f"""
-SELECT p.place, a.program, t.slug, r.year, string_agg(DISTINCT p.shown, ', ' ORDER BY p.shown),
-       string_agg(DISTINCT a.shown, ', ' ORDER BY a.shown), string_agg(DISTINCT t.shown, ' / ' ORDER BY t.shown)
-{joined} AND ({" OR ".join(tests)})
+        tests = [
+            f"{column} IN ({', '.join(map(_literal, sorted(idents)))})"
+            for column, idents in zip(("p.place", "a.program", "t.slug"), several, strict=True)
+            if idents
+        ]
+        self._run(
+            f"""
+CREATE TEMP TABLE several AS
+SELECT p.place, a.program, t.slug, r.year, string_agg(DISTINCT p.shown, ', ' ORDER BY p.shown) AS codes,
+       string_agg(DISTINCT a.shown, ', ' ORDER BY a.shown) AS accounts,
+       string_agg(DISTINCT t.shown, ' / ' ORDER BY t.shown) AS types
+FROM ruled r JOIN place_of p USING (code) JOIN program_of a USING (account_name, account_id) JOIN type_of t USING (type)
+WHERE {self._KEPT} AND ({" OR ".join(tests) or "false"})
 GROUP BY ALL
 """
-            ):
-                looked_up[(place, program, slug, year)] = (text[0], text[1], text[2])
-        codes, accounts, type_names = single
-
-        def labels(place: str, program: str, slug: str, year: int) -> tuple[str, str, str]:
-            found = looked_up.get((place, program, slug, year))
-            return found or (codes[place], accounts[program], type_names[slug])
-
-        return labels
+        )
 
     # -- the second pass, when codes or years were found bad only once grouped -----------------------
 

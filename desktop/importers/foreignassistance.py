@@ -41,7 +41,6 @@ from desktop.importers.csv_totals import (
     YEARS,
     Columns,
     CsvError,
-    FigureRow,
     Totals,
 )
 from desktop.importers.matching import CODE_PROPERTY, PROGRAM, REGION, Known, Matcher, NewEntity, slug
@@ -54,10 +53,8 @@ SOURCE_PREFIX = "foreignassistance-gov-"
 URL = "https://foreignassistance.gov/data"
 PUBLISHER = "ForeignAssistance.gov (U.S. Department of State and USAID)"
 LICENSE = "Public domain (US Government work)"
-FIGURES_HEADER = ("country", "program", "fiscal_year", "type", "current_usd", "constant_usd", "locator")
 ACCOUNT_FILTERED, YEAR_FILTERED = "account not selected", "fiscal year not selected"
 SKIP_ORDER = (EMPTY_AMOUNT, BAD_AMOUNT, BAD_YEAR, BAD_CODE, BAD_ROW, ACCOUNT_FILTERED, YEAR_FILTERED)
-LOCATOR_ROWS = 5  # a figure from more rows names the first two and the count
 SAMPLE_BYTES = 1 << 20  # read to find the header and how long a row is
 
 
@@ -274,14 +271,15 @@ def run_import(
             digest = _Digest(path)
             try:
                 poll(1.0)
-                figures, new = _assemble(totals, known.result(), pattern, first_year, last_year, report)
+                figures = build.folder / "figures" / f"{layout.source_id}.csv"
+                new = _assemble(totals, known.result(), pattern, first_year, last_year, report, figures)
                 poll(1.0)
             except BaseException:
                 digest.stop()
                 raise
             finally:
                 totals.close()
-            _write_pack(build.folder, layout, path.name, size, digest.result(), figures, new, known.result())
+            _write_pack(build.folder, layout, path.name, size, digest.result(), new, known.result())
             poll(1.0)  # the last moment a cancellation leaves the old pack in place
             build.commit()
     except CsvError as exc:
@@ -372,8 +370,12 @@ def _assemble(
     first_year: int | None,
     last_year: int | None,
     report: ImportReport,
-) -> tuple[list[FigureRow], list[NewEntity]]:
-    """Decide over the distinct codes, accounts and types; match them; get the figures summed by entity."""
+    figures: Path,
+) -> list[NewEntity]:
+    """Decide over the distinct codes, accounts and types; match them; write the figures summed by entity.
+
+    Returns the entities the pack must add.
+    """
     bad_codes = [code for code in totals.codes() if not CODE.fullmatch(_clean(code).upper())]
     bad_years = [year for year in totals.years() if year not in YEARS]
     accounts = [
@@ -414,23 +416,22 @@ def _assemble(
     }
     new = matcher.finish()
     type_of = {raw: (slug(_clean(raw)) or "unspecified", _clean(raw)) for raw in totals.types()}
-    figures, dollars = totals.figures(
+    written = totals.write_figures(
+        figures,
         {raw: (place_of[code], code) for raw, code in codes.items()},
         {raw: (program_of[key], _clean(raw[1]) or _clean(raw[0])) for raw, key in account_key.items()},
         type_of,
     )
-
     kinds = {**known.kinds, **{e.id: e.kind for e in new}}
-    places = {f.place for f in figures}
-    report.rows_used = sum(f.rows for f in figures)
-    report.countries = sum(1 for p in places if kinds.get(p) != REGION)
-    report.regions = len(places) - report.countries
-    report.accounts = len({f.program for f in figures})
-    report.years = sorted({f.year for f in figures})
-    report.dollars = dollars
-    report.figures = len(figures)
+    report.rows_used = written.rows
+    report.countries = sum(1 for p in written.places if kinds.get(p) != REGION)
+    report.regions = len(written.places) - report.countries
+    report.accounts = written.programs
+    report.years = written.years
+    report.dollars = written.dollars
+    report.figures = written.figures
     report.new_entities = dict(Counter(e.kind for e in new))
-    return figures, new
+    return new
 
 
 def _agencies(counter: Counter[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -462,7 +463,6 @@ def _write_pack(
     file_name: str,
     size: int,
     sha256: str,
-    figures: list[FigureRow],
     new: list[NewEntity],
     known: Known,
 ) -> None:
@@ -484,7 +484,6 @@ def _write_pack(
     for entity in new:
         subfolder = known.folders.get(entity.kind, entity.kind + "s")
         _write(folder / subfolder / f"{entity.id}.yaml", _entity_yaml(entity, source))
-    _write(folder / "figures" / f"{source}.csv", _figures_csv(figures, layout))
 
 
 def _entity_yaml(entity: NewEntity, source: str) -> str:
@@ -505,29 +504,3 @@ def _entity_yaml(entity: NewEntity, source: str) -> str:
                 f"      - {{source: {source}, locator: {_q(locator)}}}",
             ]
     return "\n".join(lines) + "\n"
-
-
-def _locator(layout: Layout, figure: FigureRow) -> str:
-    if layout is FUNDING:
-        rows = figure.first_rows
-        if figure.rows == 1:
-            return f"row {rows[0]}"
-        if figure.rows <= LOCATOR_ROWS:
-            return "rows " + ", ".join(map(str, rows))
-        return f"rows {rows[0]}, {rows[1]}, … ({figure.rows:,} rows)"
-    return f"FY{figure.year} · {figure.codes} · account {figure.accounts} · {figure.type_names}"
-
-
-def _csv_field(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\n\r') else text
-
-
-def _figures_csv(figures: list[FigureRow], layout: Layout) -> str:
-    # Ids are slugs and amounts digits: only a locator may need quoting, so the lines are written
-    # directly, at a fraction of csv.writer's cost per row.
-    lines = [",".join(FIGURES_HEADER) + "\n"]
-    for f in figures:
-        constant = "" if f.constant is None else f.constant
-        locator = _csv_field(_locator(layout, f))
-        lines.append(f"{f.place},{f.program},{f.year},{f.type},{f.current},{constant},{locator}\n")
-    return "".join(lines)
