@@ -511,3 +511,15 @@ def test_codes_and_accounts_merged_into_one_figure_are_all_named(tmp_path: Path)
     assert kosovo["locator"] == "FY2015 · KSV, XKX · account 011-1081, 097-1081 · Obligations"
     assert rows[("pakistan", "imet")]["locator"] == "FY2015 · PAK · account 011-1081 · Obligations"
     assert [f["text"] for f in entity(out, "countries", "kosovo")["facts"]] == ["KSV", "XKX"]
+
+
+def test_a_row_that_is_not_utf8_is_skipped_and_named(files, tmp_path: Path):
+    raw = files["complete"][0].read_bytes().replace(b"Korea, Republic of", b"Korea, R\xe9public of", 1)
+    path = tmp_path / "us_foreign_aid_complete.csv"
+    path.write_bytes(raw)
+    report = fa.run_import(path, tmp_path / "pack")
+    korea = [row for row, reason, _ in report.bad_rows if reason == "malformed row"]
+    assert len(korea) == 1 and report.skipped["malformed row"] == 1
+    assert "korea-republic-of" not in {
+        r["country"] for r in figures(tmp_path / "pack", "foreignassistance-gov-complete")
+    }

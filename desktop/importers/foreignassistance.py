@@ -174,12 +174,8 @@ def read_header(path: Path) -> tuple[list[str], float]:
     complete = len(sample) < SAMPLE_BYTES
     if not complete:  # a character cut in two at the end is not a decoding error
         sample = sample[: sample.rfind(b"\n") + 1] or sample
-    try:
-        text = sample.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(
-            f"{path.name} is not UTF-8 text (byte {exc.start + 1}): not a ForeignAssistance.gov CSV"
-        ) from None
+    # A bad byte in a data row is that row's problem (DuckDB skips and names it); in the header, the file's.
+    text = sample.decode("utf-8-sig", errors="replace")
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -187,6 +183,8 @@ def read_header(path: Path) -> tuple[list[str], float]:
     if not records or not any(h.strip() for h in records[0]):
         raise ImportFailed(f"{path.name} has no header row: not a ForeignAssistance.gov CSV")
     header = [h.strip() for h in records[0]]
+    if any("\ufffd" in h for h in header):
+        raise ImportFailed(f"{path.name} is not UTF-8 text: not a ForeignAssistance.gov CSV")
     data = max(len(records) - 1 - (0 if complete else 1), 0)  # the last record may be cut short
     if complete or data == 0:
         return header, float(max(len(records) - 1, 0))
