@@ -14,7 +14,8 @@ import pytest
 from datafiles import entity, write
 
 from desktop.core import refresh as refreshing
-from desktop.core.figures import COLUMNS, fiscal_year_bounds
+from desktop.core.dates import day_number
+from desktop.core.figures import COLUMNS, fiscal_year_bounds, fiscal_year_days
 from desktop.core.loader import load
 from desktop.core.store import Store
 from desktop.ui.page_html import render_page
@@ -68,6 +69,8 @@ def test_a_table_of_figures_loads_with_every_row(pack: Path):
 
 def test_a_fiscal_year_runs_from_october_to_september():
     assert fiscal_year_bounds(2015) == ("2014-10-01", "2015-09-30")
+    first, last = fiscal_year_days(2015)
+    assert last - first == 364 and (first, last) == (day_number("2014-10-01"), day_number("2015-09-30"))
 
 
 @pytest.mark.parametrize(

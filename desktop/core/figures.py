@@ -51,7 +51,8 @@ def fiscal_year_bounds(year: int) -> tuple[str, str]:
 
 def fiscal_year_days(year: int) -> tuple[int, int]:
     """The same bounds as day numbers (dates.day_number), as the index keeps a fact's time."""
-    return day_number(year - 1, 10, 1), day_number(year, 9, 30)
+    first, last = fiscal_year_bounds(year)
+    return day_number(first), day_number(last)
 
 
 def type_label(kind: str) -> str:
