@@ -35,6 +35,7 @@ class ActionSpec:
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionAddData", "&Add data folder…", "dialogs.choose_data_folder", "&File"),
+    ActionSpec("actionImportFigures", "&Import official figures…", "figures_import.choose", "&File"),
     ActionSpec("actionPrint", "&Print…", "exports.print_page", "&File", ("Ctrl+P",), "Print", separator=True),
     ActionSpec("actionExportPdf", "&Export as PDF…", "exports.choose_pdf", "&File", ("Ctrl+Shift+E",)),
     ActionSpec(

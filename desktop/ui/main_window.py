@@ -36,6 +36,7 @@ from desktop.ui.detail_view import DetailView
 from desktop.ui.dialogs import Dialogs
 from desktop.ui.exports import Exports
 from desktop.ui.figures_dock import FiguresControls
+from desktop.ui.figures_import import FiguresImport
 from desktop.ui.find_bar import FindBar
 from desktop.ui.icons import KindIcons
 from desktop.ui.page_controller import PageController
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.dialogs = Dialogs(self, session, lambda: action_table.shortcut_rows(self._actions))
         self.time = TimeControls(self, tasks)
         self.figures = FiguresControls(self, tasks)
+        self.figures_import = FiguresImport(self, tasks, self.add_data_folder, lambda: session.extra_folders)
         self.watcher = DataWatcher(tasks, self)
         self._expose_parts()
         self._lay_out()
@@ -132,7 +134,10 @@ class MainWindow(QMainWindow):
         pages.pageShown.connect(self._on_page_shown)
         pages.titleChanged.connect(lambda t: self.setWindowTitle(f"{t} — {APP_TITLE}" if t else APP_TITLE))
         pages.historyChanged.connect(self._update_nav_actions)
-        for messages in (pages.message, self.exports.message, self.figures.message, self.tasks.failed, session.failed):
+        for messages in (
+            pages.message, self.exports.message, self.figures.message, self.figures_import.message,
+            self.tasks.failed, session.failed,
+        ):  # fmt: skip
             messages.connect(self.status.show_message)
         session.busy.connect(self.status.show_busy)
         session.storeChanged.connect(self._on_store_changed)
