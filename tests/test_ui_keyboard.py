@@ -197,8 +197,9 @@ def test_menus(window: MainWindow) -> None:
         return [a.text() for a in menu.actions() if not a.isSeparator()]
 
     assert texts(menus["&File"]) == [
-        "&Add data folder…", "&Import official figures…", "&Print…", "&Export as PDF…", "Export &timeline as PNG or SVG…",
-        "Export figures &chart as PNG or SVG…", "Export figures table as C&SV…", "&Quit",
+        "&Add data folder…", "&Import official figures…", "&Print…", "&Export as PDF…",
+        "Export &timeline as PNG or SVG…", "Export figures &chart as PNG or SVG…", "Export figures table as C&SV…",
+        "&Quit",
     ]  # fmt: skip
     assert texts(menus["&Edit"]) == ["&Copy", "Copy ci&tation", "&Find in page…"]
     assert texts(menus["&View"]) == [
