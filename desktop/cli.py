@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TextIO
 
+from desktop.cli_figures import figure_fact_json, figure_json, print_figures, write_csv
 from desktop.core.asof import STATUS_WORDS, PageAsOf, annotate
 from desktop.core.citation import note_mark
 from desktop.core.debug import DEBUG_ENV, configure_logging, debugging
@@ -250,10 +251,33 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise NotFound(f"no entity with id {args.id!r}.")
     as_of = annotate(page, args.as_of) if args.as_of else None
     if args.json:
-        json.dump(page_as_of_json(as_of) if as_of else page_json(page), out, ensure_ascii=False, indent=2)
+        data = page_as_of_json(as_of) if as_of else page_json(page)
+        # Official figures, each as a FACT: thousands for a country, so apart from its facts.
+        data["figures"] = [figure_fact_json(f, page.id, args.as_of) for f in store.figures(page.id)]
+        json.dump(data, out, ensure_ascii=False, indent=2)
         print(file=out)
     else:
         print_page(page, out, as_of)
+    return EXIT_OK
+
+
+def cmd_figures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    store = open_store(args, err)
+    ident = resolve_entity(store, args.id)
+    other = resolve_entity(store, args.program) if args.program else None
+    figures = store.figures(ident, other=other, kind=args.type)
+    if args.json:
+        json.dump([figure_json(f, args.dollars) for f in figures], out, ensure_ascii=False, indent=2)
+        print(file=out)
+    elif args.csv:
+        write_csv(figures, args.dollars, out)
+    elif figures:
+        print_figures(figures, ident, args.dollars, out)
+    else:
+        ref = store.ref(ident)
+        print(
+            f"No official figures for {ref.name if ref else ident} (import a dataset: almanac import --help).", file=err
+        )
     return EXIT_OK
 
 
@@ -439,6 +463,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, TextIO, TextIO], int]] 
     "show": cmd_show,
     "list": cmd_list,
     "timeline": cmd_timeline,
+    "figures": cmd_figures,
     "validate": cmd_validate,
     "index": cmd_index,
     "open": cmd_window,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from desktop import __version__
+from desktop import __version__, cli_figures
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.cache import CACHE_ENV
 from desktop.core.dates import DateError, FuzzyDate, parse_date
@@ -209,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", metavar="TEXT", help="only facts that mention TEXT")
     p.add_argument("--limit", metavar="N", type=_positive, help="at most N facts")
     p.add_argument("--json", action="store_true", help="print JSON (see the README for its shape)")
+
+    cli_figures.add_parser(sub, common)
 
     p = sub.add_parser("list", parents=[common], help="list entities", description="List entities by kind and name.")
     p.add_argument("--kind", metavar="K", help="only entities of this kind")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 HIT_KEYS = {"id", "kind", "name", "score", "snippet"}
 PAGE_KEYS = {
-    "id", "kind", "name", "aliases", "summary", "summary_sources", "parent", "parent_sources", "children",
+    "id", "kind", "name", "aliases", "summary", "summary_sources", "parent", "parent_sources", "children", "figures",
     "facts", "inbound", "sources",
 }  # fmt: skip
 FACT_KEYS = {

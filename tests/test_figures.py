@@ -185,3 +185,62 @@ def test_changing_a_table_or_an_entity_it_names_builds_the_index_again(
     assert store.built and not store.refreshed
     assert [p.message for p in store.problems()] == ["figure left out: country `freedonia` does not exist"] * 2
     store.close()
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+
+def run(pack: Path, tmp_path: Path, *argv: str) -> tuple[int, str, str]:
+    import io
+
+    from desktop import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main([*argv, "--no-bundled", "--data", str(pack), "--cache-dir", str(tmp_path / "cache")], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_almanac_figures_prints_a_series_with_its_sources(pack: Path, tmp_path: Path):
+    import json
+
+    table(pack, ROWS)
+    code, out, _ = run(pack, tmp_path, "figures", "freedonia", "--program", "drill", "--type", "obligations", "--json")
+    assert code == 0
+    items = json.loads(out)
+    assert [(i["fiscal_year"], i["amount"], i["dollars"]) for i in items] == [
+        (2014, 1e6, "current"),
+        (2015, 2500000.5, "current"),
+        (2016, -500000.5, "current"),
+    ]
+    assert set(items[0]) == {"fiscal_year", "country", "program", "type", "amount", "dollars", "sources"}
+    assert items[0]["country"] == {"id": "freedonia", "name": "Freedonia"}
+    assert items[0]["program"] == {"id": "drill", "name": "Drill Program"}
+    assert items[0]["sources"][0]["id"] == SOURCE and items[0]["sources"][0]["locator"] == "row 2"
+    code, out, _ = run(pack, tmp_path, "figures", "Freedonia", "--program", "drill", "--dollars", "constant", "--json")
+    assert [i["amount"] for i in json.loads(out) if i["type"] == "obligations"] == [1.1e6, 2.6e6, None]
+    code, out, _ = run(pack, tmp_path, "figures", "drill", "--csv")
+    lines = out.splitlines()
+    assert lines[0] == "fiscal_year,country_id,country,program_id,program,type,amount,dollars,source,locator"
+    assert "2015,world,World,drill,Drill Program,obligations,99.00,current,test-dataset,row 9" in lines
+    code, out, _ = run(pack, tmp_path, "figures", "freedonia", "--program", "grant")
+    assert out == "FY2015  Grant Program  Obligations  $7,000,000  [test-dataset, rows 6, 7]\n"
+    code, out, err = run(pack, tmp_path, "figures", "sylvania", "--type", "disbursements")
+    assert (code, out) == (0, "") and "No official figures for Sylvania" in err
+    code, _, err = run(pack, tmp_path, "figures", "atlantis")
+    assert code == 1 and "atlantis" in err
+
+
+def test_show_json_lists_each_figure_as_a_fact_with_its_fiscal_year(pack: Path, tmp_path: Path):
+    import json
+
+    table(pack, ROWS)
+    code, out, _ = run(pack, tmp_path, "show", "freedonia", "--json", "--as-of", "2015-06")
+    assert code == 0
+    figures = json.loads(out)["figures"]
+    assert len(figures) == 5
+    first = figures[0]
+    assert (first["property"], first["value"], first["unit"], first["start"], first["end"]) == (
+        "obligations", 1e6, "USD", "2013-10-01", "2014-09-30",
+    )  # fmt: skip
+    assert (first["entity"]["id"], first["fiscal_year"], first["constant_value"]) == ("drill", 2014, 1.1e6)
+    assert [f["status"] for f in figures] == ["past", "current", "current", "current", "future"]
