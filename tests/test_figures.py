@@ -244,3 +244,13 @@ def test_show_json_lists_each_figure_as_a_fact_with_its_fiscal_year(pack: Path, 
     )  # fmt: skip
     assert (first["entity"]["id"], first["fiscal_year"], first["constant_value"]) == ("drill", 2014, 1.1e6)
     assert [f["status"] for f in figures] == ["past", "current", "current", "current", "future"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(2598629558.2, "$2,598,629,558.20"), (1e6, "$1,000,000"), (-500000.5, "-$500,000.50"), (0.1 + 0.2, "$0.30")],
+)
+def test_dollars_show_their_cents_and_a_minus_before_the_sign(value: float, shown: str):
+    from desktop.core.phrases import format_quantity
+
+    assert format_quantity(value, "USD") == shown

@@ -16,9 +16,12 @@ def format_number(value: int | float) -> str:
 def format_quantity(value: int | float | None, unit: str | None) -> str:
     if value is None:
         return ""
-    number = format_number(value)
     if unit in _CURRENCY_SIGNS:
-        return f"{_CURRENCY_SIGNS[unit]}{number}"
+        # Money with cents shows both places: "$2,598,629,558.20", never "…558.2".
+        cents = isinstance(value, float) and not value.is_integer()
+        number = f"{abs(value):,.2f}" if cents else format_number(abs(value))
+        return f"{'-' if value < 0 else ''}{_CURRENCY_SIGNS[unit]}{number}"  # a de-obligation: -$500,000.50
+    number = format_number(value)
     if unit in ("percent", "%"):
         return f"{number}%"
     return f"{number} {unit}" if unit else number
