@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 log = logging.getLogger("almanac.importers")
@@ -72,6 +73,15 @@ class Written:
     programs: int
     years: list[int]
     dollars: dict[str, Decimal]  # current dollars by type slug, as the figures give them
+
+
+def engine() -> ModuleType:
+    """DuckDB, imported on first use only: the window and the other commands never load it."""
+    try:
+        import duckdb
+    except ImportError:
+        raise CsvError("the import needs DuckDB, which is not installed: pip install duckdb") from None
+    return duckdb
 
 
 def _ident(name: str) -> str:
@@ -155,10 +165,7 @@ class Totals:
         query and is raised here once DuckDB has stopped. `numbered` keeps each group's first
         row numbers, which costs DuckDB its parallel read: for the small funding file only.
         """
-        try:
-            import duckdb  # only here: the window and the other commands never load it
-        except ImportError:
-            raise CsvError("the import needs DuckDB, which is not installed: pip install duckdb") from None
+        duckdb = engine()
 
         self.path, self.header, self.c, self.numbered, self.poll = path, list(header), columns, numbered, poll
         self.rows_read = 0

@@ -42,6 +42,7 @@ from desktop.importers.csv_totals import (
     Columns,
     CsvError,
     Totals,
+    engine,
 )
 from desktop.importers.matching import CODE_PROPERTY, PROGRAM, REGION, Known, Matcher, NewEntity, slug
 from desktop.importers.pack import PackBuilder, PackError, check_out
@@ -251,6 +252,10 @@ def run_import(
     folders = [bundled_data_dir(), *(f for f in data_folders if os.path.abspath(f) != own)]
     from desktop.importers.matching import known_entities
 
+    try:
+        engine()  # first, so that its import does not wait on the thread below for the interpreter
+    except CsvError as exc:
+        raise ImportFailed(str(exc)) from None
     # Read while DuckDB reads the file: matching needs it only once the file is summed.
     known = _Background(known_entities, folders)
     report = ImportReport(file=path, out=out, layout=layout.key, source_id=layout.source_id)
@@ -264,8 +269,8 @@ def run_import(
     try:
         with PackBuilder(out, SOURCE_PREFIX) as build:
             totals = Totals(path, header, layout.columns, numbered=layout is FUNDING, spill_dir=build.spill, poll=poll)
-            # Hashed on a core of its own while the sums are matched and written (DuckDB, reading,
-            # keeps both cores busy; what follows mostly one).
+            # Hashed on a thread of its own while the sums are matched and written: DuckDB, reading,
+            # keeps both cores busy, and what follows mostly one (hashing takes about 0.8 s a GB).
             digest = _Digest(path)
             try:
                 poll(1.0)
