@@ -91,6 +91,9 @@ class FiguresPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().hide()
+        # The table shows one transaction type, the one the Type switch names: its column would repeat
+        # it on every row and push the amounts out of sight. The CSV export keeps it.
+        self.table.setColumnHidden(TYPE, True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open_row)
@@ -281,7 +284,7 @@ class FiguresPanel(QWidget):
             measured = heapq.nlargest(8, found, key=len) if len(found) > 64 else found
             widest = max((strong.horizontalAdvance(t) for t in measured), default=0)
             heading = strong.horizontalAdvance(title) + 30  # room for the sort arrow
-            cap = 200 if column in (OTHER, SOURCE) else 260  # long names are elided; the amounts stay in sight
+            cap = 180 if column in (OTHER, SOURCE) else 260  # long names are elided; the amounts stay in sight
             header.resizeSection(column, min(max(widest, metrics.horizontalAdvance(title), heading) + padding, cap))
 
     # -- menus and rows -------------------------------------------------------------------------
