@@ -338,7 +338,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if result.problems:
         print(f"{len(result.problems)} problem(s) in {files} files; everything else is usable.", file=err)
         return EXIT_NOT_FOUND
-    print(f"ok: {len(result.entities)} entities, {result.fact_count} facts in {files} files.", file=err)
+    figures = f", {len(result.figures):,} figures" if result.figures else ""
+    print(f"ok: {len(result.entities)} entities, {result.fact_count} facts{figures} in {files} files.", file=err)
     return EXIT_OK
 
 

@@ -254,3 +254,9 @@ def test_dollars_show_their_cents_and_a_minus_before_the_sign(value: float, show
     from desktop.core.phrases import format_quantity
 
     assert format_quantity(value, "USD") == shown
+
+
+def test_validate_counts_the_figures_it_checked(pack: Path, tmp_path: Path):
+    table(pack, ROWS)
+    code, _, err = run(pack, tmp_path, "validate")
+    assert code == 0 and err.startswith("ok: 5 entities, 0 facts, 7 figures in ")
