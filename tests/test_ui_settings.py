@@ -178,3 +178,15 @@ def test_a_reload_overtaken_by_an_added_folder_does_not_swap_the_old_folders_bac
     qtbot.wait(50)  # nothing further arrives to undo it
     assert window.store.ref("extra-program") is not None
     assert window.settings.data_folders == [data_dir.resolve()]
+
+
+def test_unticking_official_figures_is_remembered(qtbot, bundled_store: Store) -> None:
+    first = open_window(qtbot, bundled_args(bundled_store))
+    assert first.figures.action_figures.isChecked()  # ticked on a first run
+    first.figures.action_figures.setChecked(False)
+    first.close()
+    second = open_window(qtbot, bundled_args(bundled_store))
+    assert not second.figures.action_figures.isChecked()
+    second.figures.action_figures.setChecked(True)
+    second.close()
+    assert open_window(qtbot, bundled_args(bundled_store)).figures.action_figures.isChecked()

@@ -261,12 +261,14 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(s.splitter)
         self.detail.set_zoom(s.zoom)
         self.themes.restore()
+        self.figures.action_figures.setChecked(s.figures_shown)
 
     def save_state(self) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter = self.splitter.saveState()
         self.settings.zoom = self.detail.zoom
         self.settings.last_entity = self.pages.current
+        self.settings.figures_shown = self.figures.action_figures.isChecked()
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -67,6 +67,15 @@ class AppSettings:
         self._set("view/zoom", int(value))
 
     @property
+    def figures_shown(self) -> bool:
+        """View → Official figures: ticked unless the reader unticked it (QSettings keeps booleans as text)."""
+        return str(self._s.value("view/figures", "true")).lower() not in ("false", "0")
+
+    @figures_shown.setter
+    def figures_shown(self, value: bool) -> None:
+        self._set("view/figures", "true" if value else "false")
+
+    @property
     def theme(self) -> str:
         return str(self._s.value("view/theme", "system"))
 
