@@ -75,7 +75,8 @@ class NavigatorModel(QAbstractItemModel):
         self._load_groups()
 
     def _load_groups(self) -> None:
-        kinds = self._store.kinds()
+        # A kind with nothing in it (regions before any figures are imported) is no group to open.
+        kinds = [kind for kind in self._store.kinds() if kind.count]
         self._root = _Level(None, 0, None, None, len(kinds))
         self._root.shown = len(kinds)
         self._root.children = {

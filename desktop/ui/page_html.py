@@ -311,7 +311,7 @@ def render_home(
     )
     out.append(f"<p class=meta>{counts.entities:,} entities · {counts.facts:,} facts</p>")
     out.append("<h2>What it covers</h2><table cellspacing=0 cellpadding=3>")
-    for kind in counts.kinds:
+    for kind in (k for k in counts.kinds if k.count):  # a kind nothing is of yet says nothing
         out.append(f"<tr><th>{esc(kind.plural)}</th><td align=right>{kind.count:,}</td></tr>")
     out.append("</table>")
     if starting_points:
