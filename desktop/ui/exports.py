@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QObject, QRectF, QSize, Signal, Slot
@@ -37,6 +37,26 @@ from desktop.ui.page_html import Colors, render_page
 log = logging.getLogger("almanac.exports")
 
 
+@contextlib.contextmanager
+def written_beside(path: Path, suffix: str) -> Iterator[Path]:
+    """A temporary file beside `path` to write into; it takes `path`'s place once the block is done,
+    if it holds anything, and goes if the block raises: a failed export leaves no broken file, nor harms
+    one that was there. Writers that fail silently (QPdfWriter, QSvgGenerator) are caught by the
+    empty-file check."""
+    fd, temp_name = tempfile.mkstemp(prefix=".almanac-", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        yield temp
+        if temp.stat().st_size == 0:
+            raise OSError(f"nothing was written to {temp}")
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
 def write_picture(
     path: Path,
     size: QSize,
@@ -47,16 +67,11 @@ def write_picture(
     ratio: float = 1.0,
 ) -> None:
     """Write what `paint` draws on a canvas of `size` (in pixels) to `path`: SVG when it ends in .svg
-    (text stays text), else PNG at `ratio` device pixels per pixel.
-
-    As for a PDF, the file is written beside the target and moved into place once it is whole: a write
-    that fails raises OSError and leaves no broken file, nor harms one that was there.
+    (text stays text), else PNG at `ratio` device pixels per pixel. Written beside the target and moved
+    into place once whole (`written_beside`): a write that fails raises OSError.
     """
     svg = path.suffix.lower() == ".svg"
-    fd, temp_name = tempfile.mkstemp(prefix=".almanac-", suffix=".svg" if svg else ".png", dir=path.parent)
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
+    with written_beside(path, ".svg" if svg else ".png") as temp:
         if svg:
             from PySide6.QtSvg import QSvgGenerator  # only when an SVG is written: not a cost at startup
 
@@ -79,13 +94,6 @@ def write_picture(
             painter.end()
             if not image.save(str(temp), "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; Qt takes str
                 raise OSError(f"the image could not be written to {temp}")
-        if temp.stat().st_size == 0:
-            raise OSError(f"nothing was written to {temp}")
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
 
 
 class Exports(QObject):
@@ -124,26 +132,15 @@ class Exports(QObject):
         neither says "Saved" nor leaves a broken file over one that was there.
         """
         try:
-            fd, temp_name = tempfile.mkstemp(prefix=".almanac-", suffix=".pdf", dir=path.parent)
-            os.close(fd)
+            with written_beside(path, ".pdf") as temp:
+                writer = QPdfWriter(str(temp))
+                writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+                writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+                writer.setTitle(self.window.windowTitle())
+                writer.setCreator(APP_TITLE)
+                self._print_to(writer)
+                del writer  # the file is complete once the writer is gone
         except OSError as exc:
-            self.message.emit(f"Could not write {path}: {exc.strerror or exc}")
-            return False
-        temp = Path(temp_name)
-        try:
-            writer = QPdfWriter(str(temp))
-            writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-            writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-            writer.setTitle(self.window.windowTitle())
-            writer.setCreator(APP_TITLE)
-            self._print_to(writer)
-            del writer  # the file is complete once the writer is gone
-            if temp.stat().st_size == 0:
-                raise OSError(f"nothing was written to {temp}")
-            os.replace(temp, path)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
             self.message.emit(f"Could not write {path}: {exc.strerror or exc}")
             return False
         self.message.emit(f"Saved {path}")

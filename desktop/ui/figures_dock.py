@@ -10,9 +10,6 @@ The as-of date reaches the chart whenever the page is drawn again, which is how 
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from desktop.core.store import IndexMissing, Store
 from desktop.core.views import FigureView
 from desktop.models.tasks import Task, Tasks, report
+from desktop.ui.exports import written_beside
 
 if TYPE_CHECKING:
     from desktop.ui.figures_panel import FiguresDock, FiguresPanel
@@ -273,17 +271,10 @@ class FiguresControls(QObject):
         panel = self._ready()
         if panel is None:
             return False
-        temp: Path | None = None
         try:
-            fd, name = tempfile.mkstemp(prefix=".almanac-", suffix=".csv", dir=path.parent)
-            temp = Path(name)
-            with open(fd, "w", encoding="utf-8", newline="") as out:
+            with written_beside(path, ".csv") as temp, temp.open("w", encoding="utf-8", newline="") as out:
                 panel.model.write_csv(out)
-            os.replace(temp, path)
         except OSError as exc:
-            if temp is not None:
-                with contextlib.suppress(OSError):
-                    temp.unlink()
             self.message.emit(f"Could not write {path}: {exc.strerror or exc}")
             return False
         self.message.emit(f"Saved {path}")
