@@ -523,12 +523,13 @@ class Store:
                 out.append(FigureView(year, country, program, kind_, current, constant, sources[src], locator))
         return out
 
-    def _citations(self, stored: str | None) -> tuple[CitationView, ...]:
-        """Citations kept as JSON beside what they cite ([[source, locator], …])."""
+    def _citations(self, stored: str | list | None) -> tuple[CitationView, ...]:
+        """Citations kept beside what they cite as [[source, locator], …]: JSON text, or the list already read."""
         if not stored:
             return ()
+        pairs = json.loads(stored) if isinstance(stored, str) else stored
         sources = self.sources()
-        return tuple(CitationView(sources[source], locator) for source, locator in json.loads(stored))
+        return tuple(CitationView(sources[source], locator) for source, locator in pairs)
 
     def _claims(self, stored: str, label: str, other: EntityRef | None) -> tuple[ClaimView, ...]:
         """The claims of a fact whose sources disagree, as kept in its `claims` column.
@@ -555,7 +556,7 @@ class Store:
                     end=claim["end"],
                     when=when,
                     note=claim["note"],
-                    sources=self._citations(json.dumps(claim["sources"])),
+                    sources=self._citations(claim["sources"]),
                     phrase=phrase(
                         label,
                         linked_name=ref.name if ref else missing,
