@@ -7,11 +7,10 @@ written by hand, so that what the loader accepts is pinned down on its own.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from datafiles import entity, write
+from datafiles import entity, touch_later, write
 
 from desktop.core import refresh as refreshing
 from desktop.core.dates import day_number
@@ -164,18 +163,14 @@ def test_changing_a_table_or_an_entity_it_names_builds_the_index_again(
     cache = tmp_path / "cache"
     Store.open([pack], cache_dir=cache).close()
 
-    def later(changed: Path) -> None:
-        stat = changed.stat()
-        os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
-
     path.write_text("\n".join([HEADER, *ROWS[:2]]) + "\n", encoding="utf-8")
-    later(path)
+    touch_later(path)
     store = Store.open([pack], cache_dir=cache)
     assert store.built and not store.refreshed and len(store.figures("freedonia")) == 2
     store.close()
     # An entity no figure names: refreshed in place.
     write(pack, "programs/other.yaml", entity("other", name="Other Program"))
-    later(pack / "programs" / "other.yaml")
+    touch_later(pack / "programs" / "other.yaml")
     store = Store.open([pack], cache_dir=cache)
     assert store.refreshed
     store.close()

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from datafiles import SRC
+from datafiles import SRC, touch_later
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,12 +90,6 @@ def entity_yaml(ident: str, kind: str, name: str, parent: str | None, links: lis
             f'        - {{source: {SRC}, locator: "¶1"}}',
         ]
     return "\n".join(lines) + "\n"
-
-
-def touch_later(path: Path) -> None:
-    """Make sure a rewrite is seen even on a file system with coarse modification times."""
-    st_ = path.stat()
-    os.utime(path, ns=(st_.st_atime_ns, st_.st_mtime_ns + 2_000_000_000))
 
 
 PACKS = ["p0", "p1", "p2", "p3"]

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from datafiles import CITED, SRC, entity, link_fact, write
+from datafiles import CITED, SRC, entity, link_fact, touch_later, write
 from json_shapes import CLAIM_KEYS
 
 from desktop import cli
@@ -320,7 +320,7 @@ def test_a_refresh_finds_and_clears_alias_clashes_as_a_build_does(folder: Path, 
     cache = tmp_path / "cache"
     assert Store.open([folder], cache_dir=cache).problems() == []
     two.write_text(entity("two", body='aliases: ["Shared"]\n'), encoding="utf-8")
-    _later(two)
+    touch_later(two)
     store = Store.open([folder], cache_dir=cache)
     assert store.refreshed
     clashes = sorted(Path(p.path).name for p in store.problems())
@@ -328,17 +328,10 @@ def test_a_refresh_finds_and_clears_alias_clashes_as_a_build_does(folder: Path, 
     assert [str(p) for p in store.problems()] == [str(p) for p in load([folder]).problems]
     store.close()
     two.write_text(entity("two", body='aliases: ["Shared"]\nambiguous_aliases: ["Shared"]\n'), encoding="utf-8")
-    _later(two)
+    touch_later(two)
     store = Store.open([folder], cache_dir=cache)
     assert store.refreshed and [Path(p.path).name for p in store.problems()] == ["one.yaml"]
     store.close()
-
-
-def _later(path: Path) -> None:
-    import os
-
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
 # -- order -----------------------------------------------------------------------------------------
