@@ -17,7 +17,7 @@ from desktop.core.citation import note_mark
 from desktop.core.dates import FuzzyDate
 from desktop.core.figures import type_label
 from desktop.core.phrases import format_quantity
-from desktop.core.views import CitationView, ClaimView, Counts, EntityRef, FactView, Page, SourceInfo
+from desktop.core.views import CitationView, ClaimView, Counts, EntityRef, FactView, Page, Said, SourceInfo
 
 
 @dataclass(frozen=True)
@@ -93,16 +93,17 @@ def _disagreement(fact: FactView, page: Page, numbers: dict[str, int], open_clai
 
 
 def _claim_line(claim: ClaimView, numbers: dict[str, int]) -> str:
-    value = entity_link(claim.entity) if claim.entity else esc(claim.missing or "")
-    detail = [d for d in (format_quantity(claim.value, claim.unit), claim.text or "") if d]
-    if detail:
-        value = "; ".join([*([value] if value else []), *map(esc, detail)])
-    when = f" ({esc(claim.when)})" if claim.when and value else esc(claim.when)
     note = f" <span class=note>— {esc(claim.note)}</span>" if claim.note else ""
-    return f"<span class=status>{esc(claim.rank)}:</span> {value}{when}{note} {_notes(claim.sources, numbers)}"
+    return f"<span class=status>{esc(claim.rank)}:</span> {_value_when(claim)}{note} {_notes(claim.sources, numbers)}"
 
 
-def _value(fact: FactView) -> str:
+def _value_when(said: Said) -> str:
+    """A fact's (or a claim's) value, then its date or period unless the value is that date."""
+    value = _value(said)
+    return value + (f" <span class=when>({esc(said.when)})</span>" if said.when and value != esc(said.when) else "")
+
+
+def _value(fact: Said) -> str:
     """A fact's value cell: a link, a quantity, a text, or the date for a date-only fact."""
     parts = []
     if fact.entity:
@@ -203,14 +204,12 @@ def render_page(
         out.append("<h2>Key facts</h2><table cellspacing=0 cellpadding=3>")
         previous = None
         for fact in page.facts[:limit]:
-            value = _value(fact)
-            when = f" <span class=when>({esc(fact.when)})</span>" if fact.when and value != esc(fact.when) else ""
             note = f" <span class=note>— {esc(fact.note)}</span>" if fact.note else ""
             # A run of facts with one label reads as a list under that label.
             label = esc(fact.label) if fact.label != previous else ""
             previous = fact.label
             out.append(
-                f"<tr><th valign=top>{label}</th><td>{value}{when}{note}{marks.get(id(fact), '')} "
+                f"<tr><th valign=top>{label}</th><td>{_value_when(fact)}{note}{marks.get(id(fact), '')} "
                 f"{_notes(fact.sources, numbers)}{_disagreement(fact, page, numbers, open_claims)}</td></tr>"
             )
         out.append("</table>")
