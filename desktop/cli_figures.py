@@ -11,13 +11,13 @@ from desktop.core.asof import status
 from desktop.core.dates import FuzzyDate
 from desktop.core.figures import fiscal_year_bounds, fiscal_year_days, type_label
 from desktop.core.phrases import format_quantity
-from desktop.core.views import FigureView
+from desktop.core.views import EntityRef, FigureView
 
 CURRENT, CONSTANT = "current", "constant"
 
 
-def _ref(ref: object) -> dict:
-    return {"id": ref.id, "name": ref.name}  # type: ignore[attr-defined]
+def _ref(ref: EntityRef) -> dict:
+    return {"id": ref.id, "name": ref.name}
 
 
 def _sources(figure: FigureView) -> list[dict]:
