@@ -19,7 +19,7 @@ from datafiles import entity, write
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
-from ui_support import ThemeGuard, open_window
+from ui_support import ThemeGuard, fake_tooltips, open_window
 
 from desktop.core.dates import parse_date
 from desktop.core.figures import COLUMNS
@@ -228,18 +228,7 @@ def test_a_negative_amount_is_drawn_below_the_axis(qtbot, window: MainWindow):
 def test_hovering_a_bar_shows_the_exact_figure_and_its_source(qtbot, window: MainWindow, monkeypatch):
     from desktop.ui import figures_chart
 
-    shown: list[str] = []
-
-    class FakeToolTip:  # the offscreen platform warns when a real tooltip window is raised
-        @staticmethod
-        def showText(pos, text, widget=None) -> None:
-            shown.append(text)
-
-        @staticmethod
-        def hideText() -> None:
-            shown.append("")
-
-    monkeypatch.setattr(figures_chart, "QToolTip", FakeToolTip)
+    shown = fake_tooltips(monkeypatch, figures_chart)
     show(qtbot, window, "freedonia")
     drawn = chart(window)
     for pos in (drawn.bar_rect(2015, "drill").center().toPoint(), QPoint(1, 1)):

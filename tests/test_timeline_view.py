@@ -16,7 +16,7 @@ from datafiles import SRC, entity, write
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication, QDockWidget
-from ui_support import ThemeGuard, bundled_args, open_window
+from ui_support import ThemeGuard, bundled_args, fake_tooltips, open_window
 
 from desktop import cli
 from desktop.core.dates import parse_date
@@ -519,18 +519,7 @@ def test_screenshot_with_the_timeline(qapp, bundled_store: Store, tmp_path: Path
 
 
 def test_the_viewport_shows_the_tooltip_on_a_help_event(panel: TimelinePanel, monkeypatch) -> None:
-    shown: list[str] = []
-
-    class FakeToolTip:  # the offscreen platform warns when a real tooltip window is raised
-        @staticmethod
-        def showText(pos, text, widget=None) -> None:
-            shown.append(text)
-
-        @staticmethod
-        def hideText() -> None:
-            shown.append("")
-
-    monkeypatch.setattr(timeline_view, "QToolTip", FakeToolTip)
+    shown = fake_tooltips(monkeypatch, timeline_view)
     view = panel.view
     for pos in (view.mark_pos(mark_by_text(panel, "(1990s)")), QPoint(2, 2)):
         QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))

@@ -66,3 +66,21 @@ class ThemeGuard:
         if style is not None:
             self.app.setStyle(style)
         self.app.setPalette(self.palette)
+
+
+def fake_tooltips(monkeypatch: Any, module: Any) -> list[str]:
+    """Stand in for QToolTip in `module` (the offscreen platform warns when a real tooltip window is
+    raised); returns the texts shown, "" for each time one is hidden."""
+    shown: list[str] = []
+
+    class FakeToolTip:
+        @staticmethod
+        def showText(pos: Any, text: str, widget: Any = None) -> None:
+            shown.append(text)
+
+        @staticmethod
+        def hideText() -> None:
+            shown.append("")
+
+    monkeypatch.setattr(module, "QToolTip", FakeToolTip)
+    return shown
