@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import overload
 
+from desktop.core import timeline_series as series
 from desktop.core.collector import collector_paused
 from desktop.core.dates import day_number, parse_date
 from desktop.core.phrases import phrase
@@ -86,7 +87,17 @@ def timeline(
         args.append(parse_date(end).latest)
     extra = "".join(f" AND {w}" for w in where)
     if facts is not None:
-        return _these(conn, sources, sorted(set(facts)), extra, args, limit)
+        wanted = set(facts)
+        found = _these(conn, sources, sorted(f for f in wanted if f > 0), extra, args)
+        if any(f < 0 for f in wanted):  # series of official figures, as a layout places them
+            first = parse_date(start).earliest if start is not None else None
+            last = parse_date(end).latest if end is not None else None
+            found += series.items(
+                conn, sources, wanted, entity, kind, text,
+                day_number(first) if first else None, day_number(last) if last else None,
+            )  # fmt: skip
+            found.sort(key=lambda item: (item.earliest or item.latest or "", item.latest or "", item.fact))
+        return found[:limit] if limit is not None else found
     tail = " LIMIT ?" if limit is not None else ""
     tail_args = [limit] if limit is not None else []
     started = conn.execute(
@@ -110,7 +121,7 @@ def _in_time(row: tuple) -> tuple[str, str, int]:
 
 
 def _these(
-    conn: sqlite3.Connection, sources: dict[str, SourceInfo], rids: list[int], extra: str, args: list, limit: int | None
+    conn: sqlite3.Connection, sources: dict[str, SourceInfo], rids: list[int], extra: str, args: list
 ) -> list[TimelineItem]:
     """The dated facts among `rids` (the marks on screen), oldest first, a statement's worth of ids at a time."""
     rows: list[tuple] = []
@@ -122,9 +133,8 @@ def _these(
             [*chunk, *args],
         ).fetchall()
     rows.sort(key=_in_time)
-    chosen = rows[:limit] if limit is not None else rows
-    cites = _citations(conn, sources, [r[0] for r in chosen])
-    return [_item(row, cites.get(row[0], ())) for row in chosen]
+    cites = _citations(conn, sources, [r[0] for r in rows])
+    return [_item(row, cites.get(row[0], ())) for row in rows]
 
 
 def _citations(
@@ -244,6 +254,7 @@ class Layout:
     placed: int = 0  # marks laid out
     total: int = 0  # dated facts that matched: more than `placed` when the layout's limit cut them short
     cutoff: tuple[float, int] | None = None  # (x0, fact) of the last mark placed, when the limit cut in
+    series: int = 0  # series of official figures, a lane and a mark each (or one lane by kind): never cut
     _lane_of: dict[str, int] | None = None
 
     @property
@@ -484,8 +495,6 @@ def _layout(
     if more:  # the limit cut in: the lanes' marks are read up to the same mark, and the count says so
         out.cutoff = (float(end_of_placed[0]), end_of_placed[1])
         out.total = conn.execute(f"SELECT count(*) FROM facts f {joins} WHERE {where}", args).fetchone()[0]
-    if placed:
-        out.first, out.last = float(first), float(last)
     kind_index = {k: n for n, (k, _) in enumerate(kinds)}
     if by_kind:  # in the vocabulary's order
         out.keys = sorted(lanes, key=lambda k: kind_index.get(k, len(kinds)))
@@ -497,7 +506,37 @@ def _layout(
     out.lane_rows = array("l", [lanes[k].count for k in out.keys])
     out.lane_counts = array("l", [lanes[k].marks for k in out.keys])
     _let_go(lanes, stopped)
+    _pause(stopped)
+    spans = series.spans(conn, entity, kind, text)
+    if spans:
+        first = min(first, spans[0].x0)
+        last = max(last, max(s.x1 for s in spans))
+        _add_series_lanes(out, spans, kind_index)
+    if placed or spans:
+        out.first, out.last = float(first), float(last)
     return out
+
+
+def _add_series_lanes(out: Layout, spans: list[series.Span], kind_index: dict[str, int]) -> None:
+    """The series of official figures after the facts' lanes: a lane each by entity, one by kind."""
+    out.series = len(spans)
+    out._lane_of = None
+    if out.lanes_by == "kind":
+        rows = _Rows()
+        for span in spans:
+            rows.take(span.x0, span.x1)
+        out.keys.append(series.PREFIX)
+        out.names.append(series.LABEL)
+        out.lane_kinds.append(kind_index.get(spans[0].program_kind, 0))
+        out.lane_rows.append(rows.count)
+        out.lane_counts.append(len(spans))
+        return
+    for span in spans:
+        out.keys.append(series.lane_key(span.country, span.program))
+        out.names.append(span.name)
+        out.lane_kinds.append(kind_index.get(span.program_kind, 0))
+        out.lane_rows.append(1)
+        out.lane_counts.append(1)
 
 
 def _name_lanes(conn: sqlite3.Connection, out: Layout, kind_index: dict[str, int]) -> None:
@@ -550,6 +589,10 @@ def marks(
         args += list(layout.cutoff)
     column = "s.kind" if by_kind else "f.subject"
     found: dict[int, LaneMarks] = {}
+    figures = [n for n in wanted if series.is_series_lane(layout.keys[n])]
+    if figures:
+        found.update(_series_marks(conn, layout, figures))
+        wanted = [n for n in wanted if n not in found]
     with collector_paused():
         for at in range(0, len(wanted), _CHUNK):
             chunk = wanted[at : at + _CHUNK]
@@ -602,3 +645,23 @@ def _lane_marks(index: int, rows: list[tuple], last: float) -> LaneMarks:
             starts[r + 1] += starts[r]
         out.row_starts = starts
     return out
+
+
+def _series_marks(conn: sqlite3.Connection, layout: Layout, lanes: list[int]) -> dict[int, LaneMarks]:
+    """The marks of lanes of official figures: one series each by entity; every series, in rows, by kind."""
+    found: dict[int, LaneMarks] = {}
+    keys = {n: series.series_of(layout.keys[n]) for n in lanes}
+    pairs = [pair for pair in keys.values() if pair is not None]
+    by_pair: dict[tuple[str, str], series.Span] = {}
+    for at in range(0, len(pairs), _CHUNK // 2):
+        for span in series.spans(conn, layout.entity, layout.kind, layout.text, only=pairs[at : at + _CHUNK // 2]):
+            by_pair[(span.country, span.program)] = span
+    for n, pair in keys.items():
+        if pair is None:  # the one lane of every series, by kind
+            chosen = series.spans(conn, layout.entity, layout.kind, layout.text)
+        else:
+            chosen = [by_pair[pair]] if pair in by_pair else []
+        # As a fact's row would give them: a known first and last day (x1 is the day after the last).
+        rows = [(None, s.fact, s.country, s.program, False, s.x0, s.x0, s.x1 - 1, s.x1 - 1) for s in chosen]
+        found[n] = _lane_marks(n, rows, layout.last)
+    return found

@@ -205,6 +205,10 @@ class TimelineItem:
     start_max: int | None = None
     end_min: int | None = None
     end_max: int | None = None
+    # A series of official figures (timeline_series) rather than a fact: its amount in each fiscal
+    # year, for the strip its mark is painted as, of one transaction type.
+    amounts: tuple[tuple[int, float], ...] = ()
+    amounts_type: str | None = None
 
     @builtins.property  # plain `property` is a field's name in this class
     def sentence(self) -> str:

@@ -247,6 +247,9 @@ class TimelinePanel(QWidget):
             self.count_label.setText(f"the oldest {shown:,} of {self.total:,} {noun}")
         else:
             self.count_label.setText(f"{shown:,} {noun}")
+        if placed.layout.series:
+            count = placed.layout.series
+            self.count_label.setText(f"{self.count_label.text()}, {count:,} series of official figures")
         self._reveal_current()
         self._read_view()
         self.reloaded.emit(shown)

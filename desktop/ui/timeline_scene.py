@@ -37,7 +37,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsScene, QWidget
 
+from desktop.core import timeline_series as series
 from desktop.core.dates import day_number
+from desktop.core.figures import fiscal_year_days
 from desktop.core.timeline import FADE_DAYS, OPEN_END, OPEN_START, POINT, LaneMarks, Layout
 from desktop.core.views import TimelineItem
 from desktop.ui.page_html import esc
@@ -251,7 +253,11 @@ class Mark:
         return self.scene.emphasized(self.marks, self.i)
 
     def target(self, current: str | None) -> str:
-        """The entity a click opens: the fact's subject, or its other end when the subject is already shown."""
+        """The entity a click opens: the fact's subject, or its other end when the subject is already shown.
+        A series of official figures opens its program (its country's page has its chart already),
+        or its country from the program's page."""
+        if self.fact < 0 and self.other is not None:
+            return self.subject if self.other == current else self.other
         if self.subject == current and self.other is not None:
             return self.other
         return self.subject
@@ -494,7 +500,13 @@ class TimelineScene(QGraphicsScene):
             if item is None:
                 return None
             lane_key = self.layout.keys[marks.index]
-            text = item.phrase if lane_key == item.subject.id else f"{item.subject.name}: {item.phrase}"
+            # A lane of one series names its country and program already; a lane of many does not.
+            if item.amounts and item.other is not None and lane_key != series.PREFIX:
+                text = item.phrase.removeprefix(f"{item.other.name}: ")
+            elif lane_key == item.subject.id:
+                text = item.phrase
+            else:
+                text = f"{item.subject.name}: {item.phrase}"
             text = self.drawing.elide(text)
             known = self._labels[fact] = (text, self.drawing.bold_metrics.horizontalAdvance(text))
         return known
@@ -575,7 +587,10 @@ class TimelineScene(QGraphicsScene):
         kind, flags = self.layout.lane_kinds[marks.index], marks.flags[i]
         x0, x1 = scale * marks.x0[i] + dx, scale * marks.x1[i] + dx
         width = max(x1 - x0, scale)  # at least a day wide
-        if flags & POINT:  # the span a vague date stands for, faint; the diamond marks it
+        item = self.details.get(marks.fact[i])
+        if item is not None and item.amounts:  # a series of figures: faint, its yearly amounts drawn over
+            painter.setBrush(style.flat(kind, 40))
+        elif flags & POINT:  # the span a vague date stands for, faint; the diamond marks it
             painter.setBrush(style.flat(kind, 90))
         else:  # faint where a vague start or end may fall, clear where an open one fades
             gradient = QLinearGradient(x0, 0, x0 + width, 0)
@@ -596,6 +611,8 @@ class TimelineScene(QGraphicsScene):
         else:
             painter.setPen(style.edge_pen(kind, 0 if flags & (OPEN_START | OPEN_END) else 120))
         painter.drawRect(QRectF(x0, y + BAR_Y, width, BAR_H))
+        if item is not None and item.amounts:
+            self._paint_amounts(painter, item, kind, to_view, y)
         if flags & POINT:
             painter.setBrush(style.color(kind))
             painter.setPen(style.emphasis_point_pen if emphasis else style.point_pen(kind))
@@ -605,6 +622,22 @@ class TimelineScene(QGraphicsScene):
             painter.setPen(style.text)
             painter.drawText(QPointF(box.left(), box.top() + style.ascent), self._labels[marks.fact[i]][0])
         return marks.fact[i] in self.details
+
+    def _paint_amounts(self, painter: QPainter, item: TimelineItem, kind: int, to_view: QTransform, y: float) -> None:
+        """Each fiscal year of a series as a block as strong as its amount is near the series' peak: the
+        strip shows when the money flowed (a de-obligation, below zero, is drawn as none)."""
+        peak = max(amount for _, amount in item.amounts)
+        if peak <= 0:
+            return
+        scale, dx = to_view.m11(), to_view.m31()
+        painter.setPen(Qt.PenStyle.NoPen)
+        for year, amount in item.amounts:
+            if amount <= 0:
+                continue
+            first, last = fiscal_year_days(year)
+            left = scale * first + dx
+            painter.setBrush(self.drawing.flat(kind, 50 + round(205 * amount / peak)))
+            painter.drawRect(QRectF(left, y + BAR_Y, max(scale * (last + 1 - first), 1.0), BAR_H))
 
     def visible_labels(self, shown: QRectF, to_view: QTransform) -> list[tuple[Mark, QRectF]]:
         """The labels in scene rect `shown` that show at this zoom, with where they are in the viewport."""
