@@ -72,13 +72,14 @@ class SearchRunner(QObject):
     def set_store(self, store: Store) -> None:
         self._store = store
 
-    def submit(self, query: str) -> int:
-        """Ask for `query`; returns its generation. Any older query is skipped or interrupted."""
+    def submit(self, query: str, kind: str | None = None) -> int:
+        """Ask for `query` (among entities of `kind`, if given); returns its generation. Any older query
+        is skipped or interrupted."""
         self._generation += 1
         generation, store = self._generation, self._store
         self._interrupt()
         self._tasks.run(
-            lambda: self._work(generation, query, store),
+            lambda: self._work(generation, query, store, kind),
             lambda answer: self._answered(generation, query, answer),
             lambda exc: self._failed(generation, query, exc),
             lane="search",
@@ -86,13 +87,13 @@ class SearchRunner(QObject):
         )
         return generation
 
-    def _work(self, generation: int, query: str, store: Store) -> tuple[list, list] | None:
+    def _work(self, generation: int, query: str, store: Store, kind: str | None = None) -> tuple[list, list] | None:
         if generation != self._generation:
             return None  # a newer query is waiting behind this one
         with self._lock:
             self._running = (store, threading.current_thread())
         try:
-            hits = store.search(query, limit=self._limit)
+            hits = store.search(query, kind=kind, limit=self._limit)
             suggestions = store.closest(query, NO_HIT_SUGGESTIONS) if not hits and query.strip() else []
         finally:
             with self._lock:

@@ -173,11 +173,11 @@ class FindBar(QWidget):
             cursor = QTextCursor(document)
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.cursor = cursor
             marked = QTextCharFormat()
             marked.setBackground(_CURRENT if n == self._current else _ALL)
             marked.setForeground(QColor("black"))  # dark on yellow in the dark theme too
-            selection.format = marked  # type: ignore[attr-defined]
+            selection.format = marked
             selections.append(selection)
         self._view.setExtraSelections(selections)
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 
 class History:
+    """Pages visited in order, as a browser keeps them. A page reached by browsing (arrow keys through
+    the tree, or the results previewed as the keys stop on them) is passing: the next page browsed to
+    takes its place, so a walk down a list is one step back, not one per row."""
+
     def __init__(self, limit: int = 500) -> None:
         self._items: list[str | None] = []
+        self._passing: list[bool] = []  # beside each item: reached by browsing
         self._pos = -1
         self._limit = limit
 
@@ -16,11 +21,29 @@ class History:
     def visit(self, item: str | None) -> None:
         """Record a new page; anything ahead of the current one is dropped, as in a browser."""
         if self._pos >= 0 and self._items[self._pos] == item:
+            self._passing[self._pos] = False  # settled on: the next page browsed to comes after it
             return
+        self._add(item, passing=False)
+
+    def browse(self, item: str | None) -> None:
+        """Record a page reached by browsing: it replaces the current page if that was browsed to too."""
+        if self._pos >= 0 and self._items[self._pos] == item:
+            return
+        if self._pos >= 0 and self._passing[self._pos]:
+            del self._items[self._pos + 1 :]
+            del self._passing[self._pos + 1 :]
+            self._items[self._pos] = item
+            return
+        self._add(item, passing=True)
+
+    def _add(self, item: str | None, passing: bool) -> None:
         del self._items[self._pos + 1 :]
+        del self._passing[self._pos + 1 :]
         self._items.append(item)
+        self._passing.append(passing)
         if len(self._items) > self._limit:
             del self._items[0]
+            del self._passing[0]
         self._pos = len(self._items) - 1
 
     def can_back(self) -> bool:

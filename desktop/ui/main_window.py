@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -45,6 +45,13 @@ from desktop.ui.settings import AppSettings
 from desktop.ui.status_line import StatusLine
 from desktop.ui.theme import ThemeActions
 from desktop.ui.time_controls import TimeControls
+
+NAVIGATOR_SHARE, NAVIGATOR_MIN, NAVIGATOR_MAX = 0.28, 200, 460  # of the window's width, in pixels
+
+
+def navigator_width(window_width: int) -> int:
+    """The navigator's width before the reader sets one: a share of the window, within bounds."""
+    return max(NAVIGATOR_MIN, min(NAVIGATOR_MAX, round(window_width * NAVIGATOR_SHARE)))
 
 
 class MainWindow(QMainWindow):
@@ -113,6 +120,10 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([330, 870])
+        # Until the reader drags it (or a saved one is restored), the navigator keeps a share of the
+        # window: a fixed width took 41% of an 800-pixel window and left a wide one's page too wide.
+        self._splitter_chosen = False
+        self.splitter.splitterMoved.connect(self._splitter_moved)
         self.setCentralWidget(self.splitter)
         self.resize(1200, 780)
 
@@ -129,6 +140,7 @@ class MainWindow(QMainWindow):
         pages, search, session = self.pages, self.search, self.session
         search.entityRequested.connect(lambda i: i == pages.current or pages.show_entity(i))
         search.entityActivated.connect(self._open_and_read)
+        search.entityBrowsed.connect(lambda i: i == pages.current or pages.show_entity(i, browse=True))
         search.searchFinished.connect(self.searchFinished)
         pages.pageShown.connect(search.sync_tree)
         pages.pageShown.connect(self._on_page_shown)
@@ -258,7 +270,7 @@ class MainWindow(QMainWindow):
         if s.geometry is not None:
             self.restoreGeometry(s.geometry)
         if s.splitter is not None:
-            self.splitter.restoreState(s.splitter)
+            self._splitter_chosen = self.splitter.restoreState(s.splitter)
         self.detail.set_zoom(s.zoom)
         self.themes.restore()
         self.figures.action_figures.setChecked(s.figures_shown)
@@ -270,6 +282,17 @@ class MainWindow(QMainWindow):
         self.settings.last_entity = self.pages.current
         self.settings.figures_shown = self.figures.action_figures.isChecked()
         self.settings.sync()
+
+    @Slot()
+    def _splitter_moved(self) -> None:
+        self._splitter_chosen = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._splitter_chosen:
+            width = self.splitter.width()
+            navigator = navigator_width(width)
+            self.splitter.setSizes([navigator, max(width - navigator, 1)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.isVisible():  # a window closed before it was ever shown has no state of the user's to keep

@@ -57,7 +57,9 @@ class PageController(QObject):
         return self.store.page(self._current) if self._current is not None else None
 
     @Slot(str)
-    def show_entity(self, entity_id: str, record: bool = True, full: bool = False) -> bool:
+    def show_entity(self, entity_id: str, record: bool = True, full: bool = False, browse: bool = False) -> bool:
+        """Show an entity's page; `record` it in the history, as a page `browse`d to (History.browse) or
+        as one visited."""
         if not entity_id:
             self.show_home(record)
             return True
@@ -74,7 +76,9 @@ class PageController(QObject):
         self._current = entity_id
         self._name = page.name
         self._full = full
-        if record:
+        if record and browse:
+            self.history.browse(entity_id)
+        elif record:
             self.history.visit(entity_id)
         self.titleChanged.emit(page.name)
         self.historyChanged.emit()

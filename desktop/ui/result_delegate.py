@@ -1,4 +1,4 @@
-"""Draws a search result: icon, name and kind, then up to two lines of snippet with the match in bold.
+"""Draws a search result: icon and name, then its kind and up to two lines of snippet with the match in bold.
 
 Every row has the same height (the view is told so), so the view lays out
 200 results without measuring each one: only the rows on screen are ever
@@ -67,6 +67,8 @@ class _Fonts:
         self.ellipsis_width = self.small_metrics.horizontalAdvance(ELLIPSIS)
         self.match_format = QTextCharFormat()
         self.match_format.setFontWeight(QFont.Weight.Bold)
+        self.kind_format = QTextCharFormat()
+        self.kind_format.setFontItalic(True)
         self.wrap = QTextOption()
         self.wrap.setWrapMode(QTextOption.WrapMode.WordWrap)
 
@@ -84,17 +86,22 @@ def snippet_text(runs: list[tuple[str, bool]]) -> tuple[str, list[tuple[int, int
 
 
 def layout_snippet(
-    runs: list[tuple[str, bool]], fonts: _Fonts, width: int, lines: int = SNIPPET_LINES
+    runs: list[tuple[str, bool]], fonts: _Fonts, width: int, lines: int = SNIPPET_LINES, lead: str = ""
 ) -> tuple[QTextLayout, float | None]:
-    """The snippet wrapped at word boundaries into at most `lines` lines of `width`, matches in bold.
+    """The snippet wrapped at word boundaries into at most `lines` lines of `width`, matches in bold,
+    after `lead` (the entity's kind) in italics.
 
     Returns the layout (lines placed from 0,0) and, when the text did not fit, the x at which
     an ellipsis goes after the last line (else None).
     """
-    text, matches = snippet_text(runs)
+    text, matches = snippet_text([(lead, False), *runs] if lead else runs)
     layout = QTextLayout(text, fonts.small)
     layout.setTextOption(fonts.wrap)
     ranges = []
+    if lead:
+        kind = QTextLayout.FormatRange()
+        kind.start, kind.length, kind.format = 0, len(lead), fonts.kind_format
+        ranges.append(kind)
     for start, length in matches:
         match = QTextLayout.FormatRange()
         match.start, match.length, match.format = start, length, fonts.match_format
@@ -114,6 +121,16 @@ def layout_snippet(
             ellipsis_at = line.naturalTextWidth()
     layout.endLayout()
     return layout, ellipsis_at
+
+
+def name_line(name: str, fonts: _Fonts, width: int) -> str:
+    """The name as the first line shows it: whole where it fits the row, else cut with an ellipsis."""
+    return fonts.bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, width)
+
+
+def text_width(option_width: int) -> int:
+    """How wide a row's text may run in a row `option_width` pixels wide (after the icon and padding)."""
+    return option_width - 1 - (ICON + 2 * PAD) - PAD
 
 
 RowText = tuple[str, str, str, str]  # name, kind, kind label, snippet with match marks
@@ -184,23 +201,20 @@ class ResultDelegate(QStyledItemDelegate):
             if icon is not None and hasattr(icon, "paint"):
                 icon.paint(painter, QRect(PAD, PAD, ICON, ICON))
             left = ICON + 2 * PAD
-            width = size.width() - 1 - left - PAD
-            # First line: the name in bold and the kind, cut with an ellipsis rather than wrapped.
-            kind = f"  · {kind_label}"
-            kind_width = min(fonts.small_metrics.horizontalAdvance(kind), width // 2)
-            shown = fonts.bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, width - kind_width)
-            used = fonts.bold_metrics.horizontalAdvance(shown)
+            width = text_width(size.width())
+            # First line: the name in bold, the whole width its own (the icon says the kind), cut
+            # with an ellipsis only where the list is narrower than the name.
+            shown = name_line(name, fonts, width)
             painter.setPen(color)
             painter.setFont(fonts.bold)
             painter.drawText(QRect(left, PAD, width, fonts.line), _LEFT_CENTRED, shown)
-            painter.setFont(fonts.small)
-            painter.drawText(QRect(left + used, PAD, width - used, fonts.line), _LEFT_CENTRED, kind)
-            # Then the snippet, wrapped into two lines, matches in bold.
+            # Then the kind in italics and the snippet, wrapped into two lines, matches in bold.
             runs = snippet_runs(snippet)
-            if runs:
+            lead = f"{kind_label} · " if runs else kind_label
+            if lead:
                 top = PAD + fonts.line
                 painter.setClipRect(QRect(left, top, width, size.height() - 1 - top))
-                layout, ellipsis_at = layout_snippet(runs, fonts, width)
+                layout, ellipsis_at = layout_snippet(runs, fonts, width, lead=lead)
                 layout.draw(painter, QPointF(left, top))
                 if ellipsis_at is not None:
                     baseline = top + (layout.lineCount() - 1) * fonts.small_line + fonts.small_metrics.ascent()

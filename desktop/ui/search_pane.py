@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -36,14 +38,18 @@ from desktop.ui.page_html import entity_href, esc
 from desktop.ui.result_delegate import ResultDelegate
 
 TREE_PAGE, RESULTS_PAGE = 0, 1
+PREVIEW_MS = 250  # moving through the results shows each in the page once the keys pause this long
 
 
 class SearchPane(QWidget):
     """Signals: entityRequested(id) to show an entity; entityActivated(id) when one was opened from the
-    tree with Enter or a double click (the page should take focus); searchFinished(query) after results
+    tree with Enter or a double click (the page should take focus); entityBrowsed(id) when the keys
+    move through the tree, or rest for a moment on a result (the page shows it, the list keeps the
+    focus, and the history keeps one entry for the whole walk); searchFinished(query) after results
     are shown."""
 
     entityRequested = Signal(str)
+    entityBrowsed = Signal(str)
     entityActivated = Signal(str)
     searchFinished = Signal(str)
 
@@ -71,6 +77,9 @@ class SearchPane(QWidget):
         self.navigator.setModel(self.nav_model)
         self.navigator.selectionModel().currentChanged.connect(self._on_tree_current)
         self.navigator.activated.connect(self._on_tree_activated)
+        self.navigator.installEventFilter(self)
+        self.navigator.viewport().installEventFilter(self)  # where its clicks arrive
+        self._tree_keyed = False  # the tree's current row is moving under the keys, not a click
 
         self.results_model = SearchResultsModel(icons, {k.id: k.label for k in store.kinds()}, self)
         self.results = QListView(self)
@@ -88,6 +97,17 @@ class SearchPane(QWidget):
         self.results.setUniformItemSizes(True)  # the delegate's rows are one height: no per-row measuring
         self.results.clicked.connect(self._open_result_index)
         self.results.installEventFilter(self)
+        self._preview = QTimer(self)
+        self._preview.setSingleShot(True)
+        self._preview.setInterval(PREVIEW_MS)
+        self._preview.timeout.connect(self._preview_current)
+        self.results.selectionModel().currentChanged.connect(self._on_result_current)
+        self.kind_box = QComboBox(self)
+        self.kind_box.setObjectName("searchKind")
+        self.kind_box.setAccessibleName("Only results of this kind")
+        self.kind_box.setToolTip("Only results of this kind (as the command line's --kind)")
+        self._fill_kinds(store)
+        self.kind_box.currentIndexChanged.connect(self._on_kind_changed)
         self.status = QLabel(self)
         self.status.setObjectName("searchStatus")
         self.status.setWordWrap(True)
@@ -97,7 +117,10 @@ class SearchPane(QWidget):
         results_page = QWidget(self)
         results_layout = QVBoxLayout(results_page)
         results_layout.setContentsMargins(0, 0, 0, 0)
-        results_layout.addWidget(self.status)
+        header = QHBoxLayout()
+        header.addWidget(self.status, 1)
+        header.addWidget(self.kind_box, 0, Qt.AlignmentFlag.AlignTop)
+        results_layout.addLayout(header)
         results_layout.addWidget(self.results, 1)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.navigator)
@@ -118,9 +141,39 @@ class SearchPane(QWidget):
     def _on_store_changed(self, store: Store) -> None:
         self.nav_model.set_store(store)
         self.results_model.set_kind_labels({k.id: k.label for k in store.kinds()})
+        self._fill_kinds(store)
         self.runner.set_store(store)
         if self.box.text().strip():
-            self.runner.submit(self.box.text())  # the search stays, answered again from the new index
+            self.runner.submit(self.box.text(), self.kind())  # the search stays, answered again from the new index
+
+    def _fill_kinds(self, store: Store) -> None:
+        """All kinds, then each kind something is of (a kind with no entity would only ever say "none")."""
+        chosen = self.kind()
+        self.kind_box.blockSignals(True)
+        try:
+            self.kind_box.clear()
+            self.kind_box.addItem("All kinds", None)
+            for kind in store.kinds():
+                if kind.count:
+                    self.kind_box.addItem(kind.plural, kind.id)
+            found = self.kind_box.findData(chosen) if chosen else 0
+            self.kind_box.setCurrentIndex(max(found, 0))
+        finally:
+            self.kind_box.blockSignals(False)
+
+    def kind(self) -> str | None:
+        """The kind results are limited to; None for all."""
+        return self.kind_box.currentData() if self.kind_box.count() else None
+
+    def set_kind(self, kind: str | None) -> None:
+        found = self.kind_box.findData(kind) if kind else 0
+        self.kind_box.setCurrentIndex(max(found, 0))
+
+    @Slot(int)
+    def _on_kind_changed(self, _: int) -> None:
+        if self.box.text().strip():
+            self._open_when_answered = False
+            self.runner.submit(self.box.text(), self.kind())
 
     # -- searching ---------------------------------------------------------------
 
@@ -145,7 +198,7 @@ class SearchPane(QWidget):
             self.stack.setCurrentIndex(TREE_PAGE)
             return
         self.stack.setCurrentIndex(RESULTS_PAGE)
-        self.runner.submit(text)
+        self.runner.submit(text, self.kind())
 
     @Slot(int, str, list, list)
     def _on_search_finished(self, generation: int, query: str, hits: list[Hit], suggestions: list[EntityRef]) -> None:
@@ -166,8 +219,13 @@ class SearchPane(QWidget):
         self.searchFinished.emit(query)
 
     def show_hits(self, query: str, hits: list[Hit], suggestions: list[EntityRef]) -> None:
+        self._preview.stop()  # the row under the selection is another entity now
         self.results_model.set_hits(query, hits)
-        if hits:
+        if hits and hits[0].phase == "fuzzy":  # nothing matched as typed: say what is shown instead
+            self.status.setText(
+                f"Showing results for <b>{esc(hits[0].name)}</b>; nothing matches “{esc(query.strip())}”"
+            )
+        elif hits:
             self.status.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
         else:
             text = f"No results for “{esc(query)}”."
@@ -193,6 +251,18 @@ class SearchPane(QWidget):
             return False
         self.entityRequested.emit(hit.id)
         return True
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_result_current(self, current: QModelIndex, previous: QModelIndex) -> None:
+        """Moving through the results with the keys: preview the one the keys stop on."""
+        if current.isValid() and self.results.hasFocus():
+            self._preview.start()
+
+    @Slot()
+    def _preview_current(self) -> None:
+        hit = self.results_model.hit(self.results.currentIndex().row())
+        if hit is not None and self.showing_results():
+            self.entityBrowsed.emit(hit.id)
 
     @Slot(QModelIndex)
     def _open_result_index(self, index: QModelIndex) -> None:
@@ -232,7 +302,8 @@ class SearchPane(QWidget):
             return
         entity_id = current.data(Role.ENTITY_ID)
         if entity_id:
-            self.entityRequested.emit(entity_id)
+            keyed, self._tree_keyed = self._tree_keyed, False
+            (self.entityBrowsed if keyed else self.entityRequested).emit(entity_id)
 
     @Slot(QModelIndex)
     def _on_tree_activated(self, index: QModelIndex) -> None:
@@ -254,6 +325,10 @@ class SearchPane(QWidget):
                 return self._box_key(key)
             if watched is self.results:
                 return self._results_key(key)
+            if watched is self.navigator:
+                self._tree_keyed = True  # cleared once the current row has moved, or at the next click
+        elif event.type() == QEvent.Type.MouseButtonPress and watched is self.navigator.viewport():
+            self._tree_keyed = False
         return super().eventFilter(watched, event)
 
     def _box_key(self, key: int) -> bool:
