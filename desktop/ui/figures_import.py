@@ -10,33 +10,29 @@ same file replaces the old figures whole.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from desktop.core.cache import APP_NAME
+from desktop.core.user_dirs import DATA_DIR_ENV as DATA_DIR_ENV  # named here too: tests set it by this name
+from desktop.core.user_dirs import data_dir
 from desktop.models.tasks import Tasks, describe
 
 if TYPE_CHECKING:
     from desktop.importers.foreignassistance import ImportReport
 
 log = logging.getLogger("almanac.import")
-DATA_DIR_ENV = "ALMANAC_DATA_DIR"
 STEPS = 1000  # the progress bar's resolution: bytes read are shown in thousandths of the file
 
 
 def packs_dir() -> Path:
     """Where imported packs are kept: the platform's data folder, unless ALMANAC_DATA_DIR says otherwise."""
-    override = os.environ.get(DATA_DIR_ENV)
-    base = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    return base / "packs"
+    return data_dir() / "packs"
 
 
 def progress_text(rows: int, done: int, total: int, seconds: float) -> str:
