@@ -19,12 +19,13 @@ BUNDLED = bundled_data_dir()
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads or writes the user's real cache or settings."""
+    """No test reads or writes the user's real cache, settings or data (bookmarks, notes, tabs)."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("ALMANAC_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     monkeypatch.setenv("ALMANAC_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("ALMANAC_DATA_DIR", str(home / "data"))  # bookmarks, notes, tabs, imported packs
 
 
 @pytest.fixture(scope="session")

@@ -433,13 +433,13 @@ def test_file_menu_exports_the_timeline(window: MainWindow, tmp_path: Path) -> N
 # -- the window: View → Timeline and As of -----------------------------------------------------------
 
 
-def test_view_timeline_and_ctrl_t_toggle_the_dock(qtbot, bundled_store: Store) -> None:
+def test_view_timeline_and_ctrl_shift_l_toggle_the_dock(qtbot, bundled_store: Store) -> None:
     window = open_window(qtbot, bundled_args(bundled_store))
     view_menu = window.menuBar().actions()[2].menu()
     assert window.time.action_timeline in view_menu.actions()
-    assert window.time.action_timeline.shortcut().toString() == "Ctrl+T"
+    assert window.time.action_timeline.shortcut().toString() == "Ctrl+Shift+L"  # Ctrl+T opens a tab
     assert window.time.panel is None  # not built until first opened
-    qtbot.keyClick(window, Qt.Key.Key_T, CTRL)
+    qtbot.keyClick(window, Qt.Key.Key_L, CTRL | Qt.KeyboardModifier.ShiftModifier)
     dock = window.findChild(QDockWidget, "timelineDock")
     assert dock is not None and dock.isVisible()
     assert window.findChild(TimelineView, "timelineView") is window.time.panel.view

@@ -197,6 +197,7 @@ def test_menus(window: MainWindow) -> None:
         return [a.text() for a in menu.actions() if not a.isSeparator()]
 
     assert texts(menus["&File"]) == [
+        "&New tab", "&Close tab", "&Reopen closed tab",
         "&Add data folder…", "&Import official figures…", "&Print…", "&Export as PDF…",
         "Export &timeline as PNG or SVG…", "Export figures &chart as PNG or SVG…", "Export figures table as C&SV…",
         "&Quit",
@@ -212,7 +213,7 @@ def test_menus(window: MainWindow) -> None:
     ]
     theme_menu = next(a.menu() for a in menus["&View"].actions() if a.text() == "&Theme")
     assert texts(theme_menu) == ["System", "Light", "Dark"]
-    assert texts(menus["&Go"]) == ["&Back", "&Forward", "&Home", "&Search"]
+    assert texts(menus["&Go"]) == ["&Back", "&Forward", "&Home", "&Next tab", "&Previous tab", "&Search"]
     assert texts(menus["&Help"]) == ["&Keyboard shortcuts", "&Sources and licence", "&About"]
 
 

@@ -59,8 +59,10 @@ def test_settings_survive_a_new_window(qtbot, bundled_store: Store, theme_guard,
     assert qapp.palette().color(QPalette.ColorRole.Base).name() == DARK_BASE
     assert (second.width(), second.height()) == size
     assert second.splitter.sizes() == splitter_sizes
-    # The history itself is not restored: the page opens fresh.
-    assert not second.action_back.isEnabled()
+    # The tab comes back with its own history, as a browser's does.
+    assert second.action_back.isEnabled()
+    second.go_back()
+    assert second.current_entity == "pakistan"
 
     # Back to the system theme and home: that is remembered too.
     second.set_theme("system")

@@ -34,7 +34,10 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("actionAddData", "&Add data folder…", "dialogs.choose_data_folder", "&File"),
+    ActionSpec("actionNewTab", "&New tab", "tabs.open_new_tab", "&File", ("Ctrl+T",), "AddTab"),
+    ActionSpec("actionCloseTab", "&Close tab", "tabs.close_tab", "&File", ("Ctrl+W",), "Close"),
+    ActionSpec("actionReopenTab", "&Reopen closed tab", "tabs.reopen_closed_tab", "&File", ("Ctrl+Shift+T",)),
+    ActionSpec("actionAddData", "&Add data folder…", "dialogs.choose_data_folder", "&File", separator=True),
     ActionSpec("actionImportFigures", "&Import official figures…", "figures_import.choose", "&File"),
     ActionSpec("actionPrint", "&Print…", "exports.print_page", "&File", ("Ctrl+P",), "Print", separator=True),
     ActionSpec("actionExportPdf", "&Export as PDF…", "exports.choose_pdf", "&File", ("Ctrl+Shift+E",)),
@@ -63,15 +66,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("actionCopy", "&Copy", "exports.copy", "&Edit", ("Ctrl+C",), "Copy"),
     ActionSpec("actionCopyCitation", "Copy ci&tation", "exports.copy_citation", "&Edit", ("Ctrl+Shift+C",)),
     ActionSpec("actionFind", "&Find in page…", "find_bar.open_bar", "&Edit", ("Ctrl+F",), "Find"),
-    ActionSpec("actionZoomIn", "Zoom &in", "detail.zoom_in", "&View", ("Ctrl+=", "Ctrl++")),
-    ActionSpec("actionZoomOut", "Zoom &out", "detail.zoom_out", "&View", ("Ctrl+-",), "ZoomOut"),
-    ActionSpec("actionZoomReset", "&Actual size", "detail.zoom_reset", "&View", ("Ctrl+0",)),
+    ActionSpec("actionZoomIn", "Zoom &in", "tabs.zoom_in", "&View", ("Ctrl+=", "Ctrl++")),
+    ActionSpec("actionZoomOut", "Zoom &out", "tabs.zoom_out", "&View", ("Ctrl+-",), "ZoomOut"),
+    ActionSpec("actionZoomReset", "&Actual size", "tabs.zoom_reset", "&View", ("Ctrl+0",)),
     ActionSpec(
         "actionTimeline",
         "Time&line",
         "time.set_timeline_visible",
         "&View",
-        ("Ctrl+T",),
+        ("Ctrl+Shift+L",),  # Ctrl+T opens a tab, as in every browser
         separator=True,
         checkable=True,
         attr="time.action_timeline",
@@ -85,9 +88,20 @@ ACTIONS: tuple[ActionSpec, ...] = (
         checkable=True,
         attr="figures.action_figures",
     ),
-    ActionSpec("actionBack", "&Back", "pages.go_back", "&Go", ("Alt+Left",), "Back", toolbar=True),
-    ActionSpec("actionForward", "&Forward", "pages.go_forward", "&Go", ("Alt+Right",), "Forward", toolbar=True),
-    ActionSpec("actionHome", "&Home", "pages.show_home", "&Go", ("Alt+Home",), toolbar=True),
+    ActionSpec("actionBack", "&Back", "tabs.go_back", "&Go", ("Alt+Left",), "Back", toolbar=True),
+    ActionSpec("actionForward", "&Forward", "tabs.go_forward", "&Go", ("Alt+Right",), "Forward", toolbar=True),
+    ActionSpec("actionHome", "&Home", "tabs.show_home", "&Go", ("Alt+Home",), toolbar=True),
+    ActionSpec(
+        "actionNextTab", "&Next tab", "tabs.next_tab", "&Go", ("Ctrl+Tab", "Ctrl+PgDown"), "NextChild", separator=True
+    ),
+    ActionSpec(
+        "actionPreviousTab",
+        "&Previous tab",
+        "tabs.previous_tab",
+        "&Go",
+        ("Ctrl+Shift+Tab", "Ctrl+PgUp"),
+        "PreviousChild",
+    ),
     ActionSpec(
         "actionSearch",
         "&Search",
@@ -107,6 +121,7 @@ EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("Move focus: search → navigator → page", "F6 (Shift+F6 backwards)"),
     ("Next / previous match in the find bar; close it", "Enter, F3 / Shift+Enter, Shift+F3; Esc"),
     ("Back / forward", "Mouse back / forward buttons"),
+    ("Open a link, tree row or result in a new background tab", "Middle-click or Ctrl+click"),
     ("Timeline, when it has focus: zoom in / out / fit all", "Wheel, Ctrl+= / Ctrl+- / Ctrl+0"),
     ("Timeline, when it has focus: pan", "Drag, arrow keys (Shift+wheel scrolls the lanes)"),
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QMouseEvent
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from desktop.ui.page_html import safe_url
 
@@ -21,6 +21,7 @@ class DetailView(QTextBrowser):
     zoomChanged(step)."""
 
     entityRequested = Signal(str)
+    entityInNewTab = Signal(str)  # a link middle-clicked or Ctrl+clicked
     fullPageRequested = Signal(str)  # "show all" on a long page
     claimsToggled = Signal(str)  # "sources disagree": open or close the claims a page does not show
     backRequested = Signal()
@@ -43,7 +44,10 @@ class DetailView(QTextBrowser):
     def _route(self, url: QUrl) -> None:
         scheme = url.scheme().lower()
         if scheme == "entity":
-            self.entityRequested.emit(url.path())
+            if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.entityInNewTab.emit(url.path())
+            else:
+                self.entityRequested.emit(url.path())
         elif scheme == "entity-all":
             self.fullPageRequested.emit(url.path())
         elif scheme == "claims":
@@ -72,6 +76,14 @@ class DetailView(QTextBrowser):
     def loadResource(self, kind: int, name: QUrl | str) -> Any:
         # Pages carry no images or style sheets of their own: nothing is fetched, from disk or anywhere.
         return None
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton:
+            url = QUrl(self.anchorAt(event.position().toPoint()))
+            if url.scheme().lower() == "entity":
+                self.entityInNewTab.emit(url.path())
+                return
+        super().mouseReleaseEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.BackButton:

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from desktop import APP_TITLE
 from desktop.core.citation import citation_text
-from desktop.ui.page_controller import PageController
 from desktop.ui.page_html import Colors, render_page
+from desktop.ui.page_tabs import PageTabs
 
 log = logging.getLogger("almanac.exports")
 
@@ -101,7 +101,7 @@ class Exports(QObject):
 
     message = Signal(str)
 
-    def __init__(self, pages: PageController, window: QWidget) -> None:
+    def __init__(self, pages: PageTabs, window: QWidget) -> None:
         super().__init__(window)
         self.pages = pages
         self.window = window

@@ -61,6 +61,16 @@ class FindBar(QWidget):
         view.textChanged.connect(self._page_changed)
         self.hide()
 
+    def set_view(self, view: QTextBrowser) -> None:
+        """Search another page (the tab now on show): its matches are found afresh."""
+        if view is self._view:
+            return
+        self._view.setExtraSelections([])
+        self._view.textChanged.disconnect(self._page_changed)
+        self._view = view
+        view.textChanged.connect(self._page_changed)
+        self._page_changed()
+
     # -- opening and closing ------------------------------------------------------------
 
     def open_bar(self) -> None:

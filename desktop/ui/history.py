@@ -71,3 +71,17 @@ class History:
             if len(seen) == limit:
                 break
         return seen
+
+    # -- as a tab's state is kept between runs ---------------------------------------------
+
+    def state(self) -> tuple[list[str | None], int]:
+        """The pages in order (None for Home) and the index of the current one."""
+        return list(self._items), self._pos
+
+    @classmethod
+    def restored(cls, items: list[str | None], position: int, limit: int = 500) -> History:
+        history = cls(limit)
+        history._items = list(items[-limit:])
+        history._passing = [False] * len(history._items)
+        history._pos = max(-1, min(position - (len(items) - len(history._items)), len(history._items) - 1))
+        return history

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,7 @@ from desktop import APP_TITLE
 from desktop.core.dates import FuzzyDate
 from desktop.core.store import Store
 from desktop.models.data_watcher import DataWatcher
+from desktop.models.reader_session import ReaderSession
 from desktop.models.store_session import StoreSession
 from desktop.models.tasks import Tasks
 from desktop.ui import actions as action_table
@@ -38,8 +39,10 @@ from desktop.ui.exports import Exports
 from desktop.ui.figures_dock import FiguresControls
 from desktop.ui.figures_import import FiguresImport
 from desktop.ui.find_bar import FindBar
+from desktop.ui.history import History
 from desktop.ui.icons import KindIcons
 from desktop.ui.page_controller import PageController
+from desktop.ui.page_tabs import PageTabs
 from desktop.ui.search_pane import SearchPane
 from desktop.ui.settings import AppSettings
 from desktop.ui.status_line import StatusLine
@@ -69,20 +72,23 @@ class MainWindow(QMainWindow):
         tasks: Tasks,
         open_url: Callable[[QUrl], Any] | None = None,
         parent: QWidget | None = None,
+        reader: ReaderSession | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setAccessibleName(APP_TITLE)
         self.setWindowTitle(APP_TITLE)
         self.session, self.settings, self.tasks = session, settings, tasks
+        self.reader = reader if reader is not None else ReaderSession(parent=self)
+        self.reader.setParent(self)
         self.icons = KindIcons({k.id: k.icon for k in session.store.kinds()})
         self.setWindowIcon(self.icons.app_icon())
 
         self.search = SearchPane(session, tasks, self.icons, self)
-        self.detail = DetailView(open_url, self)
-        self.find_bar = FindBar(self.detail, self)
-        self.pages = PageController(session, self.detail, self)
-        self.exports = Exports(self.pages, self)
+        self.tabs = PageTabs(session, open_url, self)
+        self.tabs.new_tab(render=False)  # the first page goes in it: see open_initial
+        self.find_bar = FindBar(self.tabs.view, self)
+        self.exports = Exports(self.tabs, self)
         self.status = StatusLine(self.statusBar())
         self.dialogs = Dialogs(self, session, lambda: action_table.shortcut_rows(self._actions))
         self.time = TimeControls(self, tasks)
@@ -104,14 +110,13 @@ class MainWindow(QMainWindow):
         self.nav_model, self.results_model, self.left_stack, self.search_runner = (
             s.nav_model, s.results_model, s.stack, s.runner,
         )  # fmt: skip
-        self.history = self.pages.history
         self.counts_label, self.problems_button = self.status.counts_label, self.status.problems_button
 
     def _lay_out(self) -> None:
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 4, 4, 4)
-        right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.tabs, 1)
         right_layout.addWidget(self.find_bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("splitter")
@@ -137,11 +142,13 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Shift+F6"), self, lambda: self._cycle_focus(backwards=True))
 
     def _wire(self) -> None:
-        pages, search, session = self.pages, self.search, self.session
-        search.entityRequested.connect(lambda i: i == pages.current or pages.show_entity(i))
+        tabs, search, session = self.tabs, self.search, self.session
+        search.entityRequested.connect(lambda i: i == tabs.current or tabs.pages.show_entity(i))
         search.entityActivated.connect(self._open_and_read)
-        search.entityBrowsed.connect(lambda i: i == pages.current or pages.show_entity(i, browse=True))
+        search.entityBrowsed.connect(lambda i: i == tabs.current or tabs.pages.show_entity(i, browse=True))
+        search.entityInNewTab.connect(tabs.open_in_new_tab)
         search.searchFinished.connect(self.searchFinished)
+        pages = tabs
         pages.pageShown.connect(search.sync_tree)
         pages.pageShown.connect(self._on_page_shown)
         pages.titleChanged.connect(lambda t: self.setWindowTitle(f"{t} — {APP_TITLE}" if t else APP_TITLE))
@@ -159,12 +166,17 @@ class MainWindow(QMainWindow):
         session.foldersChanged.connect(lambda folders: setattr(self.settings, "data_folders", folders))
         self.watcher.changed.connect(session.reload)
         self.status.problemsRequested.connect(self.dialogs.show_problems)
-        self.detail.linkRefused.connect(lambda url: self.status.show_message(f"Link not opened: {url[:120]}"))
-        # The application palette reaches the page after the window (through the event loop): the page is
-        # drawn again when its own palette has changed; with nothing shown yet, there is nothing to redraw.
-        self.detail.paletteChanged.connect(self._redraw_if_shown)
-        self.detail.zoomChanged.connect(lambda level: setattr(self.settings, "zoom", level))
-        self.themes.themeChanged.connect(lambda theme: self.pages.rerender())  # page colours come from the palette
+        tabs.zoomChanged.connect(lambda level: setattr(self.settings, "zoom", level))
+        tabs.linkRefused.connect(lambda url: self.status.show_message(f"Link not opened: {url[:120]}"))
+        tabs.currentChanged.connect(lambda _: self.find_bar.set_view(tabs.view) if tabs.count() else None)
+        self.themes.themeChanged.connect(lambda theme: tabs.rerender_all())  # page colours come from the palette
+        # The open tabs are written a moment after they change, not only at close: a crash keeps them.
+        self._save_tabs_soon = QTimer(self)
+        self._save_tabs_soon.setSingleShot(True)
+        self._save_tabs_soon.setInterval(1000)
+        self._save_tabs_soon.timeout.connect(self.save_tabs)
+        tabs.tabsChanged.connect(self._save_tabs_soon.start)
+        self.reader.message.connect(self.status.show_message)
         self._update_nav_actions()
 
     # -- what the rest of the program (and the tests) ask of the window ------------------
@@ -174,12 +186,26 @@ class MainWindow(QMainWindow):
         return self.session.store
 
     @property
+    def pages(self) -> PageController:
+        """The page of the tab on show."""
+        return self.tabs.pages
+
+    @property
+    def detail(self) -> DetailView:
+        """The view of the tab on show."""
+        return self.tabs.view
+
+    @property
+    def history(self) -> History:
+        return self.tabs.pages.history
+
+    @property
     def current_entity(self) -> str | None:
-        return self.pages.current
+        return self.tabs.current
 
     @property
     def as_of(self) -> FuzzyDate | None:
-        return self.pages.as_of
+        return self.tabs.as_of
 
     def show_entity(self, entity_id: str, record: bool = True, full: bool = False) -> bool:
         return self.pages.show_entity(entity_id, record, full)
@@ -194,10 +220,21 @@ class MainWindow(QMainWindow):
         self.pages.go_forward()
 
     def open_initial(self, entity_id: str | None = None) -> None:
-        """Show `entity_id`, else the last entity shown in an earlier run, else Home."""
-        target = entity_id or self.settings.last_entity
-        if not (target and self.show_entity(target)):
-            self.show_home()
+        """The tabs of the last run, and `entity_id` in a tab of its own; without saved tabs, `entity_id`,
+        else the last entity shown in an earlier run, else Home."""
+        saved, current = self.reader.tabs()
+        if saved:
+            first = self.tabs.pages
+            self.tabs.restore(saved, current)
+            self.tabs.close_tab(self.tabs.indexOf(first.view))  # the empty tab the window was made with
+            if entity_id and entity_id != self.tabs.current:
+                self.tabs.open_in_new_tab(entity_id, background=False)
+        else:
+            target = entity_id or self.settings.last_entity
+            if not (target and self.show_entity(target)):
+                self.show_home()
+        if self.reader.notice:
+            self.status.show_message(self.reader.notice)
 
     def open_result(self, row: int | None = None) -> bool:
         return self.search.open_result(row)
@@ -214,6 +251,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_page_shown(self, entity_id: str) -> None:
         self.settings.last_entity = entity_id or None
+        self.reader.record_visit(entity_id or None, self.pages.title)
+        self._save_tabs_soon.start()
         self.pageShown.emit(entity_id)
 
     def _update_nav_actions(self) -> None:
@@ -226,7 +265,7 @@ class MainWindow(QMainWindow):
     def _on_store_changed(self, store: Store) -> None:
         self.icons.set_names({k.id: k.icon for k in store.kinds()})
         self.time.set_store(store)  # before the page is drawn again, which tells the timeline what it shows
-        self.pages.rerender()
+        self.tabs.rerender_all()
         self.status.show_store(store)
         if not store.notice:
             self.status.show_message("The data changed: the index was brought up to date.")
@@ -247,15 +286,10 @@ class MainWindow(QMainWindow):
             self.search_box.selectAll()
 
     def set_zoom(self, level: int) -> None:
-        self.detail.set_zoom(level)
+        self.tabs.set_zoom(level)
 
     def set_theme(self, theme: str) -> None:
         self.themes.set_theme(theme)
-
-    @Slot()
-    def _redraw_if_shown(self) -> None:
-        if not self.detail.document().isEmpty():
-            self.pages.rerender()
 
     def copy_citation(self) -> str:
         return self.exports.copy_citation()
@@ -271,17 +305,21 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(s.geometry)
         if s.splitter is not None:
             self._splitter_chosen = self.splitter.restoreState(s.splitter)
-        self.detail.set_zoom(s.zoom)
+        self.tabs.set_zoom(s.zoom)
         self.themes.restore()
         self.figures.action_figures.setChecked(s.figures_shown)
+
+    def save_tabs(self) -> None:
+        self.reader.save_tabs(self.tabs.states(), self.tabs.currentIndex())
 
     def save_state(self) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.splitter = self.splitter.saveState()
-        self.settings.zoom = self.detail.zoom
+        self.settings.zoom = self.tabs.zoom
         self.settings.last_entity = self.pages.current
         self.settings.figures_shown = self.figures.action_figures.isChecked()
         self.settings.sync()
+        self.save_tabs()
 
     @Slot()
     def _splitter_moved(self) -> None:
@@ -302,5 +340,6 @@ class MainWindow(QMainWindow):
         self.time.stop()
         self.watcher.stop()
         self.tasks.shutdown()  # joins every worker: nothing reports to a window that is gone
+        self.reader.close()
         self.session.close()
         super().closeEvent(event)

@@ -3,7 +3,7 @@
 The controller draws into a DetailView from the session's current store;
 `rerender` draws it again (new colours, or new data: the window calls it when
 the store changes), and a page whose entity has left the data says so instead
-of keeping its old text and title. (A tab will be one of these.)
+of keeping its old text and title. Each tab (page_tabs.py) is one of these.
 """
 
 from __future__ import annotations
@@ -29,11 +29,14 @@ class PageController(QObject):
     historyChanged = Signal()
     message = Signal(str)
 
-    def __init__(self, session: StoreSession, view: DetailView, parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: StoreSession, view: DetailView, parent: QObject | None = None, history: History | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.view = view
-        self.history = History()
+        self.history = history if history is not None else History()
+        self.title = ""  # what the tab and the window's title say: the entity's name, "" for Home
         self._current: str | None = None
         self._name = ""  # the shown entity's name, for the notice when it leaves the data
         self._full = False  # "Show all" was asked for on this page: redrawing keeps every row
@@ -80,7 +83,7 @@ class PageController(QObject):
             self.history.browse(entity_id)
         elif record:
             self.history.visit(entity_id)
-        self.titleChanged.emit(page.name)
+        self._set_title(page.name)
         self.historyChanged.emit()
         self.pageShown.emit(entity_id)
         return True
@@ -106,11 +109,16 @@ class PageController(QObject):
         self._current = None
         if record:
             self.history.visit(None)
-        self.titleChanged.emit("")
+        self._set_title("")
         self.historyChanged.emit()
         self.pageShown.emit("")
 
-    def _show_history_item(self) -> None:
+    def _set_title(self, title: str) -> None:
+        self.title = title
+        self.titleChanged.emit(title)
+
+    def show_history_item(self) -> None:
+        """Show the page the history is at (a tab restored, or after back or forward)."""
         item = self.history.current
         if item is None or not self.show_entity(item, record=False):
             self.show_home(record=False)
@@ -119,13 +127,13 @@ class PageController(QObject):
     def go_back(self) -> None:
         if self.history.can_back():
             self.history.back()
-            self._show_history_item()
+            self.show_history_item()
 
     @Slot()
     def go_forward(self) -> None:
         if self.history.can_forward():
             self.history.forward()
-            self._show_history_item()
+            self.show_history_item()
 
     def set_as_of(self, when: FuzzyDate | None) -> None:
         self.as_of = when
@@ -146,7 +154,7 @@ class PageController(QObject):
     def _show_gone(self) -> None:
         self.view.setHtml(render_gone(self._name, page_colors(self.view.palette())))
         self._current = None
-        self.titleChanged.emit("")
+        self._set_title("")
         self.historyChanged.emit()
         self.message.emit(f"“{self._name}” is no longer in the data.")
         self.pageShown.emit("")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,11 +45,13 @@ class SearchPane(QWidget):
     """Signals: entityRequested(id) to show an entity; entityActivated(id) when one was opened from the
     tree with Enter or a double click (the page should take focus); entityBrowsed(id) when the keys
     move through the tree, or rest for a moment on a result (the page shows it, the list keeps the
-    focus, and the history keeps one entry for the whole walk); searchFinished(query) after results
+    focus, and the history keeps one entry for the whole walk); entityInNewTab(id, background) for a
+    middle click or Ctrl+click on a row or result, or Ctrl+Enter on a result; searchFinished(query) after results
     are shown."""
 
     entityRequested = Signal(str)
     entityBrowsed = Signal(str)
+    entityInNewTab = Signal(str, bool)
     entityActivated = Signal(str)
     searchFinished = Signal(str)
 
@@ -97,6 +99,7 @@ class SearchPane(QWidget):
         self.results.setUniformItemSizes(True)  # the delegate's rows are one height: no per-row measuring
         self.results.clicked.connect(self._open_result_index)
         self.results.installEventFilter(self)
+        self.results.viewport().installEventFilter(self)  # middle clicks and Ctrl+clicks: a new tab
         self._preview = QTimer(self)
         self._preview.setSingleShot(True)
         self._preview.setInterval(PREVIEW_MS)
@@ -324,12 +327,41 @@ class SearchPane(QWidget):
             if watched is self.box:
                 return self._box_key(key)
             if watched is self.results:
+                if (
+                    key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                    and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                ):
+                    hit = self.results_model.hit(self.results.currentIndex().row())
+                    if hit is not None:
+                        self.entityInNewTab.emit(hit.id, False)
+                    return True
                 return self._results_key(key)
             if watched is self.navigator:
                 self._tree_keyed = True  # cleared once the current row has moved, or at the next click
-        elif event.type() == QEvent.Type.MouseButtonPress and watched is self.navigator.viewport():
-            self._tree_keyed = False
+        elif event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            if watched is self.navigator.viewport():
+                self._tree_keyed = False
+            if watched in (self.navigator.viewport(), self.results.viewport()) and self._new_tab_click(watched, event):
+                return True
         return super().eventFilter(watched, event)
+
+    def _new_tab_click(self, viewport: QObject, event: QMouseEvent) -> bool:
+        """A middle click, or a Ctrl+click, on a tree row or a result: it opens in a background tab."""
+        button, modifiers = event.button(), event.modifiers()
+        ctrl = button == Qt.MouseButton.LeftButton and bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        if button != Qt.MouseButton.MiddleButton and not ctrl:
+            return False
+        entity_id = self.entity_at(viewport, event.position().toPoint())
+        if entity_id:
+            self.entityInNewTab.emit(entity_id, True)
+        return True  # not a selection change either way: the page on show stays
+
+    def entity_at(self, viewport: QObject, pos: QPoint) -> str | None:
+        """The entity of the tree row or the result under viewport point `pos`."""
+        if viewport is self.navigator.viewport():
+            return self.navigator.indexAt(pos).data(Role.ENTITY_ID) or None
+        hit = self.results_model.hit(self.results.indexAt(pos).row())
+        return hit.id if hit is not None else None
 
     def _box_key(self, key: int) -> bool:
         if key == Qt.Key.Key_Down and self.showing_results():

@@ -161,7 +161,7 @@ class TimeControls(QObject):
             self.as_of_control.set_text(when.text if when else "")  # its asOfChanged comes back here
             return
         self.set_as_of(when)
-        self.window.pages.set_as_of(when)
+        self.window.tabs.set_as_of(when)
 
     def set_as_of(self, when: FuzzyDate | None) -> None:
         if self.panel is not None:
