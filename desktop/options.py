@@ -17,6 +17,7 @@ from desktop import __version__, cli_figures
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.cache import CACHE_ENV
 from desktop.core.dates import DateError, FuzzyDate, parse_date
+from desktop.core.links import entity_from_link
 from desktop.core.store import Store
 
 
@@ -246,7 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the window at an entity",
         description="Open the window showing the entity ID.",
     )
-    p.add_argument("id", metavar="ID", help="the entity's id (case does not matter)")
+    p.add_argument(
+        "id", metavar="ID", help="the entity's id (case does not matter), or a link such as almanac://entity/imet"
+    )
 
     p = sub.add_parser(
         "screenshot",
@@ -318,6 +321,9 @@ def resolve_entity(store: Store, ident: str) -> str:
     Ids are lowercase slugs (the schema says so), so `IMET` and ` Pakistan ` are read as
     `imet` and `pakistan`.
     """
+    linked = entity_from_link(ident)  # a link "Copy link" made: almanac://entity/ID
+    if linked is not None:
+        ident = linked
     for candidate in (ident, ident.strip().lower()):
         ref = store.ref(candidate)
         if ref is not None:

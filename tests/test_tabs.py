@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
-from PySide6.QtWidgets import QApplication, QTabWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from ui_support import bundled_args, open_window
 
 from desktop.core.store import Store
@@ -197,3 +197,55 @@ def test_an_id_on_the_command_line_opens_beside_the_saved_tabs(qtbot, bundled_st
     qtbot.addWidget(second)
     assert shown(second) == ["imet", "pakistan"] and second.current_entity == "pakistan"
     assert QApplication.instance() is not None
+
+
+# -- history ------------------------------------------------------------------------------------------
+
+
+def test_back_and_forward_drop_down_the_pages_they_lead_to(qtbot, window: MainWindow) -> None:
+    for ident in ("imet", "pakistan", "senegal"):
+        window.show_entity(ident)
+    menus = window.history_menus
+    menus.back_menu.aboutToShow.emit()
+    assert [a.text() for a in menus.back_menu.actions()] == [
+        "Pakistan", "International Military Education and Training", "Home",
+    ]  # fmt: skip
+    menus.back_menu.actions()[1].trigger()  # two steps back at once
+    assert window.current_entity == "imet"
+    menus.forward_menu.aboutToShow.emit()
+    assert [a.text() for a in menus.forward_menu.actions()] == ["Pakistan", "Senegal"]
+    menus.forward_menu.actions()[1].trigger()
+    assert window.current_entity == "senegal" and not window.action_forward.isEnabled()
+    toolbar = window.findChild(QWidget, "navigationToolbar")
+    assert toolbar.widgetForAction(window.action_back).menu() is menus.back_menu
+
+
+def test_home_is_recorded(qtbot, window: MainWindow) -> None:
+    window.show_entity("imet")
+    window.action_home.trigger()
+    window.show_entity("pakistan")
+    window.go_back()
+    assert window.current_entity is None  # Home, not skipped
+    window.go_back()
+    assert window.current_entity == "imet"
+
+
+def test_go_history_lists_pages_across_runs_and_can_be_cleared(qtbot, bundled_store: Store) -> None:
+    first = open_window(qtbot, bundled_args(bundled_store))
+    first.show_entity("imet")
+    first.show_entity("pakistan")
+    first.close()
+    second = open_window(qtbot, bundled_args(bundled_store))
+    menu = second.history_menus.history_menu
+    menu.aboutToShow.emit()
+    titles = [a.text().split("    ")[0] for a in menu.actions() if not a.isSeparator()]
+    assert titles[:2] == ["Pakistan", "International Military Education and Training"]
+    assert titles[-1] == "&Clear history…"
+    imet = next(a for a in menu.actions() if a.data() == "imet")
+    imet.trigger()
+    assert second.current_entity == "imet"
+    assert second.history_menus.clear_history(ask=False)
+    assert second.reader.history() == []
+    menu.aboutToShow.emit()
+    assert [a.text() for a in menu.actions() if not a.isSeparator()] == ["No pages viewed yet", "&Clear history…"]
+    second.close()

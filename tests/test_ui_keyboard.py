@@ -213,7 +213,7 @@ def test_menus(window: MainWindow) -> None:
     ]
     theme_menu = next(a.menu() for a in menus["&View"].actions() if a.text() == "&Theme")
     assert texts(theme_menu) == ["System", "Light", "Dark"]
-    assert texts(menus["&Go"]) == ["&Back", "&Forward", "&Home", "&Next tab", "&Previous tab", "&Search"]
+    assert texts(menus["&Go"]) == ["&Back", "&Forward", "&Home", "&Next tab", "&Previous tab", "&Search", "&History"]
     assert texts(menus["&Help"]) == ["&Keyboard shortcuts", "&Sources and licence", "&About"]
 
 

@@ -46,6 +46,21 @@ class History:
             del self._passing[0]
         self._pos = len(self._items) - 1
 
+    def back_items(self, limit: int = 15) -> list[tuple[int, str | None]]:
+        """(index, page) of the pages Back leads to, nearest first: the Back button's list."""
+        return [(i, self._items[i]) for i in range(self._pos - 1, max(-1, self._pos - 1 - limit), -1)]
+
+    def forward_items(self, limit: int = 15) -> list[tuple[int, str | None]]:
+        """(index, page) of the pages Forward leads to, nearest first."""
+        end = min(len(self._items), self._pos + 1 + limit)
+        return [(i, self._items[i]) for i in range(self._pos + 1, end)]
+
+    def go_to(self, index: int) -> str | None:
+        """Jump to the page at `index` (from back_items or forward_items), as that many Backs would."""
+        if 0 <= index < len(self._items):
+            self._pos = index
+        return self.current
+
     def can_back(self) -> bool:
         return self._pos > 0
 

@@ -40,6 +40,7 @@ from desktop.ui.figures_dock import FiguresControls
 from desktop.ui.figures_import import FiguresImport
 from desktop.ui.find_bar import FindBar
 from desktop.ui.history import History
+from desktop.ui.history_menus import HistoryMenus
 from desktop.ui.icons import KindIcons
 from desktop.ui.page_controller import PageController
 from desktop.ui.page_tabs import PageTabs
@@ -137,7 +138,10 @@ class MainWindow(QMainWindow):
         menus = action_table.fill_menus(self, made)
         self.themes = ThemeActions(menus["&View"].addMenu("&Theme"), self.settings)
         self.theme_actions = self.themes.actions
-        self.time.add_to_toolbar(action_table.fill_toolbar(self, made))
+        toolbar = action_table.fill_toolbar(self, made)
+        self.time.add_to_toolbar(toolbar)
+        self.history_menus = HistoryMenus(self)
+        self.history_menus.attach(toolbar, menus["&Go"], made["actionBack"], made["actionForward"])
         QShortcut(QKeySequence("F6"), self, self._cycle_focus)
         QShortcut(QKeySequence("Shift+F6"), self, lambda: self._cycle_focus(backwards=True))
 

@@ -129,6 +129,13 @@ class PageController(QObject):
             self.history.back()
             self.show_history_item()
 
+    def go_to(self, index: int) -> None:
+        """Jump to a page in this tab's history (the Back and Forward buttons' lists)."""
+        if 0 <= index < len(self.history.state()[0]):
+            self.history.go_to(index)
+            self.show_history_item()
+            self.historyChanged.emit()
+
     @Slot()
     def go_forward(self) -> None:
         if self.history.can_forward():
