@@ -191,7 +191,7 @@ def test_keyboard_shortcuts_dialog(qtbot, window: MainWindow) -> None:
 
 def test_menus(window: MainWindow) -> None:
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
-    assert list(menus) == ["&File", "&Edit", "&View", "&Go", "&Help"]
+    assert list(menus) == ["&File", "&Edit", "&View", "&Go", "&Bookmarks", "&Help"]
 
     def texts(menu: QMenu) -> list[str]:
         return [a.text() for a in menu.actions() if not a.isSeparator()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-MENUS = ("&File", "&Edit", "&View", "&Go", "&Help")
+MENUS = ("&File", "&Edit", "&View", "&Go", "&Bookmarks", "&Help")
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "&Go",
         ("Ctrl+K", "Ctrl+L"),
     ),
+    ActionSpec(
+        "actionBookmark",
+        "&Bookmark this page",
+        "bookmarks.toggle_current",
+        "&Bookmarks",
+        ("Ctrl+D",),
+        checkable=True,
+        attr="bookmarks.action_bookmark",
+    ),
+    ActionSpec(
+        "actionBookmarksPanel",
+        "Show &all bookmarks",
+        "bookmarks.set_panel_visible",
+        "&Bookmarks",
+        ("Ctrl+Shift+B",),
+        checkable=True,
+        attr="bookmarks.action_panel",
+    ),
+    ActionSpec("actionExportBookmarks", "&Export bookmarks…", "bookmarks.choose_export", "&Bookmarks", separator=True),
+    ActionSpec("actionImportBookmarks", "&Import bookmarks…", "bookmarks.choose_import", "&Bookmarks"),
     ActionSpec("actionShortcuts", "&Keyboard shortcuts", "dialogs.show_shortcuts", "&Help", ("F1",), "HelpContents"),
     ActionSpec("actionSources", "&Sources and licence", "dialogs.show_sources", "&Help"),
     ActionSpec("actionAbout", "&About", "dialogs.show_about", "&Help"),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_TITLE
 from desktop.core.dates import FuzzyDate
+from desktop.core.links import entity_link
 from desktop.core.store import Store
 from desktop.models.data_watcher import DataWatcher
 from desktop.models.reader_session import ReaderSession
 from desktop.models.store_session import StoreSession
 from desktop.models.tasks import Tasks
 from desktop.ui import actions as action_table
+from desktop.ui.bookmarks import BookmarksControls
 from desktop.ui.detail_view import DetailView
 from desktop.ui.dialogs import Dialogs
 from desktop.ui.exports import Exports
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self.figures = FiguresControls(self, tasks)
         self.figures_import = FiguresImport(self, tasks, self.add_data_folder, lambda: session.extra_folders)
         self.watcher = DataWatcher(tasks, self)
+        self.bookmarks = BookmarksControls(self)
         self._expose_parts()
         self._lay_out()
         self._build_actions()
@@ -140,6 +143,7 @@ class MainWindow(QMainWindow):
         self.theme_actions = self.themes.actions
         toolbar = action_table.fill_toolbar(self, made)
         self.time.add_to_toolbar(toolbar)
+        self.bookmarks.attach_menu(menus["&Bookmarks"])
         self.history_menus = HistoryMenus(self)
         self.history_menus.attach(toolbar, menus["&Go"], made["actionBack"], made["actionForward"])
         QShortcut(QKeySequence("F6"), self, self._cycle_focus)
@@ -159,7 +163,7 @@ class MainWindow(QMainWindow):
         pages.historyChanged.connect(self._update_nav_actions)
         for messages in (
             pages.message, self.exports.message, self.figures.message, self.figures_import.message,
-            self.tasks.failed, session.failed,
+            self.bookmarks.message, self.tasks.failed, session.failed,
         ):  # fmt: skip
             messages.connect(self.status.show_message)
         session.busy.connect(self.status.show_busy)
@@ -274,6 +278,18 @@ class MainWindow(QMainWindow):
         if not store.notice:
             self.status.show_message("The data changed: the index was brought up to date.")
         self.storeReloaded.emit()
+
+    def icon_for_entity(self, entity_id: str) -> QIcon | None:
+        """The icon of the entity's kind; None for an entity no longer in the data."""
+        ref = self.store.ref(entity_id)
+        return self.icons(ref.kind) if ref is not None else None
+
+    def copy_link(self, entity_id: str) -> str:
+        """Put the entity's almanac:// link on the clipboard (`almanac open LINK` opens it)."""
+        link = entity_link(entity_id)
+        QGuiApplication.clipboard().setText(link)
+        self.status.show_message(f"Copied {link}")
+        return link
 
     def add_data_folder(self, folder: Path) -> bool:
         return self.dialogs.add_data_folder(folder)
