@@ -119,6 +119,20 @@ def _source(path: Path, header: Sequence[str], c: Columns, *, typed: bool, rejec
     )
 
 
+# DuckDB rounds and prints a DECIMAL(38, …), kept in 128 bits, ten times slower than one of 18
+# digits, kept in 64: a value that fits in 18 digits takes that way (the same digits come out).
+def _cents(amount: str) -> str:
+    """`amount`, a DECIMAL(38, 6), rounded to cents as a DECIMAL(38, 2) (half away from zero)."""
+    fits = f"{amount} BETWEEN -999999999999.999999 AND 999999999999.999999"
+    return f"CASE WHEN {fits} THEN {amount}::DECIMAL(18, 6)::DECIMAL(18, 2) ELSE {amount}::DECIMAL(38, 2) END"
+
+
+def _text(amount: str) -> str:
+    """`amount`, a DECIMAL(38, 2), as text."""
+    fits = f"{amount} BETWEEN -9999999999999999.99 AND 9999999999999999.99"
+    return f"CASE WHEN {fits} THEN {amount}::DECIMAL(18, 2)::VARCHAR ELSE {amount}::VARCHAR END"
+
+
 def _one_line(exc: BaseException) -> str:
     """DuckDB's message without its hints and the dump of the reader's options."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
@@ -159,11 +173,13 @@ class Totals:
         numbered: bool,
         spill_dir: Path,
         poll: Callable[[float], None],
+        reading: Callable[[], None] | None = None,
     ) -> None:
         """Read `path` once. `poll(fraction_read)` is called on this thread about ten times a second
         while DuckDB reads on others; whatever it raises (a cancellation, Ctrl+C) interrupts the
         query and is raised here once DuckDB has stopped. `numbered` keeps each group's first
         row numbers, which costs DuckDB its parallel read: for the small funding file only.
+        `reading()` is called on this thread once DuckDB has started reading.
         """
         duckdb = engine()
 
@@ -185,7 +201,7 @@ class Totals:
                 "enable_progress_bar_print = false",
             ):
                 self.con.execute(f"SET {setting}")
-            self._read()
+            self._read(reading)
         except BaseException:
             self.con.close()
             raise
@@ -193,8 +209,13 @@ class Totals:
     def close(self) -> None:
         self.con.close()
 
-    def _run(self, sql: str, poll: Callable[[float], None] | None = None) -> list[tuple]:
-        """The rows of `sql`, run on a thread of its own while this one polls (for the long queries)."""
+    def _run(
+        self, sql: str, poll: Callable[[float], None] | None = None, started: Callable[[], None] | None = None
+    ) -> list[tuple]:
+        """The rows of `sql`, run on a thread of its own while this one polls (for the long queries).
+
+        `started()` is called once the thread is running.
+        """
         if poll is None:
             try:
                 return self.con.execute(sql).fetchall()
@@ -211,6 +232,8 @@ class Totals:
         worker = threading.Thread(target=work, name="csv-totals", daemon=True)
         worker.start()
         try:
+            if started is not None:
+                started()
             while worker.is_alive():
                 worker.join(0.1)
                 if worker.is_alive():
@@ -228,7 +251,7 @@ class Totals:
 
     # -- the pass over the file -------------------------------------------------------------------
 
-    def _read(self) -> None:
+    def _read(self, reading: Callable[[], None] | None) -> None:
         c = self.c
         keys = (c.code, c.name, c.region, c.account_id, c.account_name, c.agency, c.acronym, c.type)
         names = ("code", "name", "region", "account_id", "account_name", "agency", "acronym", "type")
@@ -250,6 +273,7 @@ FROM (
   GROUP BY ALL)
 """,
             self.poll,
+            reading,
         )
         (grouped,) = self._run("SELECT coalesce(sum(n), 0) FROM sums")[0]
         self.rows_read = int(grouped)
@@ -321,7 +345,7 @@ FROM r GROUP BY reason
         year_ok = f"year BETWEEN {YEARS.start} AND {YEARS.stop - 1}"
         self.con.execute(
             f"""
-CREATE TEMP TABLE ruled AS
+CREATE TEMP VIEW ruled AS
 SELECT s.*, CASE WHEN b.code IS NOT NULL THEN {_literal(BAD_CODE)}
                  WHEN year IS NULL OR NOT ({year_ok}) THEN {_literal(BAD_YEAR)} END AS bad,
        k.account_name IS NOT NULL AS account_kept,
@@ -330,6 +354,7 @@ FROM sums s LEFT JOIN bad_codes b USING (code)
 LEFT JOIN kept_accounts k USING (account_name, account_id)
 """
         )
+        ruled_out = 0
         for reason, empty, account, year in self._run(
             """
 SELECT bad, sum(CASE WHEN bad IS NULL THEN empty ELSE n END),
@@ -341,8 +366,17 @@ FROM ruled GROUP BY bad
             self._skip(reason or EMPTY_AMOUNT, int(empty or 0))
             self._skip(account_filtered, int(account or 0))
             self._skip(year_filtered, int(year or 0))
+            ruled_out += int(account or 0) + int(year or 0)
         if rules.bad_codes or rules.bad_years:
             self._number_bad_rows()
+        elif not ruled_out:
+            # The usual case: nothing is bad or filtered out (a group of empty amounts alone is
+            # left out all the same, by `n > empty`). Each query below then reads the sums
+            # without the two joins, which cost about as much as the rest of it.
+            self.con.execute(
+                "CREATE OR REPLACE TEMP VIEW ruled AS "
+                "SELECT *, NULL::VARCHAR AS bad, true AS account_kept, true AS year_kept FROM sums"
+            )
 
     _KEPT = "bad IS NULL AND account_kept AND year_kept AND n > empty"
 
@@ -365,7 +399,11 @@ FROM ruled GROUP BY bad
     def _table(self, name: str, columns: list[str], rows: Sequence[tuple]) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({', '.join(columns)})")
         if rows:
-            self.con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})", list(rows))
+            # One statement, each column a list parameter: executemany costs DuckDB a statement a
+            # row (tens of milliseconds for a few hundred).
+            unnested = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+            columns_of_rows = [list(column) for column in zip(*rows, strict=True)]
+            self.con.execute(f"INSERT INTO {name} SELECT {unnested}", columns_of_rows)
 
     def write_figures(
         self,
@@ -381,60 +419,103 @@ FROM ruled GROUP BY bad
         as shown). Each figure's locator names its rows (when numbered) or else its fiscal
         year, codes, accounts and type names.
         """
+        # Each place, program and type is grouped and sorted by its rank among the ids (a number:
+        # DuckDB sorts 100,000 rows by numbers several times faster than by text, and Python's
+        # order of the ids is DuckDB's, code point by code point), and named once, in a small table.
+        named = [
+            self._entities(table, rank, key, pairs)
+            for table, rank, key, pairs in (
+                ("place_ids", "pk", "place", places.values()),
+                ("program_ids", "gk", "program", programs.values()),
+                ("type_ids", "tk", "slug", types.values()),
+            )
+        ]
+        (place_rank, several_places), (program_rank, several_programs), (type_rank, several_types) = named
         self._table(
-            "place_of", ["code VARCHAR", "place VARCHAR", "shown VARCHAR"], [(k, *v) for k, v in places.items()]
+            "place_of",
+            ["code VARCHAR", "pk INTEGER", "shown VARCHAR"],
+            [(code, place_rank[place], shown) for code, (place, shown) in places.items()],
         )
         self._table(
             "program_of",
-            ["account_name VARCHAR", "account_id VARCHAR", "program VARCHAR", "shown VARCHAR"],
-            [(*k, *v) for k, v in programs.items()],
+            ["account_name VARCHAR", "account_id VARCHAR", "gk INTEGER", "shown VARCHAR"],
+            [(*account, program_rank[program], shown) for account, (program, shown) in programs.items()],
         )
-        self._table("type_of", ["type VARCHAR", "slug VARCHAR", "shown VARCHAR"], [(k, *v) for k, v in types.items()])
+        self._table(
+            "type_of",
+            ["type VARCHAR", "tk INTEGER", "shown VARCHAR"],
+            [(raw, type_rank[ident], shown) for raw, (ident, shown) in types.items()],
+        )
         first = f", list_slice(list_sort(flatten(list(first))), 1, {FIRST_ROWS}) AS first" if self.numbered else ""
         self._run(
             f"""
 CREATE TEMP TABLE figures AS
-SELECT p.place, a.program, t.slug, r.year, CAST(sum(r.cur) AS DECIMAL(38, 2)) AS cur,
-       CAST(sum(r.con) AS DECIMAL(38, 2)) AS con, sum(r.n - r.empty) AS rows{first}
-FROM ruled r JOIN place_of p USING (code) JOIN program_of a USING (account_name, account_id) JOIN type_of t USING (type)
-WHERE {self._KEPT}
-GROUP BY ALL
+SELECT pk, gk, tk, year, {_cents("cur")} AS cur, {_cents("con")} AS con, rows{", first" if self.numbered else ""}
+FROM (
+  SELECT p.pk, a.gk, t.tk, r.year, sum(r.cur) AS cur, sum(r.con) AS con, sum(r.n - r.empty) AS rows{first}
+  FROM ruled r JOIN place_of p USING (code) JOIN program_of a USING (account_name, account_id)
+       JOIN type_of t USING (type)
+  WHERE {self._KEPT}
+  GROUP BY ALL)
 """
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         if self.numbered:
             self._write_numbered(path)
         else:
-            self._label(places.values(), programs.values(), types.values())
+            self._several(several_places, several_programs, several_types)
             # DuckDB writes the file itself: making 100,000 rows into Python objects and back to
             # text would take longer than summing them. It quotes only what needs quoting.
             locator = (
-                "'FY' || year || ' · ' || coalesce(m.codes, pl.shown) || ' · account ' || "
-                "coalesce(m.accounts, al.shown) || ' · ' || coalesce(m.types, tl.shown)"
+                "concat('FY', f.year, ' · ', coalesce(m.codes, pi.label), ' · account ', "
+                "coalesce(m.accounts, gi.label), ' · ', coalesce(m.types, ti.label))"
             )
             self._run(
                 f"""
 COPY (
-  SELECT place AS country, program, year AS fiscal_year, slug AS type, cur::VARCHAR AS current_usd,
-         con::VARCHAR AS constant_usd, {locator} AS locator
-  FROM figures f LEFT JOIN place_label pl USING (place) LEFT JOIN program_label al USING (program)
-       LEFT JOIN type_label tl USING (slug) LEFT JOIN several m USING (place, program, slug, year)
-  ORDER BY place, program, slug, year
+  SELECT pi.place AS country, gi.program, f.year AS fiscal_year, ti.slug AS type, {_text("f.cur")} AS current_usd,
+         {_text("f.con")} AS constant_usd, {locator} AS locator
+  FROM figures f JOIN place_ids pi USING (pk) JOIN program_ids gi USING (gk) JOIN type_ids ti USING (tk)
+       LEFT JOIN several m USING (pk, gk, tk, year)
+  ORDER BY pk, gk, tk, year
 ) TO {_literal(str(path))} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', NEW_LINE '\n')
 """
             )
         count, used, programs_used, years = self._run(
-            "SELECT count(*), coalesce(sum(rows), 0), count(DISTINCT program), list(DISTINCT year ORDER BY year) "
+            "SELECT count(*), coalesce(sum(rows), 0), count(DISTINCT gk), list(DISTINCT year ORDER BY year) "
             "FROM figures"
         )[0]
         return Written(
             figures=count,
             rows=int(used),
-            places=[place for (place,) in self._run("SELECT DISTINCT place FROM figures ORDER BY place")],
+            places=[
+                place
+                for (place,) in self._run(
+                    "SELECT place FROM place_ids WHERE pk IN (SELECT pk FROM figures) ORDER BY place"
+                )
+            ],
             programs=programs_used,
             years=list(years or ()),
-            dollars=dict(self._run("SELECT slug, sum(cur) FROM figures GROUP BY slug ORDER BY slug")),
+            dollars=dict(
+                self._run("SELECT slug, sum(cur) FROM figures JOIN type_ids USING (tk) GROUP BY slug ORDER BY slug")
+            ),
         )
+
+    def _entities(
+        self, table: str, rank: str, key: str, pairs: Iterable[tuple[str, str]]
+    ) -> tuple[dict[str, int], list[int]]:
+        """Table `table` of each id's rank, the id and its one label (NULL when it has several).
+
+        Returns each id's rank, and the ranks of those with several labels.
+        """
+        shown_as: dict[str, set[str]] = {}
+        for ident, label in pairs:
+            shown_as.setdefault(ident, set()).add(label)
+        ids = sorted(shown_as)
+        labels = [next(iter(shown_as[ident])) if len(shown_as[ident]) == 1 else None for ident in ids]
+        rows = list(zip(range(len(ids)), ids, labels, strict=True))
+        self._table(table, [f"{rank} INTEGER", f"{key} VARCHAR", "label VARCHAR"], rows)
+        return {ident: i for i, ident in enumerate(ids)}, [i for i, label in enumerate(labels) if label is None]
 
     def _write_numbered(self, path: Path) -> None:
         """The funding file's figures, each naming its rows (a small file: written from Python)."""
@@ -442,7 +523,9 @@ COPY (
         left_out = sorted(line - 1 for (line,) in self._run("SELECT DISTINCT line FROM rejects_sums"))
         lines = [",".join(FIGURES_HEADER) + "\n"]
         for place, program, slug, year, current, constant, count, first in self._run(
-            "SELECT place, program, slug, year, cur::VARCHAR, con::VARCHAR, rows, first FROM figures ORDER BY ALL"
+            f"SELECT place, program, slug, year, {_text('cur')}, {_text('con')}, rows, first "
+            "FROM figures JOIN place_ids USING (pk) JOIN program_ids USING (gk) JOIN type_ids USING (tk) "
+            "ORDER BY pk, gk, tk, year"
         ):
             rows = [_true_row(n, left_out) for n in first]
             if count == 1:
@@ -455,35 +538,21 @@ COPY (
         with path.open("w", encoding="utf-8", newline="\n") as f:
             f.write("".join(lines))
 
-    def _label(
-        self, places: Iterable[tuple[str, str]], programs: Iterable[tuple[str, str]], types: Iterable[tuple[str, str]]
-    ) -> None:
-        """Tables of the codes, accounts and type names behind each figure, for its locator.
+    def _several(self, places: list[int], programs: list[int], types: list[int]) -> None:
+        """Table `several`: the codes, accounts and type names behind each figure of an entity with more than one.
 
-        Nearly always an entity has one code, account or type name, known from the maps alone;
-        only the figures of an entity with several are looked up in the data (table `several`).
+        Nearly always an entity has one code, account or type name, its label; only the figures
+        of an entity with several (these ranks) are looked up in the data.
         """
-        several: list[set[str]] = []
-        for table, key, pairs in (
-            ("place_label", "place", places),
-            ("program_label", "program", programs),
-            ("type_label", "slug", types),
-        ):
-            shown_as: dict[str, set[str]] = {}
-            for ident, label in pairs:
-                shown_as.setdefault(ident, set()).add(label)
-            single = [(ident, next(iter(found))) for ident, found in sorted(shown_as.items()) if len(found) == 1]
-            self._table(table, [f"{key} VARCHAR", "shown VARCHAR"], single)
-            several.append({ident for ident, found in shown_as.items() if len(found) > 1})
         tests = [
-            f"{column} IN ({', '.join(map(_literal, sorted(idents)))})"
-            for column, idents in zip(("p.place", "a.program", "t.slug"), several, strict=True)
-            if idents
+            f"{column} IN ({', '.join(map(str, ranks))})"
+            for column, ranks in (("p.pk", places), ("a.gk", programs), ("t.tk", types))
+            if ranks
         ]
         self._run(
             f"""
 CREATE TEMP TABLE several AS
-SELECT p.place, a.program, t.slug, r.year, string_agg(DISTINCT p.shown, ', ' ORDER BY p.shown) AS codes,
+SELECT p.pk, a.gk, t.tk, r.year, string_agg(DISTINCT p.shown, ', ' ORDER BY p.shown) AS codes,
        string_agg(DISTINCT a.shown, ', ' ORDER BY a.shown) AS accounts,
        string_agg(DISTINCT t.shown, ' / ' ORDER BY t.shown) AS types
 FROM ruled r JOIN place_of p USING (code) JOIN program_of a USING (account_name, account_id) JOIN type_of t USING (type)
