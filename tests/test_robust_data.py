@@ -125,9 +125,10 @@ def everywhere(qtbot, folder: Path, expected: list[Expect], bundled: bool = Fals
     window = open_window(qtbot, data)
     assert [str(p) for p in window.store.problems()] == lines
     assert window.problems_button.text() == f"⚠ {len(lines)} data problem{'s' if len(lines) != 1 else ''}"
-    dialog = window.dialogs.show_problems()
-    assert dialog.text.toPlainText().splitlines() == lines
-    dialog.close()
+    window.problems.show_dock()
+    panel = window.problems.panel
+    assert panel is not None
+    assert [str(panel.problem_at(panel.proxy.index(r, 0))) for r in range(panel.proxy.rowCount())] == lines
     assert window.show_entity(GOOD)
     assert GOOD_NAME in window.detail.toPlainText()
     assert GOOD in window_search(qtbot, window, "goodly")

@@ -198,7 +198,7 @@ def test_menus(window: MainWindow) -> None:
 
     assert texts(menus["&File"]) == [
         "&New tab", "&Close tab", "&Reopen closed tab",
-        "&Add data folder…", "&Import official figures…", "&Print…", "&Export as PDF…",
+        "&Add data folder…", "&Data folders…", "&Import official figures…", "&Print…", "&Export as PDF…",
         "Export &timeline as PNG or SVG…", "Export figures &chart as PNG or SVG…", "Export figures table as C&SV…",
         "&Quit",
     ]  # fmt: skip
@@ -209,6 +209,7 @@ def test_menus(window: MainWindow) -> None:
         "&Actual size",
         "Time&line",
         "Official &figures",
+        "&Problems",
         "&Theme",
     ]
     theme_menu = next(a.menu() for a in menus["&View"].actions() if a.text() == "&Theme")

@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QUrl
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
 from ui_support import CITE, bundled_args, open_window, write_yaml
 
 from desktop.app import build_main_window
@@ -495,15 +495,14 @@ def test_a_bad_data_folder_lists_its_problems_and_keeps_the_rest(qtbot, data_dir
     assert button.isVisible()
     assert "2 data problems" in button.text()
 
-    dialog = window.dialogs.show_problems()
-    text = dialog.findChild(QPlainTextEdit, "problemsList").toPlainText()
-    assert text.splitlines() == expected
-    assert all(re.match(r"^.+\.yaml:\d+(:\d+)?: ", line) for line in text.splitlines())
-    dialog.close()
-
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    dialogs = [d for d in window.findChildren(QWidget, "problemsDialog") if d.isVisible()]
-    assert len(dialogs) == 1
+    table = window.findChild(QTableView, "problemsView")
+    assert table is not None and table.isVisible()
+    panel = window.problems.panel
+    assert panel is not None
+    listed = [str(panel.problem_at(table.model().index(r, 0))) for r in range(table.model().rowCount())]
+    assert listed == expected
+    assert all(re.match(r"^.+\.yaml:\d+(:\d+)?: ", line) for line in listed)
 
     # Everything valid is usable.
     wait_for_search(qtbot, window, "goodly")

@@ -241,7 +241,7 @@ def test_printing_leaves_no_document_behind(qtbot, bundled_store: Store, tmp_pat
     assert len(window.findChildren(QTextDocument)) == before
 
 
-@pytest.mark.parametrize("show", ["show_problems", "show_shortcuts", "show_sources"])
+@pytest.mark.parametrize("show", ["show_data_folders", "show_shortcuts", "show_sources"])
 def test_dialogs_do_not_pile_up(qtbot, bundled_store: Store, show: str):
     window = open_window(qtbot, bundled_args(bundled_store))
     first = getattr(window.dialogs, show)()

@@ -1,4 +1,4 @@
-"""The one owner of the window's current Store: opening, reloading and adding data folders.
+"""The one owner of the window's current Store: opening, reloading, adding and removing data folders.
 
 Everything that reads the data subscribes to `storeChanged` and asks
 `session.store`; nothing else opens, swaps or closes a store. Opening runs on
@@ -87,6 +87,12 @@ class StoreSession(QObject):
         """Add a data folder; it is in use (and `foldersChanged` says so) once its index is built."""
         wanted = [*self._wanted, folder] if folder not in self._wanted else list(self._wanted)
         return self._request(wanted, f"Adding {folder}: building the index…")
+
+    def remove_folder(self, folder: Path) -> int:
+        """Stop reading an added data folder (its files are left alone); the data is reopened without it,
+        and `foldersChanged` says so once that is shown. A folder not asked for is a plain reload."""
+        wanted = [f for f in self._wanted if f != folder]
+        return self._request(wanted, f"Removing {folder}: reading the data without it…")
 
     def _request(self, extra: list[Path], status: str) -> int:
         # Every request starts from the folders last asked for, not the ones shown: a reload that

@@ -1,12 +1,16 @@
-"""The small dialogs: data problems, keyboard shortcuts, sources and licence, about, and adding a data folder."""
+"""The small dialogs: keyboard shortcuts, sources and licence, about, and the data folders (adding one, the list).
+
+The data problems are listed in a dock of their own (problems_dock.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -23,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_TITLE, __version__
-from desktop.core.problems import Problem
 from desktop.core.views import SourceInfo
 from desktop.models.store_session import StoreSession
+from desktop.ui.data_folders import DataFoldersDialog
 from desktop.ui.page_html import esc, safe_url
 
 D = TypeVar("D", bound=QDialog)
@@ -59,28 +62,6 @@ def _frame(dialog: QDialog, title: str, body: Any, intro: str = "") -> None:
     buttons.rejected.connect(dialog.reject)
     buttons.accepted.connect(dialog.accept)
     layout.addWidget(buttons)
-
-
-class ProblemsDialog(QDialog):
-    """Every problem found in the data, one `path:line: message` per line, selectable for copying."""
-
-    def __init__(self, problems: Sequence[Problem], parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("problemsDialog")
-        self.text = QPlainTextEdit(self)
-        self.text.setObjectName("problemsList")
-        self.text.setAccessibleName("Data problems")
-        self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.text.setPlainText("\n".join(str(p) for p in problems))
-        _frame(
-            self,
-            "Data problems",
-            self.text,
-            f"{len(problems)} problem(s) were found in the data. Everything else is loaded and usable; "
-            "`almanac validate` prints the same list.",
-        )
-        self.resize(820, 420)
 
 
 class ShortcutsDialog(QDialog):
@@ -138,15 +119,18 @@ def about_text() -> str:
 class Dialogs(QObject):
     """Opens the window's small dialogs, one of each at a time, from the session's current store."""
 
-    def __init__(self, window: QWidget, session: StoreSession, shortcut_rows: Callable[[], list[tuple[str, str]]]):
+    def __init__(
+        self,
+        window: QWidget,
+        session: StoreSession,
+        shortcut_rows: Callable[[], list[tuple[str, str]]],
+        open_url: Callable[[QUrl], Any] | None = None,
+    ):
         super().__init__(window)
         self.window = window
         self.session = session
         self.shortcut_rows = shortcut_rows
-
-    @Slot()
-    def show_problems(self) -> ProblemsDialog:
-        return show_once(self.window, lambda: ProblemsDialog(self.session.store.problems(), self.window))
+        self.open_url = open_url or QDesktopServices.openUrl  # the file manager, for Reveal; tests pass their own
 
     @Slot()
     def show_shortcuts(self) -> ShortcutsDialog:
@@ -157,10 +141,23 @@ class Dialogs(QObject):
         return show_once(self.window, lambda: SourcesDialog(self.session.store.sources().values(), self.window))
 
     @Slot()
-    def choose_data_folder(self) -> None:
+    def show_data_folders(self) -> DataFoldersDialog:
+        return show_once(
+            self.window,
+            lambda: DataFoldersDialog(
+                self.session, self._pick_folder, self.add_data_folder, self.open_url, self.window
+            ),
+        )
+
+    def _pick_folder(self) -> Path | None:
         folder = QFileDialog.getExistingDirectory(self.window, "Add data folder")
-        if folder:
-            self.add_data_folder(Path(folder))
+        return Path(folder) if folder else None
+
+    @Slot()
+    def choose_data_folder(self) -> None:
+        folder = self._pick_folder()
+        if folder is not None:
+            self.add_data_folder(folder)
 
     def add_data_folder(self, folder: Path) -> bool:
         """Start adding a data folder: its index is built in the background, then shown (and remembered)."""

@@ -6,7 +6,8 @@
 - the actions table (`actions.py`): menus, toolbar and the shortcut list;
 - exports (`exports.py`): print, PDF, citation;
 - the status line (`status_line.py`) and the time controls (`time_controls.py`);
-- the official figures dock (`figures_dock.py`), which follows the page.
+- the official figures dock (`figures_dock.py`), which follows the page;
+- the problems dock (`problems_dock.py`), which follows the store.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from desktop.ui.history_menus import HistoryMenus
 from desktop.ui.icons import KindIcons
 from desktop.ui.page_controller import PageController
 from desktop.ui.page_tabs import PageTabs
+from desktop.ui.problems_dock import ProblemsControls
 from desktop.ui.search_pane import SearchPane
 from desktop.ui.settings import AppSettings
 from desktop.ui.status_line import StatusLine
@@ -93,9 +95,10 @@ class MainWindow(QMainWindow):
         self.find_bar = FindBar(self.tabs.view, self)
         self.exports = Exports(self.tabs, self)
         self.status = StatusLine(self.statusBar())
-        self.dialogs = Dialogs(self, session, lambda: action_table.shortcut_rows(self._actions))
+        self.dialogs = Dialogs(self, session, lambda: action_table.shortcut_rows(self._actions), open_url)
         self.time = TimeControls(self, tasks)
         self.figures = FiguresControls(self, tasks)
+        self.problems = ProblemsControls(self, session, open_url)  # the Problems dock, built when first shown
         self.figures_import = FiguresImport(self, tasks, self.add_data_folder, lambda: session.extra_folders)
         self.watcher = DataWatcher(tasks, self)
         self.bookmarks = BookmarksControls(self)
@@ -173,7 +176,8 @@ class MainWindow(QMainWindow):
         # Saved only once their index is built and shown.
         session.foldersChanged.connect(lambda folders: setattr(self.settings, "data_folders", folders))
         self.watcher.changed.connect(session.reload)
-        self.status.problemsRequested.connect(self.dialogs.show_problems)
+        self.status.problemsRequested.connect(self.problems.show_dock)
+        self.problems.message.connect(self.status.show_message)
         tabs.zoomChanged.connect(lambda level: setattr(self.settings, "zoom", level))
         tabs.linkRefused.connect(lambda url: self.status.show_message(f"Link not opened: {url[:120]}"))
         tabs.currentChanged.connect(lambda _: self.find_bar.set_view(tabs.view) if tabs.count() else None)
@@ -328,6 +332,7 @@ class MainWindow(QMainWindow):
         self.tabs.set_zoom(s.zoom)
         self.themes.restore()
         self.figures.action_figures.setChecked(s.figures_shown)
+        self.problems.action_problems.setChecked(s.problems_shown)
 
     def save_tabs(self) -> None:
         self.reader.save_tabs(self.tabs.states(), self.tabs.currentIndex())
@@ -338,6 +343,7 @@ class MainWindow(QMainWindow):
         self.settings.zoom = self.tabs.zoom
         self.settings.last_entity = self.pages.current
         self.settings.figures_shown = self.figures.action_figures.isChecked()
+        self.settings.problems_shown = self.problems.action_problems.isChecked()
         self.settings.sync()
         self.save_tabs()
 

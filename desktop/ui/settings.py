@@ -76,6 +76,15 @@ class AppSettings:
         self._set("view/figures", "true" if value else "false")
 
     @property
+    def problems_shown(self) -> bool:
+        """View → Problems: hidden unless the reader showed it (QSettings keeps booleans as text)."""
+        return str(self._s.value("view/problems", "false")).lower() in ("true", "1")
+
+    @problems_shown.setter
+    def problems_shown(self, value: bool) -> None:
+        self._set("view/problems", "true" if value else "false")
+
+    @property
     def theme(self) -> str:
         return str(self._s.value("view/theme", "system"))
 

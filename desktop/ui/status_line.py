@@ -24,7 +24,9 @@ class StatusLine(QObject):
         self.problems_button.setObjectName("problemsButton")
         self.problems_button.setAccessibleName("Show data problems")
         self.problems_button.setAutoRaise(True)
-        self.problems_button.setToolTip("The data had problems; everything valid is loaded. Click for the list.")
+        self.problems_button.setToolTip(
+            "The data had problems; everything valid is loaded. Click to list them (View → Problems)."
+        )
         self.problems_button.clicked.connect(self.problemsRequested)
         bar.addPermanentWidget(self.problems_button)
         bar.addPermanentWidget(self.counts_label)
