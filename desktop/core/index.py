@@ -23,12 +23,13 @@ if TYPE_CHECKING:
     from desktop.core.loader import LoadResult
 
 # Bump when the tables below change: an index of another version is rebuilt.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+-- `key_facts`: the kind's key properties (a JSON list, in the vocabulary's order), which lead its pages.
 CREATE TABLE kinds(id TEXT PRIMARY KEY, position INTEGER, label TEXT, plural TEXT,
-                   icon TEXT, folder TEXT, count INTEGER);
+                   icon TEXT, folder TEXT, count INTEGER, key_facts TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE properties(id TEXT PRIMARY KEY, label TEXT, inverse TEXT, takes TEXT, time TEXT NOT NULL);
 CREATE TABLE sources(id TEXT PRIMARY KEY, title TEXT, publisher TEXT, url TEXT, license TEXT);
 CREATE TABLE entities(
@@ -97,8 +98,8 @@ def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str, files:
     entities = result.entities
     conn.executescript(DDL)
     conn.executemany(
-        "INSERT INTO kinds VALUES (?,?,?,?,?,?,0)",
-        ((k.id, k.order, k.label, k.plural, k.icon, k.folder) for k in vocab.kinds.values()),
+        "INSERT INTO kinds VALUES (?,?,?,?,?,?,0,?)",
+        ((k.id, k.order, k.label, k.plural, k.icon, k.folder, json.dumps(k.key_facts)) for k in vocab.kinds.values()),
     )
     conn.executemany(
         "INSERT INTO properties VALUES (?,?,?,?,?)",

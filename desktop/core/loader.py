@@ -502,9 +502,15 @@ def load_setup(folders: list[Path]) -> tuple[LoadResult, Path | None]:
 
 
 def _check_vocabulary(result: LoadResult) -> None:
-    """Every kind a property's domain or range names must exist: a misspelt one would reject every fact."""
+    """Every kind a property's domain or range names must exist: a misspelt one would reject every fact.
+    Every property a kind's key facts name must exist too: a misspelt one would quietly lead no page."""
     vocab = result.vocabulary
     where = next((str(p) for p in result.files if p.name == VOCABULARY_FILE), VOCABULARY_FILE)
+    for declared in vocab.kinds.values():
+        for ident in declared.key_facts:
+            if ident not in vocab.properties:
+                message = f"kind `{declared.id}`: `key_facts` names an unknown property `{ident}`"
+                result.problems.append(Problem(where, 0, 0, message, "setup"))
     for prop in vocab.properties.values():
         for key, kinds in (("domain", prop.domain), ("range", prop.range)):
             for kind in kinds:

@@ -429,12 +429,13 @@ class Store:
             return None
         row = self.conn.execute(
             "SELECT e.rid, e.id, e.kind, k.label, e.name, e.aliases, e.summary, e.parent, e.path, "
-            "e.summary_sources, e.parent_sources FROM entities e JOIN kinds k ON k.id = e.kind WHERE e.id = ?",
+            "e.summary_sources, e.parent_sources, k.key_facts FROM entities e JOIN kinds k ON k.id = e.kind "
+            "WHERE e.id = ?",
             (ident,),
         ).fetchone()
         if row is None:
             return None
-        _, ident, kind, kind_label, name, aliases, summary, parent_id, path, summary_cites, parent_cites = row
+        _, ident, kind, kind_label, name, aliases, summary, parent_id, path, summary_cites, parent_cites, key = row
         parent = self.ref(parent_id) if parent_id else None
         children = tuple(
             EntityRef(*r)
@@ -467,7 +468,32 @@ class Store:
             self._citations(summary_cites),
             self._citations(parent_cites) if parent else (),
             tuple(self._series(ident)),
+            tuple(json.loads(key)),
+            self._ancestors(ident, parent),
         )
+
+    def _ancestors(self, ident: str, parent: EntityRef | None) -> tuple[EntityRef, ...]:
+        """The parent's chain up to the top, top first, then the parent (a cycle in the data stops it)."""
+        chain: list[EntityRef] = []
+        seen = {ident}
+        while parent is not None and parent.id not in seen:
+            chain.append(parent)
+            seen.add(parent.id)
+            row = self.conn.execute(
+                "SELECT p.id, p.kind, p.name FROM entities e JOIN entities p ON p.id = e.parent WHERE e.id = ?",
+                (parent.id,),
+            ).fetchone()
+            parent = EntityRef(*row) if row else None
+        return tuple(reversed(chain))
+
+    def random_entity(self) -> EntityRef | None:
+        """Any one entity, picked at random (None when the data holds none): Home's "Random entity"."""
+        # A random offset into the primary key, not ORDER BY random(): that reads and sorts every row.
+        row = self.conn.execute(
+            "SELECT id, kind, name FROM entities WHERE rid >= "
+            "(SELECT abs(random()) % (max(rid) - min(rid) + 1) + min(rid) FROM entities) ORDER BY rid LIMIT 1"
+        ).fetchone()
+        return EntityRef(*row) if row else None
 
     # -- official figures ----------------------------------------------------
 

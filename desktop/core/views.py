@@ -160,6 +160,24 @@ class Page:
     summary_sources: tuple[CitationView, ...] = ()  # where the summary's statements come from
     parent_sources: tuple[CitationView, ...] = ()  # where the parent link is said
     series: tuple[SeriesView, ...] = ()  # official figures, a line per program (or country) and type
+    # The properties whose facts define an entity of this kind (the vocabulary's `key_facts`), most telling first.
+    key_properties: tuple[str, ...] = ()
+    # The parent's own parents, top first, then the parent: the page's breadcrumb. () without a parent.
+    ancestors: tuple[EntityRef, ...] = ()
+
+    def is_key(self, fact: FactView) -> bool:
+        """Whether `fact` is one of the page's key facts: said by the entity, of a key property."""
+        return not fact.inbound and fact.property in self.key_properties
+
+    def key_facts(self) -> tuple[FactView, ...]:
+        """The facts that define the entity, in the vocabulary's order of their properties (each
+        property's facts in the order written)."""
+        rank = {prop: n for n, prop in enumerate(self.key_properties)}
+        return tuple(sorted((f for f in self.facts if f.property in rank), key=lambda f: rank[f.property]))
+
+    def other_facts(self) -> tuple[FactView, ...]:
+        """The entity's facts that are not key facts, in the order written."""
+        return tuple(f for f in self.facts if f.property not in self.key_properties)
 
     def citations(self) -> Iterator[CitationView]:
         """Every citation on the page, in the order the page shows them: summary, parent, facts."""

@@ -30,6 +30,8 @@ class Kind:
     icon: str
     order: int
     sort_by: str = "name"
+    # The properties whose facts define an entity of this kind: its page leads with them, in this order.
+    key_facts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,13 @@ def _kinds(entry: dict, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _ids(entry: dict, key: str) -> tuple[str, ...]:
+    value = entry.get(key) or ()
+    if not isinstance(value, list | tuple) or not all(isinstance(k, str) for k in value):
+        raise ValueError(f"`{key}` must be a list of property ids")
+    return tuple(value)
+
+
 def _entries(path: Path, key: str, problems: list[Problem]) -> list[tuple[dict, int]]:
     """The list under `key` in a YAML file, each entry with its line."""
     try:
@@ -122,6 +131,7 @@ def load_vocabulary_file(path: Path, vocab: Vocabulary, problems: list[Problem])
                         icon=str(entry.get("icon") or ""),
                         order=len(vocab.kinds) if ident not in vocab.kinds else vocab.kinds[ident].order,
                         sort_by=_choice(entry, "sort_by", SORTS),
+                        key_facts=_ids(entry, "key_facts"),
                     )
                 else:
                     takes = entry.get("takes", "entity")
