@@ -151,7 +151,7 @@ def test_the_store_gives_a_countrys_figures_and_its_series(pack: Path, tmp_path:
     recipients = [(s.other.id, s.type, s.total) for s in store.page("drill").series]
     assert ("world", "obligations", 99.0) in recipients and ("sylvania", "obligations", 300.0) in recipients
     html = render_page(page)
-    assert "<h2>Official figures</h2>" in html and "$7,000,000" in html and "FY2014–FY2016" in html
+    assert '<h2 id="figures">Official figures</h2>' in html and "$7,000,000" in html and "FY2014–FY2016" in html
 
 
 def test_changing_a_table_or_an_entity_it_names_builds_the_index_again(

@@ -311,19 +311,19 @@ def test_home_page(qtbot, window: MainWindow, bundled_store: Store) -> None:
     lines = text.splitlines()
     counts = bundled_store.counts()
     assert f"{counts.entities:,} entities · {counts.facts:,} facts" in text
-    for kind in counts.kinds:
-        shown = f"{kind.plural}\t{kind.count:,}" in lines or f"{kind.plural}\n{kind.count:,}" in text
-        assert shown == bool(kind.count), kind.plural  # a kind with nothing in it yet is left out
-    assert "Starting points" in text
     html = window.detail.toHtml()
+    for kind in counts.kinds:  # a tile each, its count over its name, both linked to the kind's group
+        shown = f"{kind.count:,}\u2029{kind.plural}" in text or f"{kind.count:,}\n{kind.plural}" in text
+        assert shown == bool(kind.count), kind.plural  # a kind with nothing in it yet is left out
+        assert html.count(f'href="kind:{kind.id}"') == (2 if kind.count else 0), kind.id
+    assert "Starting points" in text
     for ref in bundled_store.most_linked(12):
         assert f'href="entity:{ref.id}"' in html
-    recent = text.split("Recently viewed", 1)[1].split("Sources and licence", 1)[0]
+    recent = text.split("Recently viewed", 1)[1].split("Starting points", 1)[0]
     assert recent.index("Pakistan") < recent.index("International Military Education and Training")
-    assert "Sources and licence" in text
-    assert "CC BY-SA 4.0" in text
-    for source in bundled_store.sources().values():
-        assert source.title in text
+    # The sources are under Help → Sources and licence, no longer on Home.
+    assert "Sources and licence" in text and "CC BY-SA 4.0" not in text
+    assert not any(source.title in lines for source in bundled_store.sources().values())
     # A starting point is a link that navigates.
     window.detail.anchorClicked.emit(QUrl(f"entity:{bundled_store.most_linked(1)[0].id}"))
     assert window.current_entity == bundled_store.most_linked(1)[0].id
@@ -336,14 +336,22 @@ def test_entity_page_sections(window: MainWindow, bundled_store: Store) -> None:
     text = window.detail.toPlainText()
     page = bundled_store.page("imet")
     assert text.startswith(page.name)
-    for heading in ("Key facts", "Timeline", "Related", "Sources"):
+    for heading in ("Key facts", "More facts", "Timeline", "Referenced by", "Sources"):
         assert f"\n{heading}\n" in text, heading
     for alias in page.aliases:
         assert alias in text
-    # Timeline oldest first.
-    timeline = text.split("\nTimeline\n", 1)[1].split("\nRelated\n", 1)[0]
-    years = [int(m) for m in re.findall(r"^(?:early |mid |late )?(\d{4})", timeline, re.M)]
-    assert len(years) >= 2 and years == sorted(years)
+    # The timeline is a picture (one image character in the text), with a line on what it shows.
+    timeline = text.split("\nTimeline\n", 1)[1].split("\nReferenced by\n", 1)[0]
+    assert timeline.startswith("\ufffc\n") and re.match(r"\d+ dated facts, \d{4}–\d{4},", timeline[2:])
+    # Each group of facts runs oldest first, its dates inline.
+    checked = 0
+    for label in {f.label for f in page.other_facts()}:
+        group = [f for f in page.other_facts() if f.label == label and f.entity and f.earliest]
+        if len(group) > 1:
+            at = [text.index(f"{f.entity.name} ({f.when})") for f in sorted(group, key=lambda f: f.earliest)]
+            assert at == sorted(at), label
+            checked += 1
+    assert checked
     assert window.windowTitle() == "International Military Education and Training — Security Assistance Almanac"
 
 
@@ -383,7 +391,7 @@ def test_markup_in_data_is_shown_as_text(qtbot, data_dir: Path) -> None:
         assert "<img" not in html
         assert 'href="file:' not in html
         hrefs = re.findall(r'href="([^"]*)"', html)
-        assert hrefs and all(h.startswith(("entity:", "https:")) for h in hrefs), hrefs
+        assert hrefs and all(h.startswith(("entity:", "https:", "cite:", "#")) for h in hrefs), hrefs
     window.show_entity("evil")
     text = window.detail.toPlainText()
     for label in ("Evil ", "alias ", "Summary ", "text ", "note ", "Other "):

@@ -1,29 +1,60 @@
-"""The detail pane: a QTextBrowser that routes links itself and never loads anything."""
+"""The detail pane: a QTextBrowser that routes links itself and never loads anything.
+
+The text runs in a column of about COLUMN_CHARS average characters, centred in a wide pane: the
+view's margins (not the document's) make room on either side, so the page is laid out once at
+the column's width whatever the window's. The one picture a page has, its timeline strip, is
+drawn here (page_strip.py) at the column's width, and drawn again when that width changes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QMouseEvent
-from PySide6.QtWidgets import QApplication, QTextBrowser
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFontMetricsF,
+    QHelpEvent,
+    QImage,
+    QMouseEvent,
+    QPalette,
+    QResizeEvent,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QApplication, QTextBrowser, QToolTip
 
-from desktop.ui.page_html import safe_url
+from desktop.ui.page_html import STRIP_SRC, Strip, safe_url
+from desktop.ui.page_strip import StripColors, StripLayout, draw_strip, lay_out
 
 ZOOM_MIN, ZOOM_MAX = -6, 12
 # HTML this long rarely fits the pane (a bundled page that fills it is about 5,000 characters).
 LONG_PAGE_CHARS = 10_000
+# The text column's width in average characters of the page's font: lines much longer than this
+# are hard to follow from one line's end to the next one's start.
+COLUMN_CHARS = 90
+STRIP_TIP_LINES = 6  # facts a tooltip over the timeline strip names before it says how many more
+IMAGE = QTextDocument.ResourceType.ImageResource.value  # as loadResource is handed it: a plain int
 
 
 class DetailView(QTextBrowser):
-    """Signals: entityRequested(id), backRequested(), forwardRequested(), linkRefused(url), paletteChanged(),
+    """Signals: entityRequested(id), entityInNewTab(id), fullPageRequested(id), claimsToggled(id),
+    citationClicked(source id, locator), kindRequested(kind id), randomRequested(), searchRequested(),
+    bookmarkToggled(id), backRequested(), forwardRequested(), linkRefused(url), paletteChanged(),
     zoomChanged(step)."""
 
     entityRequested = Signal(str)
     entityInNewTab = Signal(str)  # a link middle-clicked or Ctrl+clicked
     fullPageRequested = Signal(str)  # "show all" on a long page
     claimsToggled = Signal(str)  # "sources disagree": open or close the claims a page does not show
+    citationClicked = Signal(str, str)  # a note mark: the source's id and the locator cited ("¶2")
+    kindRequested = Signal(str)  # a kind on Home (or a page's kind): its group in the navigator
+    randomRequested = Signal()  # Home's "random entity"
+    searchRequested = Signal()  # Home's "Search": the search box
+    bookmarkToggled = Signal(str)  # the star in a page's header
     backRequested = Signal()
     forwardRequested = Signal()
     linkRefused = Signal(str)
@@ -36,8 +67,13 @@ class DetailView(QTextBrowser):
         self.setAccessibleName("Entity details")
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        # The margins beside the column are the view's, not the viewport's: painted as the page is.
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
         self._open_url = open_url or QDesktopServices.openUrl
         self.zoom = 0
+        self._strip: Strip | None = None
+        self._strip_layout: StripLayout | None = None  # the strip as drawn into the document, at its width
         self.anchorClicked.connect(self._route)
 
     @Slot(QUrl)
@@ -52,12 +88,28 @@ class DetailView(QTextBrowser):
             self.fullPageRequested.emit(url.path())
         elif scheme == "claims":
             self.claimsToggled.emit(url.path())
+        elif scheme == "cite":
+            # Read back as page_html.cite_href wrote it: the id, "?", the locator, each percent-encoded.
+            encoded = url.toString(QUrl.ComponentFormattingOption.FullyEncoded).split(":", 1)[1]
+            source, _, locator = encoded.partition("?")
+            self.citationClicked.emit(unquote(source), unquote(locator))
+        elif scheme == "kind":
+            self.kindRequested.emit(url.path())
+        elif scheme == "random":
+            self.randomRequested.emit()
+        elif scheme == "search":
+            self.searchRequested.emit()
+        elif scheme == "bookmark":
+            self.bookmarkToggled.emit(url.path())
+        elif not scheme and url.hasFragment() and not url.path():
+            self.scrollToAnchor(url.fragment())  # the page's own list of its sections
         elif scheme in ("http", "https") and safe_url(url.toString()):
             self._open_url(url)
         else:
             self.linkRefused.emit(url.toString())
 
     def setHtml(self, text: str) -> None:
+        self._strip_layout = None  # a new page: its strip, if any, is drawn when the document asks for it
         # A page taller than the pane is laid out at the width left beside the scroll bar. Set
         # while no bar shows (after a short page), it would be laid out at the full width, then
         # again when the bar appears: for a long page's tables that second layout is some 40% of
@@ -73,9 +125,115 @@ class DetailView(QTextBrowser):
         finally:
             self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
+    def set_strip(self, strip: Strip | None) -> None:
+        """The timeline strip of the page about to be set (page_html.page_strip), or None."""
+        self._strip = strip
+
     def loadResource(self, kind: int, name: QUrl | str) -> Any:
         # Pages carry no images or style sheets of their own: nothing is fetched, from disk or anywhere.
+        # The one image is the strip this view draws itself.
+        url = name if isinstance(name, QUrl) else QUrl(name)
+        if kind in (QTextDocument.ResourceType.ImageResource, IMAGE) and url.toString() == STRIP_SRC:
+            return self._strip_image()
         return None
+
+    def _strip_image(self) -> QImage | None:
+        if self._strip is None:
+            return None
+        font = self.document().defaultFont()
+        self._strip_layout = layout = lay_out(self._strip, self._strip_width_now(), font)
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.Text)
+        base = palette.color(QPalette.ColorRole.Base)
+        # What others say of the entity, in a grey between the text and the page: quieter than its own.
+        other = QColor(
+            (text.red() + base.red()) // 2, (text.green() + base.green()) // 2, (text.blue() + base.blue()) // 2
+        )
+        link, rule = palette.color(QPalette.ColorRole.Link), palette.color(QPalette.ColorRole.Mid)
+        colors = StripColors(link, other, text, rule)
+        return draw_strip(self._strip, layout, font, colors, self.devicePixelRatioF())
+
+    def _strip_width_now(self) -> int:
+        # The width the text has: the viewport's, less the document's margin on either side.
+        return max(120, int(self.viewport().width() - 2 * self.document().documentMargin()) - 2)
+
+    # -- the column ----------------------------------------------------------------------
+
+    def column_width(self) -> int:
+        """The text column's widest, in pixels, at the page's font (the zoom included)."""
+        chars = QFontMetricsF(self.font()).averageCharWidth() * COLUMN_CHARS
+        return round(chars + 2 * self.document().documentMargin())
+
+    def _fit_column(self) -> None:
+        # The scroll bar's room is kept whether it shows or not, so the column's edges stay put
+        # when a page long enough to need it comes in (the page then takes the room back).
+        frame = 2 * self.frameWidth()
+        bar = self.verticalScrollBar().sizeHint().width()
+        room = self.width() - frame - bar
+        spare = max(0, room - self.column_width())
+        left = spare // 2
+        margins = self.viewportMargins()
+        if (margins.left(), margins.right()) != (left, spare - left):
+            self.setViewportMargins(left, 0, spare - left, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Called for the view's own resizes and for its viewport's (QAbstractScrollArea sends both here).
+        self._fit_column()
+        drawn = self._strip_layout
+        if self._strip is not None and drawn is not None and drawn.width != self._strip_width_now():
+            # The strip is drawn for the column's width: put a new one in before the page is laid out again.
+            image = self._strip_image()
+            self.document().addResource(IMAGE, QUrl(STRIP_SRC), image)
+        super().resizeEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            # QTextEdit shows a link's `title` itself, but looks for it as far off as the view's left
+            # margin (the column's centring) is wide: so the view finds it, where the pointer is.
+            tip = self.tooltip_at(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """The tooltip at `pos` in the viewport: a note mark's source and paragraph, the facts of the marks
+        of the timeline strip there, or ""."""
+        bar_x, bar_y = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        layout = self.document().documentLayout()
+        at = layout.hitTest(QPointF(pos.x() + bar_x, pos.y() + bar_y), Qt.HitTestAccuracy.ExactHit)
+        if at < 0:
+            return ""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(at + 1)  # a cursor's format is that of the character before it
+        form = cursor.charFormat()
+        if form.isImageFormat() and form.toImageFormat().name() == STRIP_SRC:
+            return self._strip_tip(pos, at)
+        return form.toolTip()
+
+    def _strip_tip(self, pos: QPoint, at: int) -> str:
+        strip, drawn = self._strip, self._strip_layout
+        if strip is None or drawn is None:
+            return ""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(at)
+        corner = self.cursorRect(cursor).topLeft()  # the image's top left, in the viewport
+        found = [strip.marks[i].text for i in drawn.marks_at(QPointF(pos - corner))]
+        more = len(found) - STRIP_TIP_LINES
+        return "\n".join(found[:STRIP_TIP_LINES] + ([f"… and {more} more"] if more > 0 else []))
+
+    def event(self, event: QEvent) -> bool:
+        # A wheel turned over the margins beside the column reaches the view, not its viewport, and a
+        # scroll area leaves such events to its parent: scroll the page as if over the text.
+        if event.type() == QEvent.Type.Wheel and not self.viewport().underMouse():
+            self.wheelEvent(event)  # type: ignore[arg-type]
+            return True
+        return super().event(event)
+
+    # -- the mouse, colours and zoom -------------------------------------------------------
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.MiddleButton:
@@ -98,6 +256,8 @@ class DetailView(QTextBrowser):
         # The page is drawn in this view's palette colours: it must be drawn again when they change.
         if event.type() == QEvent.Type.PaletteChange:
             self.paletteChanged.emit()
+        elif event.type() == QEvent.Type.FontChange:  # zoomed: the column is so many characters wide
+            self._fit_column()
 
     def set_zoom(self, level: int) -> None:
         level = max(ZOOM_MIN, min(ZOOM_MAX, level))

@@ -8,15 +8,17 @@ of keeping its old text and title. Each tab (page_tabs.py) is one of these.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.core.dates import FuzzyDate
 from desktop.core.store import Store
-from desktop.core.views import Page
+from desktop.core.views import EntityRef, Page
 from desktop.models.store_session import StoreSession
 from desktop.ui.detail_view import DetailView
 from desktop.ui.history import History
-from desktop.ui.page_html import PAGE_ROWS, render_gone, render_home, render_page
+from desktop.ui.page_html import PAGE_ROWS, page_strip, render_gone, render_home, render_page
 from desktop.ui.theme import page_colors
 
 
@@ -42,7 +44,13 @@ class PageController(QObject):
         self._full = False  # "Show all" was asked for on this page: redrawing keeps every row
         self._claims_open = False  # "sources disagree" was opened on this page: redrawing keeps it open
         self.as_of: FuzzyDate | None = None  # the page shows the entity as it stood then; None: latest
+        # What the reader keeps of their own, asked for each time a page is drawn (the window sets these):
+        # an entity's note ("" for none), whether it is bookmarked (None: no star at all), and Home's bookmarks.
+        self.note_for: Callable[[str], str] = lambda _entity_id: ""
+        self.is_bookmarked: Callable[[str], bool | None] = lambda _entity_id: None
+        self.home_bookmarks: Callable[[], Sequence[EntityRef]] = lambda: ()
         view.entityRequested.connect(self.show_entity)
+        view.randomRequested.connect(self.show_random)
         view.fullPageRequested.connect(lambda entity_id: self.show_entity(entity_id, record=False, full=True))
         view.claimsToggled.connect(self.toggle_claims)
         view.backRequested.connect(self.go_back)
@@ -75,7 +83,12 @@ class PageController(QObject):
         self._claims_open = same and self._claims_open
         limit = None if full else PAGE_ROWS
         colors = page_colors(self.view.palette())
-        self.view.setHtml(render_page(page, colors, self.as_of, limit, open_claims=self._claims_open))
+        self.view.set_strip(page_strip(page, self.as_of))
+        html = render_page(
+            page, colors, self.as_of, limit, open_claims=self._claims_open, strip=True,
+            note=self.note_for(entity_id), bookmarked=self.is_bookmarked(entity_id),
+        )  # fmt: skip
+        self.view.setHtml(html)
         self._current = entity_id
         self._name = page.name
         self._full = full
@@ -105,13 +118,24 @@ class PageController(QObject):
         store = self.store
         recent = [ref for ident in self.history.recent(8) if (ref := store.ref(ident))]
         colors = page_colors(self.view.palette())
-        self.view.setHtml(render_home(store.counts(), store.most_linked(12), recent, store.sources().values(), colors))
+        self.view.set_strip(None)
+        bookmarks = self.home_bookmarks()
+        self.view.setHtml(render_home(store.counts(), store.most_linked(12), recent, colors, bookmarks=bookmarks))
         self._current = None
         if record:
             self.history.visit(None)
         self._set_title("")
         self.historyChanged.emit()
         self.pageShown.emit("")
+
+    @Slot()
+    def show_random(self) -> bool:
+        """Home's "random entity": any entity's page, recorded in the history as a visit."""
+        ref = self.store.random_entity()
+        if ref is None:
+            self.message.emit("The data holds no entity yet.")
+            return False
+        return self.show_entity(ref.id)
 
     def _set_title(self, title: str) -> None:
         self.title = title
@@ -159,6 +183,7 @@ class PageController(QObject):
             self.show_entity(self._current, record=False)
 
     def _show_gone(self) -> None:
+        self.view.set_strip(None)
         self.view.setHtml(render_gone(self._name, page_colors(self.view.palette())))
         self._current = None
         self._set_title("")

@@ -2,11 +2,19 @@
 
 Every string that comes from the data passes through `esc` on its way in: a
 data file cannot add markup, images or links of its own. Links are built
-here only: `entity:<id>` for entities and http(s) URLs for sources.
+here only: `entity:<id>` for entities, http(s) URLs for sources, and the
+page's own actions (`cite:`, `kind:`, `claims:`, `entity-all:`, `bookmark:`,
+`random:`, `search:`, `#section`), which the view routes (detail_view.py).
+
+An entity page shows each fact once: the key facts (the kind's `key_facts` in
+the vocabulary), then the others grouped by property, then a strip picturing
+the dated ones (drawn by the view, page_strip.py: no text of a fact twice),
+what points at the entity, and the sources.
 """
 
 from __future__ import annotations
 
+import datetime
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -14,7 +22,7 @@ from urllib.parse import quote, urlsplit
 
 from desktop.core.asof import PAST, STATUS_WORDS, UNCERTAIN, UNDATED, annotate
 from desktop.core.citation import note_mark
-from desktop.core.dates import FuzzyDate
+from desktop.core.dates import FuzzyDate, day_number
 from desktop.core.figures import type_label
 from desktop.core.phrases import format_quantity
 from desktop.core.views import CitationView, ClaimView, Counts, EntityRef, FactView, Page, Said, SourceInfo
@@ -44,6 +52,19 @@ def entity_link(ref: EntityRef) -> str:
     return f'<a href="{entity_href(ref.id)}">{esc(ref.name)}</a>'
 
 
+def kind_href(kind_id: str) -> str:
+    return "kind:" + quote(kind_id, safe="-")
+
+
+def cite_href(source_id: str, locator: str) -> str:
+    """`cite:<source id>?<locator>`, both percent-encoded: the view reads them back apart (detail_view)."""
+    return "cite:" + quote(source_id, safe="-") + "?" + quote(locator, safe="")
+
+
+def bookmark_href(entity_id: str) -> str:
+    return "bookmark:" + quote(entity_id, safe="-")
+
+
 def safe_url(url: str) -> str | None:
     """The URL if it is http(s), else None: nothing else becomes a link."""
     try:
@@ -60,21 +81,50 @@ a {{ color: {c.link}; text-decoration: none; }}
 h1 {{ font-size: x-large; margin-bottom: 2px; }}
 h2 {{ font-size: large; margin-top: 18px; margin-bottom: 4px; }}
 .meta {{ color: {c.muted}; }}
+.toc {{ color: {c.muted}; margin-top: 10px; }}
 .when {{ color: {c.muted}; white-space: nowrap; }}
 .note {{ color: {c.muted}; font-style: italic; }}
 .status {{ color: {c.muted}; font-size: small; font-weight: bold; }}
 .dispute {{ color: {c.link}; font-size: small; font-weight: bold; }}
 .claims {{ color: {c.muted}; }}
+.star {{ font-weight: normal; }}
+.count {{ font-size: x-large; font-weight: bold; }}
 sup {{ color: {c.muted}; }}
 th {{ text-align: left; font-weight: normal; color: {c.muted}; padding-right: 12px; }}
 td {{ padding-right: 12px; }}
 </style>"""
 
 
+def _nowrap(text: str) -> str:
+    """Escaped `text` whose spaces do not break: a note mark stays on one line."""
+    return esc(text).replace(" ", "&nbsp;")
+
+
+def _cite_tip(citation: CitationView) -> str:
+    """The tooltip of a note mark: the source's title, its publisher and the paragraph cited.
+
+    Written as rich text on purpose, its words escaped: a tooltip guesses whether its text is
+    markup, and a title with a `<` in it must not be taken for some.
+    """
+    source = citation.source
+    lines = [f"<b>{esc(source.title)}</b>"]
+    if source.publisher:
+        lines.append(esc(source.publisher))
+    lines.append(f"Cited: {esc(citation.locator)}")
+    return "<br>".join(lines)
+
+
 def _notes(citations: Iterable[CitationView], numbers: dict[str, int]) -> str:
-    """Source notes: note number and paragraph, e.g. [1 ¶2]."""
-    marks = "; ".join(note_mark(numbers[c.source.id], c.locator) for c in citations)
-    return f"<sup>[{esc(marks)}]</sup>" if marks else ""
+    """Source notes: note number and paragraph, e.g. [1 ¶2; 1 ¶5], each a `cite:` link with a tooltip.
+
+    The spaces inside the brackets do not break, so a note never splits across lines.
+    """
+    marks = [
+        f'<a href="{esc(cite_href(c.source.id, c.locator))}" title="{esc(_cite_tip(c))}">'
+        f"{_nowrap(note_mark(numbers[c.source.id], c.locator))}</a>"
+        for c in citations
+    ]
+    return f"<sup>[{';&nbsp;'.join(marks)}]</sup>" if marks else ""
 
 
 def claims_href(entity_id: str) -> str:
@@ -122,18 +172,6 @@ def _value(fact: Said) -> str:
     return "; ".join(parts)
 
 
-def _fact_sentence(fact: FactView) -> str:
-    """A fact as a phrase with its linked entity as a link, for the timeline."""
-    if fact.entity:
-        detail = [format_quantity(fact.value, fact.unit), fact.text or ""]
-        extra = "; ".join(d for d in detail if d)
-        return f"{esc(fact.label)} {entity_link(fact.entity)}" + (f": {esc(extra)}" if extra else "")
-    value = _value(fact)
-    if value == esc(fact.when):
-        return esc(fact.label)
-    return f"{esc(fact.label)}: {value}"
-
-
 # Rows per section before a page offers "show all". Qt parses and lays out a rich-text table
 # row in a quarter to half a millisecond (a whole 1,000-fact page takes half a second or more):
 # 50 rows fill more than the first screen and keep such a page, from the store to the pane
@@ -145,8 +183,10 @@ def full_page_href(entity_id: str) -> str:
     return "entity-all:" + quote(entity_id, safe="-")
 
 
-# Once the Related budget is spent, each further label still shows this many links, not just "… N more".
+# Once the "Referenced by" budget is spent, each further label still shows this many facts, not just "… N more".
 RELATED_FLOOR = 3
+# A page with more sections than this opens with a line of links to them.
+TOC_AFTER = 3
 
 
 def _more(shown: int, total: int, page: Page) -> str:
@@ -155,42 +195,138 @@ def _more(shown: int, total: int, page: Page) -> str:
     return f'<p class=meta>Showing {shown:,} of {total:,}. <a href="{full_page_href(page.id)}">Show all</a></p>'
 
 
+def _by_date(facts: Iterable[FactView]) -> list[FactView]:
+    """Oldest first; a period known only by its end by that end; the undated after, as written."""
+    return sorted(facts, key=lambda f: (0, f.earliest) if f.earliest else (0, f.latest) if f.latest else (1, ""))
+
+
+def _grouped(facts: Iterable[FactView]) -> list[list[FactView]]:
+    """Facts by label, the labels in the order first met, each group oldest first."""
+    groups: dict[str, list[FactView]] = {}
+    for fact in facts:
+        groups.setdefault(fact.label, []).append(fact)
+    return [_by_date(group) for group in groups.values()]
+
+
+@dataclass(frozen=True)
+class StripMark:
+    """One dated fact as the timeline strip draws it (page_strip.py): where it falls, not what it says."""
+
+    days: tuple[int | None, int | None, int | None, int | None]  # as FactView.days: None where open
+    point: bool  # a dated event or state ("1976"), not a period
+    faded: bool  # over by the page's as-of date, or not known to hold then
+    inbound: bool  # said by another entity about this one
+    text: str = ""  # the fact as a phrase, for a tooltip over its mark (the picture itself has no words)
+
+
+@dataclass(frozen=True)
+class Strip:
+    """The dated facts of a page, for the strip: the marks and the days the strip spans."""
+
+    marks: tuple[StripMark, ...]
+    first: int  # day numbers (dates.day_number) of the strip's two ends
+    last: int
+    cursor: int | None = None  # the as-of date's first day, drawn as a line
+
+
+def _shown(page: Page, as_of: FuzzyDate | None) -> tuple[Page, dict[int, str], int]:
+    """The page as the reader sees it as of a date: its facts then (later ones left out), the status
+    word of each fact that needs one, by id(), and how many were left out."""
+    if as_of is None:
+        return page, {}, 0
+    view = annotate(page, as_of)
+    page = replace(page, facts=tuple(f.fact for f in view.shown()), inbound=tuple(f.fact for f in view.shown(True)))
+    words = {status: STATUS_WORDS[status] for status in (PAST, UNCERTAIN, UNDATED)}
+    marks = {id(f.fact): words[f.status] for f in (*view.facts, *view.inbound) if f.status in words}
+    return page, marks, view.hidden_count()
+
+
+def _dated(page: Page) -> list[FactView]:
+    return [f for f in (*page.facts, *page.inbound) if f.earliest or f.latest]
+
+
+def _tip_text(fact: FactView, page: Page) -> str:
+    """A mark's tooltip: the fact as read from the page's entity (an inbound one by its inverse label),
+    the entity named: "Pakistan: Suspended from International Military Education and Training (1990s)"."""
+    return f"{page.name}: {fact.phrase}"
+
+
+def page_strip(page: Page, as_of: FuzzyDate | None = None, today: datetime.date | None = None) -> Strip | None:
+    """The timeline strip of a page as of a date (None: latest): one mark per dated fact shown, or
+    None when no fact is dated. An ongoing fact runs to `today` (to the as-of date, given one)."""
+    page, words, _ = _shown(page, as_of)
+    dated = _dated(page)
+    if not dated:
+        return None
+    marks = tuple(
+        StripMark(f.days, f.date is not None, id(f) in words, f.inbound, _tip_text(f, page))
+        for f in dated
+        if any(d is not None for d in f.days)
+    )
+    known = [d for m in marks for d in m.days if d is not None]
+    if not known:
+        return None
+    first, last = min(known), max(known)
+    cursor = as_of.first_day if as_of is not None else None
+    if as_of is not None:
+        first, last = min(first, as_of.first_day), max(last, as_of.last_day)
+    elif any(m.days[2] is None and not m.point for m in marks):  # ongoing: up to now
+        last = max(last, day_number((today or datetime.date.today()).isoformat()))
+    if last - first < 365:  # a single date or a short span: a year around it, so it reads as a date
+        first, last = first - 183, last + 183
+    return Strip(marks, first, last, cursor)
+
+
+STRIP_SRC = "strip:page"  # the image name the view answers with the strip it was given
+
+
 def render_page(
     page: Page,
     colors: Colors = Colors(),
     as_of: FuzzyDate | None = None,
     limit: int | None = PAGE_ROWS,
     open_claims: bool = False,
+    *,
+    note: str = "",
+    bookmarked: bool | None = None,
+    strip: bool = False,
 ) -> str:
     """The entity page; with `as_of`, as it stood then: later facts left out, ended, vague and
     undated ones marked.
 
     Each long section shows its first `limit` rows and a link to the whole page (None: everything).
     A fact whose sources disagree shows the claim it stands by and a mark; with `open_claims`,
-    the other claims too, each with its rank, note and sources.
+    the other claims too, each with its rank, note and sources. `note` is the reader's own note
+    on the entity; `bookmarked` puts a star in the header (None: none). With `strip`, the dated
+    facts are pictured as an image named STRIP_SRC, which the view draws (print leaves it out).
     """
-    marks: dict[int, str] = {}
-    later = 0
-    if as_of is not None:
-        view = annotate(page, as_of)
-        later = view.hidden_count()
-        page = replace(page, facts=tuple(f.fact for f in view.shown()), inbound=tuple(f.fact for f in view.shown(True)))
-        words = {status: STATUS_WORDS[status] for status in (PAST, UNCERTAIN, UNDATED)}
-        marks = {
-            id(f.fact): f" <span class=status>[{words[f.status]}]</span>"
-            for f in (*view.facts, *view.inbound)
-            if f.status in words
-        }
+    page, words, later = _shown(page, as_of)
+    marks = {key: f" <span class=status>[{word}]</span>" for key, word in words.items()}
     sources = page.sources  # a property that walks every fact: read once
     numbers = {s.id: n for n, s in enumerate(sources, start=1)}
-    out = [f"<html><head>{_style(colors)}</head><body>"]
-    out.append(f"<h1>{esc(page.name)}</h1>")
-    meta = [esc(page.kind_label)]
-    if page.parent:
-        meta.append(f"part of {entity_link(page.parent)} {_notes(page.parent_sources, numbers)}".rstrip())
-    if as_of is not None:
-        meta.append(f"<b>as of {esc(as_of.display())}</b>")
-    out.append(f"<p class=meta>{' · '.join(meta)}</p>")
+    key_facts = page.key_facts()
+    other = _grouped(page.other_facts())
+    dated = _dated(page)
+    related = _grouped(page.inbound)
+
+    sections: list[tuple[str, str, str]] = []  # (anchor, heading, body)
+    if note:
+        sections.append(("note", "Your note", f"<p>{esc(note).replace(chr(10), '<br>')}</p>"))
+    if key_facts:
+        sections.append(("key-facts", "Key facts", _fact_table(_grouped(key_facts), page, numbers, marks, open_claims)))
+    if other:
+        body = _fact_table(other, page, numbers, marks, open_claims, limit)
+        sections.append(("facts", "More facts" if key_facts else "Facts", body))
+    if page.series:
+        sections.append(("figures", "Official figures", _series_section(page, numbers)))
+    if dated and strip:
+        sections.append(("timeline", "Timeline", _strip_section(dated)))
+    if related or page.children:
+        sections.append(("referenced-by", "Referenced by", _related_section(related, page, numbers, marks, limit)))
+    if sources:
+        sections.append(("sources", "Sources", _sources_section(page, sources)))
+
+    out = [f"<html><head>{_style(colors)}</head><body>", _header(page, numbers, as_of, bookmarked)]
     if later and as_of is not None:
         out.append(
             f"<p class=note>{later} fact{'s' if later != 1 else ''} from after {esc(as_of.display())} not shown.</p>"
@@ -199,74 +335,118 @@ def render_page(
         out.append(f"<p><span class=meta>Also known as:</span> {esc(', '.join(page.aliases))}</p>")
     if page.summary:
         out.append(f"<p>{esc(page.summary)} {_notes(page.summary_sources, numbers)}</p>")
-
-    if page.facts:
-        out.append("<h2>Key facts</h2><table cellspacing=0 cellpadding=3>")
-        previous = None
-        for fact in page.facts[:limit]:
-            note = f" <span class=note>— {esc(fact.note)}</span>" if fact.note else ""
-            # A run of facts with one label reads as a list under that label.
-            label = esc(fact.label) if fact.label != previous else ""
-            previous = fact.label
-            out.append(
-                f"<tr><th valign=top>{label}</th><td>{_value_when(fact)}{note}{marks.get(id(fact), '')} "
-                f"{_notes(fact.sources, numbers)}{_disagreement(fact, page, numbers, open_claims)}</td></tr>"
-            )
-        out.append("</table>")
-        out.append(_more(len(page.facts[:limit]), len(page.facts), page))
-
-    if page.series:
-        out.append(_series_section(page, numbers))
-
-    dated = sorted((f for f in (*page.facts, *page.inbound) if f.earliest), key=lambda f: (f.earliest, f.latest or ""))
-    if dated:
-        out.append("<h2>Timeline</h2><table cellspacing=0 cellpadding=3>")
-        for fact in dated[:limit]:
-            if fact.inbound and fact.entity:
-                sentence = f"{esc(fact.label)} {entity_link(fact.entity)}"
-            else:
-                sentence = _fact_sentence(fact)
-            out.append(
-                f"<tr><td valign=top class=when>{esc(fact.when)}</td>"
-                f"<td>{sentence}{marks.get(id(fact), '')} {_notes(fact.sources, numbers)}</td></tr>"
-            )
-        out.append("</table>")
-        out.append(_more(len(dated[:limit]), len(dated), page))
-
-    related: dict[str, list[tuple[EntityRef, FactView]]] = {}
-    for fact in (*page.facts, *page.inbound):
-        if fact.entity:
-            related.setdefault(fact.label, []).append((fact.entity, fact))
-    if related or page.children:
-        out.append("<h2>Related</h2><table cellspacing=0 cellpadding=3>")
-        budget = limit  # links shown across all labels: the section, not each label, is what is long
-        for label, pairs in related.items():
-            seen: dict[str, str] = {}
-            live = {ref.id for ref, fact in pairs if id(fact) not in marks}  # a link still in force is not marked
-            for ref, fact in pairs:
-                mark = "" if ref.id in live else marks.get(id(fact), "")
-                if budget is None or len(seen) < max(budget, RELATED_FLOOR):
-                    seen.setdefault(ref.id, f"{entity_link(ref)}{mark} {_notes(fact.sources, numbers)}")
-            if budget is not None:
-                budget = max(0, budget - len(seen))
-            rest = len({ref.id for ref, _ in pairs}) - len(seen)
-            more = f' … <a href="{full_page_href(page.id)}">{rest:,} more</a>' if rest > 0 else ""
-            out.append(f"<tr><th valign=top>{esc(label)}</th><td>{', '.join(seen.values())}{more}</td></tr>")
-        if page.children:
-            children = ", ".join(entity_link(c) for c in page.children)
-            out.append(f"<tr><th valign=top>Includes</th><td>{children}</td></tr>")
-        out.append("</table>")
-
-    if sources:
-        cited: dict[str, set[str]] = {}  # source id: the locators cited from it, in one pass over the page
-        for c in page.citations():
-            cited.setdefault(c.source.id, set()).add(c.locator)
-        out.append("<h2>Sources</h2><ol>")
-        for source in sources:
-            locators = sorted(cited.get(source.id, ()), key=lambda s: (len(s), s))
-            out.append(f"<li>{_source_line(source)} <span class=meta>({esc(', '.join(locators))})</span></li>")
-        out.append("</ol>")
+    if len(sections) > TOC_AFTER:
+        links = " · ".join(f'<a href="#{anchor}">{esc(heading)}</a>' for anchor, heading, _ in sections)
+        out.append(f"<p class=toc>On this page: {links}</p>")
+    for anchor, heading, body in sections:
+        out.append(f'<h2 id="{anchor}">{esc(heading)}</h2>{body}')
     out.append("</body></html>")
+    return "".join(out)
+
+
+def _header(page: Page, numbers: dict[str, int], as_of: FuzzyDate | None, bookmarked: bool | None) -> str:
+    """The name (and the bookmark star), then the kind, the parents as a breadcrumb and the as-of date."""
+    star = ""
+    if bookmarked is not None:
+        tip = "Remove the bookmark" if bookmarked else "Bookmark this page"
+        star = f' <a class=star href="{bookmark_href(page.id)}" title="{tip}">{"★" if bookmarked else "☆"}</a>'
+    meta = [esc(page.kind_label)]
+    chain = page.ancestors or ((page.parent,) if page.parent else ())
+    if chain:
+        crumbs = " › ".join(entity_link(ref) for ref in chain)
+        meta.append(f"within {crumbs} {_notes(page.parent_sources, numbers)}".rstrip())
+    if as_of is not None:
+        meta.append(f"<b>as of {esc(as_of.display())}</b>")
+    return f"<h1>{esc(page.name)}{star}</h1><p class=meta>{' · '.join(meta)}</p>"
+
+
+# The label column's share of a facts table: every table of a page then lines its values up, and a
+# long label ("Often cited as having greatly benefited") wraps instead of squeezing the values.
+LABEL_WIDTH = "27%"
+
+
+def _fact_row(
+    fact: FactView, label: str, page: Page, numbers: dict[str, int], marks: dict[int, str], open_claims: bool
+) -> str:
+    note = f" <span class=note>— {esc(fact.note)}</span>" if fact.note else ""
+    return (
+        f"<tr><th valign=top>{label}</th><td>{_value_when(fact)}{note}{marks.get(id(fact), '')} "
+        f"{_notes(fact.sources, numbers)}{_disagreement(fact, page, numbers, open_claims)}</td></tr>"
+    )
+
+
+def _table(rows: list[str]) -> str:
+    """A label-and-value table; its first row sets the label column's width (LABEL_WIDTH)."""
+    if rows:
+        rows[0] = rows[0].replace("<th ", f"<th width={LABEL_WIDTH} ", 1)
+    return f"<table cellspacing=0 cellpadding=3 width=100%>{''.join(rows)}</table>"
+
+
+def _fact_table(
+    groups: list[list[FactView]],
+    page: Page,
+    numbers: dict[str, int],
+    marks: dict[int, str],
+    open_claims: bool,
+    limit: int | None = None,
+) -> str:
+    """Facts as label and value rows: a group's label on its first row only, so it reads as a list."""
+    rows: list[str] = []
+    total = sum(len(g) for g in groups)
+    for group in groups:
+        for n, fact in enumerate(group):
+            if limit is not None and len(rows) >= limit:
+                break
+            rows.append(_fact_row(fact, esc(fact.label) if n == 0 else "", page, numbers, marks, open_claims))
+    return _table(rows) + _more(len(rows), total, page)
+
+
+def _related_section(
+    groups: list[list[FactView]], page: Page, numbers: dict[str, int], marks: dict[int, str], limit: int | None
+) -> str:
+    """The facts that point at the entity, by their inverse label; then the entities whose parent it is.
+
+    Past the budget of `limit` rows, each further label still shows RELATED_FLOOR of its facts and
+    links to the whole page for the rest: a long first label does not hide the others.
+    """
+    rows: list[str] = []
+    budget = limit
+    for group in groups:
+        keep = len(group) if budget is None else min(len(group), max(budget, RELATED_FLOOR))
+        for n, fact in enumerate(group[:keep]):
+            rows.append(_fact_row(fact, esc(fact.label) if n == 0 else "", page, numbers, marks, False))
+        if keep < len(group):
+            more = f'… <a href="{full_page_href(page.id)}">{len(group) - keep:,} more</a>'
+            rows.append(f"<tr><th valign=top></th><td>{more}</td></tr>")
+        if budget is not None:
+            budget = max(0, budget - keep)
+    if page.children:
+        children = ", ".join(entity_link(c) for c in page.children)
+        rows.append(f"<tr><th valign=top>Includes</th><td>{children}</td></tr>")
+    return _table(rows)
+
+
+def _strip_section(dated: list[FactView]) -> str:
+    """The strip's image and a line saying what it pictures: how many facts and over which years."""
+    years = sorted(int(d[:4]) for f in dated for d in (f.earliest, f.latest) if d)
+    span = f"{years[0]}" if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+    count = f"{len(dated):,} dated fact{'s' if len(dated) != 1 else ''}"
+    return (
+        f'<p><img src="{STRIP_SRC}"></p>'
+        f"<p class=meta>{count}, {span}, each listed with its date above or below; those others state "
+        "about it in grey. Point at a mark for its fact; View → Timeline (Ctrl+Shift+L) shows them at length.</p>"
+    )
+
+
+def _sources_section(page: Page, sources: Sequence[SourceInfo]) -> str:
+    cited: dict[str, set[str]] = {}  # source id: the locators cited from it, in one pass over the page
+    for c in page.citations():
+        cited.setdefault(c.source.id, set()).add(c.locator)
+    out = ["<ol>"]
+    for source in sources:
+        locators = sorted(cited.get(source.id, ()), key=lambda s: (len(s), s))
+        out.append(f"<li>{_source_line(source)} <span class=meta>({esc(', '.join(locators))})</span></li>")
+    out.append("</ol>")
     return "".join(out)
 
 
@@ -284,7 +464,7 @@ def _series_section(page: Page, numbers: dict[str, int]) -> str:
         )
     other = "Recipient" if page.kind == "program" else "Program"
     head = f"<tr><th></th><th class=meta>{other}</th><th class=meta>Years</th><th class=meta>Total</th></tr>"
-    return f"<h2>Official figures</h2><table cellspacing=0 cellpadding=3>{head}{''.join(rows)}</table>"
+    return f"<table cellspacing=0 cellpadding=3>{head}{''.join(rows)}</table>"
 
 
 def _source_line(source: SourceInfo) -> str:
@@ -294,13 +474,21 @@ def _source_line(source: SourceInfo) -> str:
     return f"{title}{' — ' + extra if extra else ''}"
 
 
+# Kinds per row of Home's tiles.
+TILES_PER_ROW = 4  # each a quarter of the row (width=25% below)
+
+
 def render_home(
     counts: Counts,
     starting_points: Sequence[EntityRef],
     recent: Iterable[EntityRef],
-    sources: Iterable[SourceInfo],
     colors: Colors = Colors(),
+    *,
+    bookmarks: Sequence[EntityRef] = (),
 ) -> str:
+    """Home: where to start. A search prompt, the kinds as tiles that open their group in the
+    navigator (`kind:`), the reader's bookmarks and recent pages, well-linked starting points and a
+    random entity (`random:`). The sources are under Help → Sources and licence."""
     out = [f"<html><head>{_style(colors)}</head><body>"]
     out.append("<h1>Security Assistance Almanac</h1>")
     out.append(
@@ -308,26 +496,38 @@ def render_home(
         "forces, the agencies that run them, the laws behind them, and the countries, institutions, "
         "people and events around them. Every fact carries its date where known and its source.</p>"
     )
-    out.append(f"<p class=meta>{counts.entities:,} entities · {counts.facts:,} facts</p>")
-    out.append("<h2>What it covers</h2><table cellspacing=0 cellpadding=3>")
-    for kind in (k for k in counts.kinds if k.count):  # a kind nothing is of yet says nothing
-        out.append(f"<tr><th>{esc(kind.plural)}</th><td align=right>{kind.count:,}</td></tr>")
-    out.append("</table>")
-    if starting_points:
-        out.append("<h2>Starting points</h2><p>" + " · ".join(entity_link(r) for r in starting_points) + "</p>")
-    recent = list(recent)
-    if recent:
-        out.append("<h2>Recently viewed</h2><p>" + " · ".join(entity_link(r) for r in recent) + "</p>")
-    sources = list(sources)
-    if sources:
-        out.append("<h2>Sources and licence</h2><ol>")
-        out.extend(f"<li>{_source_line(s)}</li>" for s in sources)
-        out.append("</ol>")
     out.append(
-        "<p class=meta>Type in the search box (Ctrl+K) to find anything; "
+        '<p><a href="search:">Search</a> names, acronyms and facts: <b>Ctrl+K</b>. '
+        'Or open a <a href="random:">random entity</a>.</p>'
+    )
+    out.append(f"<p class=meta>{counts.entities:,} entities · {counts.facts:,} facts</p>")
+    kinds = [k for k in counts.kinds if k.count]  # a kind nothing is of yet says nothing
+    if kinds:
+        out.append("<table cellspacing=6 cellpadding=8 width=100%>")
+        for start in range(0, len(kinds), TILES_PER_ROW):
+            out.append("<tr>")
+            for kind in kinds[start : start + TILES_PER_ROW]:
+                href = kind_href(kind.id)
+                out.append(
+                    f'<td bgcolor="{esc(colors.band)}" width=25% valign=top><a href="{href}">'
+                    f'<span class=count>{kind.count:,}</span></a><br><a href="{href}">{esc(kind.plural)}</a></td>'
+                )
+            out.append("</tr>")
+        out.append("</table>")
+    lists = (("Bookmarks", list(bookmarks)), ("Recently viewed", list(recent)), ("Starting points", starting_points))
+    for heading, refs in lists:
+        if refs:
+            out.append(f"<h2>{heading}</h2><p>{_link_list(refs)}</p>")
+    out.append(
+        "<p class=meta>Help → Sources and licence lists the documents the facts come from; "
         "Help → Keyboard shortcuts lists every key.</p></body></html>"
     )
     return "".join(out)
+
+
+def _link_list(refs: Iterable[EntityRef]) -> str:
+    # The dot keeps to the name before it, so no line of the list starts with one.
+    return "&nbsp;· ".join(entity_link(r) for r in refs)
 
 
 def render_gone(name: str, colors: Colors = Colors()) -> str:

@@ -31,7 +31,8 @@ TabPages = tuple[list[str | None], int]  # a tab's history (None for Home) and t
 class PageTabs(QTabWidget):
     """Signals, all from the tab on show: pageShown(id or ""), titleChanged(title or ""), historyChanged(),
     message(text); linkRefused(url) from any tab; tabsChanged() when a tab opened, closed or moved;
-    zoomChanged(step) for the zoom every tab shares."""
+    zoomChanged(step) for the zoom every tab shares; from a link in any tab's page: citationClicked(source
+    id, locator), kindRequested(kind id), searchRequested(), bookmarkToggled(entity id)."""
 
     pageShown = Signal(str)
     titleChanged = Signal(str)
@@ -40,6 +41,10 @@ class PageTabs(QTabWidget):
     linkRefused = Signal(str)
     tabsChanged = Signal()
     zoomChanged = Signal(int)
+    citationClicked = Signal(str, str)
+    kindRequested = Signal(str)
+    searchRequested = Signal()
+    bookmarkToggled = Signal(str)
 
     def __init__(
         self, session: StoreSession, open_url: Callable[[QUrl], Any] | None = None, parent: QWidget | None = None
@@ -255,6 +260,11 @@ class PageTabs(QTabWidget):
         view.linkRefused.connect(self.linkRefused)
         view.entityInNewTab.connect(lambda ident: self.open_in_new_tab(ident))  # behind the page, as a browser
         view.paletteChanged.connect(lambda: self._redraw_if_shown(pages))
+        # What a page's own links ask of the window (a link is only clicked in the tab on show).
+        view.citationClicked.connect(self.citationClicked)
+        view.kindRequested.connect(self.kindRequested)
+        view.searchRequested.connect(self.searchRequested)
+        view.bookmarkToggled.connect(self.bookmarkToggled)
 
     def _redraw_if_shown(self, pages: PageController) -> None:
         # The application palette reaches a page after the window (through the event loop): a page is
