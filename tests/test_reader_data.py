@@ -878,9 +878,9 @@ def test_notes_are_found_by_their_words(reader: ReaderData):
     reader.set_note("senegal", "Nothing about training.")
     hits = reader.search_notes("imet")
     assert {h.entity_id for h in hits} == {"pakistan", "egypt"}
-    assert all("[IMET]" in h.snippet for h in hits)
+    assert all("[IMET]" in h.marked() for h in hits)
     (hit,) = reader.search_notes("suspended imet")  # every word, in any order
-    assert hit.entity_id == "pakistan" and "[suspended]" in hit.snippet and "[IMET]" in hit.snippet
+    assert hit.entity_id == "pakistan" and "[suspended]" in hit.marked() and "[IMET]" in hit.marked()
     assert [h.entity_id for h in reader.search_notes("Haqq")] == ["pakistan"]  # the last word as a prefix
     assert [h.entity_id for h in reader.search_notes("TRAINING")] == ["senegal"]
     assert reader.search_notes("imet", limit=1)[0].entity_id in {"pakistan", "egypt"}
@@ -894,7 +894,7 @@ def test_note_search_ranks_and_ignores_accents(reader: ReaderData):
     hits = reader.search_notes("pakistan")
     assert [h.entity_id for h in hits] == ["b", "a"]
     assert hits[0].score > hits[1].score
-    assert "[Pakistán]" in hits[1].snippet
+    assert "[Pakistán]" in hits[1].marked()
 
 
 def test_the_search_follows_changed_and_deleted_notes(reader: ReaderData):

@@ -200,7 +200,7 @@ def test_menus(window: MainWindow) -> None:
         "&New tab", "&Close tab", "&Reopen closed tab",
         "&Add data folder…", "&Data folders…", "&Import official figures…", "&Print…", "&Export as PDF…",
         "Export &timeline as PNG or SVG…", "Export figures &chart as PNG or SVG…", "Export figures table as C&SV…",
-        "&Quit",
+        "Export &notes as Markdown…", "&Quit",
     ]  # fmt: skip
     assert texts(menus["&Edit"]) == ["&Copy", "Copy ci&tation", "&Find in page…"]
     assert texts(menus["&View"]) == [
@@ -210,6 +210,7 @@ def test_menus(window: MainWindow) -> None:
         "Time&line",
         "Official &figures",
         "&Problems",
+        "&Notes",
         "&Theme",
     ]
     theme_menu = next(a.menu() for a in menus["&View"].actions() if a.text() == "&Theme")

@@ -43,6 +43,7 @@ from desktop.core.reader_files import (
     transaction,
 )
 from desktop.core.user_dirs import data_dir
+from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START
 
 __all__ = ["HOME", "Bookmark", "BookmarkImportError", "Folder", "ImportSummary", "Note", "NoteHit", "ReaderData"]
 __all__ += ["ReaderDataError", "TabState", "Visit", "default_path", "notes_query"]
@@ -104,8 +105,12 @@ class Note:
 @dataclass(frozen=True)
 class NoteHit:
     entity_id: str
-    snippet: str  # the matched words between [ and ], as in the search results
+    snippet: str  # the matched words between HIGHLIGHT_START and HIGHLIGHT_END, as a search Hit's
     score: float  # higher is better; the scale is not a promise
+
+    def marked(self, before: str = "[", after: str = "]") -> str:
+        """The snippet with its matches between `before` and `after`."""
+        return self.snippet.replace(HIGHLIGHT_START, before).replace(HIGHLIGHT_END, after)
 
 
 @dataclass(frozen=True)
@@ -411,7 +416,7 @@ class ReaderData:
             return []
         with reading("Notes could not be searched"):
             rows = self._conn.execute(
-                "SELECT n.entity_id, snippet(notes_fts, 0, '[', ']', '…', 12), bm25(notes_fts)"
+                "SELECT n.entity_id, snippet(notes_fts, 0, char(1), char(2), '…', 12), bm25(notes_fts)"
                 " FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid"
                 " WHERE notes_fts MATCH ? ORDER BY bm25(notes_fts), n.entity_id LIMIT ?",
                 (match, limit),

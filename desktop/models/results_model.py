@@ -14,6 +14,10 @@ from desktop.models.roles import Role
 Index = QModelIndex | QPersistentModelIndex
 
 
+NOTE_PHASE = "notes"  # a hit in the reader's own notes, not in the data (Hit.phase)
+NOTE_LABEL = "Your note"
+
+
 def snippet_html(snippet: str) -> str:
     """The snippet escaped for HTML, with the store's match marks turned into <b>."""
     return html.escape(snippet).replace(HIGHLIGHT_START, "<b>").replace(HIGHLIGHT_END, "</b>")
@@ -76,7 +80,11 @@ class SearchResultsModel(QAbstractListModel):
         if not 0 <= row < len(self._hits):
             return None
         hit = self._hits[row]
-        return hit.name, hit.kind, self._kind_labels.get(hit.kind, hit.kind), hit.snippet
+        return hit.name, hit.kind, self.label_of(hit), hit.snippet
+
+    def label_of(self, hit: Hit) -> str:
+        """What a row says it is: the entity's kind, or the reader's own note on it."""
+        return NOTE_LABEL if hit.phase == NOTE_PHASE else self._kind_labels.get(hit.kind, hit.kind)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._hits)
@@ -94,13 +102,13 @@ class SearchResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return hit.marked("", "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{hit.name}, {self._kind_labels.get(hit.kind, hit.kind)}"
+            return f"{hit.name}, {self.label_of(hit)}"
         if role == Role.ENTITY_ID:
             return hit.id
         if role == Role.KIND:
             return hit.kind
         if role == Role.KIND_LABEL:
-            return self._kind_labels.get(hit.kind, hit.kind)
+            return self.label_of(hit)
         if role == Role.SNIPPET:
             return snippet_html(hit.snippet)
         if role == Role.SNIPPET_RUNS:

@@ -63,6 +63,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "&File",
         attr="figures.action_export_table",
     ),
+    ActionSpec("actionExportNotes", "Export &notes as Markdown…", "export_notes", "&File"),
     ActionSpec("actionQuit", "&Quit", "close", "&File", ("Ctrl+Q",), "Quit", separator=True),
     ActionSpec("actionCopy", "&Copy", "exports.copy", "&Edit", ("Ctrl+C",), "Copy"),
     ActionSpec("actionCopyCitation", "Copy ci&tation", "exports.copy_citation", "&Edit", ("Ctrl+Shift+C",)),
@@ -96,6 +97,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "&View",
         checkable=True,
         attr="problems.action_problems",
+    ),
+    ActionSpec(
+        "actionNotes", "&Notes", "set_notes_visible", "&View", ("Ctrl+Shift+N",), checkable=True, attr="action_notes"
     ),
     ActionSpec("actionBack", "&Back", "tabs.go_back", "&Go", ("Alt+Left",), "Back", toolbar=True),
     ActionSpec("actionForward", "&Forward", "tabs.go_forward", "&Go", ("Alt+Right",), "Forward", toolbar=True),

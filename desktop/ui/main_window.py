@@ -16,11 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QMainWindow,
+    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -30,21 +32,25 @@ from desktop import APP_TITLE
 from desktop.core.dates import FuzzyDate
 from desktop.core.links import entity_link
 from desktop.core.store import Store
+from desktop.core.views import Hit
 from desktop.models.data_watcher import DataWatcher
 from desktop.models.reader_session import ReaderSession
+from desktop.models.results_model import NOTE_PHASE
 from desktop.models.store_session import StoreSession
 from desktop.models.tasks import Tasks
 from desktop.ui import actions as action_table
 from desktop.ui.bookmarks import BookmarksControls
 from desktop.ui.detail_view import DetailView
 from desktop.ui.dialogs import Dialogs
-from desktop.ui.exports import Exports
+from desktop.ui.entity_menu import entity_menu
+from desktop.ui.exports import Exports, written_beside
 from desktop.ui.figures_dock import FiguresControls
 from desktop.ui.figures_import import FiguresImport
 from desktop.ui.find_bar import FindBar
 from desktop.ui.history import History
 from desktop.ui.history_menus import HistoryMenus
 from desktop.ui.icons import KindIcons
+from desktop.ui.notes_pane import NotesPane
 from desktop.ui.page_controller import PageController
 from desktop.ui.page_tabs import PageTabs
 from desktop.ui.problems_dock import ProblemsControls
@@ -102,6 +108,12 @@ class MainWindow(QMainWindow):
         self.figures_import = FiguresImport(self, tasks, self.add_data_folder, lambda: session.extra_folders)
         self.watcher = DataWatcher(tasks, self)
         self.bookmarks = BookmarksControls(self)
+        self.last_menu: QMenu | None = None
+        self.notes = NotesPane(self.reader, self._name_of, self)
+        self.action_notes = QAction("&Notes", self, checkable=True)
+        self.action_notes.setObjectName("actionNotes")
+        self.action_notes.setChecked(True)
+        self.action_notes.toggled.connect(self.set_notes_visible)
         self._expose_parts()
         self._lay_out()
         self._build_actions()
@@ -120,11 +132,23 @@ class MainWindow(QMainWindow):
         self.counts_label, self.problems_button = self.status.counts_label, self.status.problems_button
 
     def _lay_out(self) -> None:
+        page = QWidget(self)
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.tabs, 1)
+        page_layout.addWidget(self.find_bar)
+        # The reader's note sits under the page, in a split the reader can drag (and is remembered).
+        self.page_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.page_splitter.setObjectName("pageSplitter")
+        self.page_splitter.addWidget(page)
+        self.page_splitter.addWidget(self.notes)
+        self.page_splitter.setStretchFactor(0, 1)
+        self.page_splitter.setStretchFactor(1, 0)
+        self.page_splitter.setSizes([640, 110])
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 4, 4, 4)
-        right_layout.addWidget(self.tabs, 1)
-        right_layout.addWidget(self.find_bar)
+        right_layout.addWidget(self.page_splitter, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("splitter")
         self.splitter.addWidget(self.search)
@@ -158,9 +182,12 @@ class MainWindow(QMainWindow):
         search.entityActivated.connect(self._open_and_read)
         search.entityBrowsed.connect(lambda i: i == tabs.current or tabs.pages.show_entity(i, browse=True))
         search.entityInNewTab.connect(tabs.open_in_new_tab)
+        search.entityMenuRequested.connect(self.show_entity_menu)
         search.searchFinished.connect(self.searchFinished)
         pages = tabs
         pages.pageShown.connect(search.sync_tree)
+        pages.pageShown.connect(self.notes.show_entity)
+        search.note_hits = self._note_hits
         pages.pageShown.connect(self._on_page_shown)
         pages.titleChanged.connect(lambda t: self.setWindowTitle(f"{t} — {APP_TITLE}" if t else APP_TITLE))
         pages.historyChanged.connect(self._update_nav_actions)
@@ -288,6 +315,56 @@ class MainWindow(QMainWindow):
         ref = self.store.ref(entity_id)
         return self.icons(ref.kind) if ref is not None else None
 
+    def _name_of(self, entity_id: str) -> str:
+        ref = self.store.ref(entity_id)
+        return ref.name if ref is not None else entity_id
+
+    def _note_hits(self, query: str) -> list[Hit]:
+        """The reader's notes that match `query`, as search hits of their own phase."""
+        found = []
+        for hit in self.reader.search_notes(query):
+            ref = self.store.ref(hit.entity_id)
+            if ref is not None:  # a note on an entity since gone from the data is kept, not listed
+                found.append(Hit(ref.id, ref.kind, ref.name, hit.score, hit.snippet, NOTE_PHASE))
+        return found
+
+    @Slot(bool)
+    def set_notes_visible(self, visible: bool) -> None:
+        """View → Notes: the pane under the page (what it holds is saved before it hides)."""
+        if not visible:
+            self.notes.save()
+        self.notes.setVisible(visible)
+        if self.action_notes.isChecked() != visible:
+            self.action_notes.setChecked(visible)
+
+    @Slot()
+    def export_notes(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export notes as Markdown", "notes.md", "Markdown (*.md)")
+        if path:
+            self.export_notes_to(Path(path))
+
+    def export_notes_to(self, path: Path) -> bool:
+        """Every note, as Markdown (a section per entity, with its id), into `path`."""
+        self.notes.save()
+        text = self.reader.notes_markdown(lambda ident: ref.name if (ref := self.store.ref(ident)) else None)
+        if text is None:
+            return False
+        try:
+            with written_beside(path, ".md") as temp:
+                temp.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            self.status.show_message(f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.status.show_message(f"Saved {path}")
+        return True
+
+    @Slot(str, QPoint)
+    def show_entity_menu(self, entity_id: str, at: QPoint) -> None:
+        """The context menu of an entity (a link, a tree row, a result), at global point `at`."""
+        menu = entity_menu(self, entity_id)
+        self.last_menu = menu  # for tests: the menu shown last
+        menu.popup(at)
+
     def copy_link(self, entity_id: str) -> str:
         """Put the entity's almanac:// link on the clipboard (`almanac open LINK` opens it)."""
         link = entity_link(entity_id)
@@ -333,6 +410,9 @@ class MainWindow(QMainWindow):
         self.themes.restore()
         self.figures.action_figures.setChecked(s.figures_shown)
         self.problems.action_problems.setChecked(s.problems_shown)
+        self.set_notes_visible(s.notes_shown)
+        if s.page_splitter is not None:
+            self.page_splitter.restoreState(s.page_splitter)
 
     def save_tabs(self) -> None:
         self.reader.save_tabs(self.tabs.states(), self.tabs.currentIndex())
@@ -344,6 +424,8 @@ class MainWindow(QMainWindow):
         self.settings.last_entity = self.pages.current
         self.settings.figures_shown = self.figures.action_figures.isChecked()
         self.settings.problems_shown = self.problems.action_problems.isChecked()
+        self.settings.notes_shown = self.action_notes.isChecked()
+        self.settings.page_splitter = self.page_splitter.saveState()
         self.settings.sync()
         self.save_tabs()
 
@@ -366,6 +448,7 @@ class MainWindow(QMainWindow):
         self.time.stop()
         self.watcher.stop()
         self.tasks.shutdown()  # joins every worker: nothing reports to a window that is gone
+        self.notes.save()  # what was typed in the last half second
         self.reader.close()
         self.session.close()
         super().closeEvent(event)

@@ -9,6 +9,7 @@ search ever runs on the GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, QUrl, Signal, Slot
@@ -52,6 +53,7 @@ class SearchPane(QWidget):
     entityRequested = Signal(str)
     entityBrowsed = Signal(str)
     entityInNewTab = Signal(str, bool)
+    entityMenuRequested = Signal(str, QPoint)  # an entity's context menu, at a global point
     entityActivated = Signal(str)
     searchFinished = Signal(str)
 
@@ -60,6 +62,8 @@ class SearchPane(QWidget):
         self.session = session
         self._syncing = False
         self._open_when_answered = False
+        # The reader's notes matching a query, as hits of the phase "notes" (set by the window).
+        self.note_hits: Callable[[str], list[Hit]] | None = None
         store = session.store
 
         self.box = QLineEdit(self)
@@ -80,6 +84,8 @@ class SearchPane(QWidget):
         self.navigator.selectionModel().currentChanged.connect(self._on_tree_current)
         self.navigator.activated.connect(self._on_tree_activated)
         self.navigator.installEventFilter(self)
+        self.navigator.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.navigator.customContextMenuRequested.connect(lambda pos: self._menu_at(self.navigator, pos))
         self.navigator.viewport().installEventFilter(self)  # where its clicks arrive
         self._tree_keyed = False  # the tree's current row is moving under the keys, not a click
 
@@ -100,6 +106,8 @@ class SearchPane(QWidget):
         self.results.clicked.connect(self._open_result_index)
         self.results.installEventFilter(self)
         self.results.viewport().installEventFilter(self)  # middle clicks and Ctrl+clicks: a new tab
+        self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.results.customContextMenuRequested.connect(lambda pos: self._menu_at(self.results, pos))
         self._preview = QTimer(self)
         self._preview.setSingleShot(True)
         self._preview.setInterval(PREVIEW_MS)
@@ -223,13 +231,22 @@ class SearchPane(QWidget):
 
     def show_hits(self, query: str, hits: list[Hit], suggestions: list[EntityRef]) -> None:
         self._preview.stop()  # the row under the selection is another entity now
+        # The reader's notes are a phase of their own, after what the data answers. Their table is
+        # small and local to this window's thread, so they are asked here, not on the search worker.
+        notes = self.note_hits(query) if self.note_hits is not None and self.kind() is None else []
+        if notes:
+            hits = [*hits, *notes]
         self.results_model.set_hits(query, hits)
         if hits and hits[0].phase == "fuzzy":  # nothing matched as typed: say what is shown instead
             self.status.setText(
                 f"Showing results for <b>{esc(hits[0].name)}</b>; nothing matches “{esc(query.strip())}”"
             )
         elif hits:
-            self.status.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
+            found = len(hits) - len(notes)
+            text = f"{found} result{'s' if found != 1 else ''}"
+            if notes:
+                text += f", {len(notes)} in your notes"
+            self.status.setText(text)
         else:
             text = f"No results for “{esc(query)}”."
             if suggestions:
@@ -299,6 +316,7 @@ class SearchPane(QWidget):
         finally:
             self._syncing = False
 
+
     @Slot(QModelIndex, QModelIndex)
     def _on_tree_current(self, current: QModelIndex, previous: QModelIndex) -> None:
         if self._syncing or not current.isValid():
@@ -355,6 +373,11 @@ class SearchPane(QWidget):
         if entity_id:
             self.entityInNewTab.emit(entity_id, True)
         return True  # not a selection change either way: the page on show stays
+
+    def _menu_at(self, view: QAbstractItemView, pos: QPoint) -> None:
+        entity_id = self.entity_at(view.viewport(), pos)
+        if entity_id:
+            self.entityMenuRequested.emit(entity_id, view.viewport().mapToGlobal(pos))
 
     def entity_at(self, viewport: QObject, pos: QPoint) -> str | None:
         """The entity of the tree row or the result under viewport point `pos`."""

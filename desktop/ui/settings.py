@@ -46,6 +46,32 @@ class AppSettings:
         self._set("window/splitter", value)
 
     @property
+    def page_splitter(self) -> QByteArray | None:
+        """The split between the page and the notes pane under it."""
+        return self._bytes("window/page_splitter")
+
+    @page_splitter.setter
+    def page_splitter(self, value: QByteArray) -> None:
+        self._set("window/page_splitter", value)
+
+    def flag(self, key: str, default: bool) -> bool:
+        """A ticked-or-not choice (QSettings keeps booleans as text)."""
+        value = str(self._s.value(key, "true" if default else "false")).lower()
+        return value not in ("false", "0")
+
+    def set_flag(self, key: str, value: bool) -> None:
+        self._set(key, "true" if value else "false")
+
+    @property
+    def notes_shown(self) -> bool:
+        """View → Notes: shown unless the reader hid it."""
+        return self.flag("view/notes", True)
+
+    @notes_shown.setter
+    def notes_shown(self, value: bool) -> None:
+        self.set_flag("view/notes", value)
+
+    @property
     def last_entity(self) -> str | None:
         value = self._s.value("view/last_entity", "")
         return str(value) or None
