@@ -210,4 +210,4 @@ def test_no_reader_file_at_all_is_a_message_not_a_failure(qtbot, bundled_store: 
     assert "Bookmarks, notes and history are off" in window.statusBar().currentMessage()
     window.show_entity("imet")
     assert not window.action_bookmark.isEnabled()
-    assert window.bookmarks.toggle(("imet")) is None
+    assert window.bookmarks.toggle("imet") is None
