@@ -238,9 +238,7 @@ def test_the_strip_marks_the_as_of_date(qtbot, bundled_store: Store) -> None:
 
 def test_a_page_without_dated_facts_has_no_strip(qtbot, bundled_store: Store) -> None:
     undated = next(
-        ref.id
-        for ref in bundled_store.entities()
-        if (p := bundled_store.page(ref.id)).facts and page_strip(p) is None
+        ref.id for ref in bundled_store.entities() if (p := bundled_store.page(ref.id)).facts and page_strip(p) is None
     )
     view = shown_view(qtbot)
     show_page(view, bundled_store, undated)
@@ -271,3 +269,16 @@ def _at(view: DetailView, found: QTextCursor) -> QTextCursor:
     cursor = QTextCursor(view.document())
     cursor.setPosition(found.selectionStart())
     return cursor
+
+
+@pytest.mark.parametrize("width", [320, 700, 1100, 1920])
+def test_no_page_scrolls_sideways(qtbot, bundled_store: Store, width: int) -> None:
+    from desktop.ui.page_html import render_home
+
+    view = shown_view(qtbot, width, 600)
+    view.setHtml(render_home(bundled_store.counts(), bundled_store.most_linked(12), []))
+    assert not view.horizontalScrollBar().isVisible()
+    for ident in ("imet", "pakistan", "foreign-assistance-act-of-1961"):
+        show_page(view, bundled_store, ident)
+        assert view.document().size().width() <= view.document().textWidth() + 0.5, ident
+        assert not view.horizontalScrollBar().isVisible(), ident

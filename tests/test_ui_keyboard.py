@@ -211,6 +211,7 @@ def test_menus(window: MainWindow) -> None:
         "Official &figures",
         "&Problems",
         "&Notes",
+        "&Sources",
         "&Theme",
     ]
     theme_menu = next(a.menu() for a in menus["&View"].actions() if a.text() == "&Theme")

@@ -342,7 +342,7 @@ def test_entity_page_sections(window: MainWindow, bundled_store: Store) -> None:
         assert alias in text
     # The timeline is a picture (one image character in the text), with a line on what it shows.
     timeline = text.split("\nTimeline\n", 1)[1].split("\nReferenced by\n", 1)[0]
-    assert timeline.startswith("\ufffc\n") and re.match(r"\d+ dated facts, \d{4}–\d{4},", timeline[2:])
+    assert timeline.startswith("\ufffc\n") and re.match(r"\d+ dated facts, \d{4}–\d{4};", timeline[2:])
     # Each group of facts runs oldest first, its dates inline.
     checked = 0
     for label in {f.label for f in page.other_facts()}:

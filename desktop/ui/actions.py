@@ -101,6 +101,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "actionNotes", "&Notes", "set_notes_visible", "&View", ("Ctrl+Shift+N",), checkable=True, attr="action_notes"
     ),
+    ActionSpec(
+        "actionSourcesPane",
+        "&Sources",
+        "sources.set_visible",
+        "&View",
+        ("Ctrl+Shift+S",),  # a note mark's click opens it too, at the source cited
+        checkable=True,
+        attr="sources.action_sources",
+    ),
     ActionSpec("actionBack", "&Back", "tabs.go_back", "&Go", ("Alt+Left",), "Back", toolbar=True),
     ActionSpec("actionForward", "&Forward", "tabs.go_forward", "&Go", ("Alt+Right",), "Forward", toolbar=True),
     ActionSpec("actionHome", "&Home", "tabs.show_home", "&Go", ("Alt+Home",), toolbar=True),

@@ -56,6 +56,7 @@ from desktop.ui.page_tabs import PageTabs
 from desktop.ui.problems_dock import ProblemsControls
 from desktop.ui.search_pane import SearchPane
 from desktop.ui.settings import AppSettings
+from desktop.ui.sources_pane import SourcesPane
 from desktop.ui.status_line import StatusLine
 from desktop.ui.theme import ThemeActions
 from desktop.ui.time_controls import TimeControls
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.figures_import = FiguresImport(self, tasks, self.add_data_folder, lambda: session.extra_folders)
         self.watcher = DataWatcher(tasks, self)
         self.bookmarks = BookmarksControls(self)
+        self.sources = SourcesPane(self, session, open_url)  # View → Sources; a note mark opens it
         self.last_menu: QMenu | None = None
         self.notes = NotesPane(self.reader, self._name_of, self)
         self.action_notes = QAction("&Notes", self, checkable=True)
@@ -216,6 +218,11 @@ class MainWindow(QMainWindow):
         self._save_tabs_soon.timeout.connect(self.save_tabs)
         tabs.tabsChanged.connect(self._save_tabs_soon.start)
         self.reader.message.connect(self.status.show_message)
+        # A page's own links: a note mark opens its source, a kind its group, "Search" the search box.
+        tabs.citationClicked.connect(self.sources.show_source)
+        tabs.kindRequested.connect(search.open_kind_group)
+        tabs.searchRequested.connect(search.focus_search)
+        self.sources.message.connect(self.status.show_message)
         self._update_nav_actions()
 
     # -- what the rest of the program (and the tests) ask of the window ------------------

@@ -433,8 +433,8 @@ def _strip_section(dated: list[FactView]) -> str:
     count = f"{len(dated):,} dated fact{'s' if len(dated) != 1 else ''}"
     return (
         f'<p><img src="{STRIP_SRC}"></p>'
-        f"<p class=meta>{count}, {span}, each listed with its date above or below; those others state "
-        "about it in grey. Point at a mark for its fact; View → Timeline (Ctrl+Shift+L) shows them at length.</p>"
+        f"<p class=meta>{count}, {span}; in grey those others state. Point at a mark for its fact; "
+        "View → Timeline (Ctrl+Shift+L) shows them at length.</p>"
     )
 
 
@@ -503,7 +503,8 @@ def render_home(
     out.append(f"<p class=meta>{counts.entities:,} entities · {counts.facts:,} facts</p>")
     kinds = [k for k in counts.kinds if k.count]  # a kind nothing is of yet says nothing
     if kinds:
-        out.append("<table cellspacing=6 cellpadding=8 width=100%>")
+        # 98%: a table of the full width comes out a pixel wider than the column, and the page scrolls sideways.
+        out.append("<table cellspacing=6 cellpadding=8 width=98%>")
         for start in range(0, len(kinds), TILES_PER_ROW):
             out.append("<tr>")
             for kind in kinds[start : start + TILES_PER_ROW]:

@@ -76,12 +76,18 @@ class StripLayout:
 def lay_out(strip: Strip, width: int, font: QFont) -> StripLayout:
     """The strip at `width` pixels: each mark in the first lane free where it falls, then a row of years."""
     scale = _scale(strip, width)
-    extents = [_extent(mark, scale, width) for mark in strip.marks]
-    order = sorted(range(len(extents)), key=lambda i: extents[i])
-    lanes = _lanes([extents[i] for i in order])
+    # Marks that fall on the same pixels share a lane and a box (a hub's thousand facts over a
+    # century come to some hundred): drawn once, and a pointer over it names each of their facts.
+    alike: dict[tuple, list[int]] = {}
+    for i, mark in enumerate(strip.marks):
+        x0, x1 = _extent(mark, scale, width)
+        alike.setdefault((round(x0), round(x1), mark.point, mark.inbound, mark.faded), []).append(i)
+    keys = sorted(alike)
+    lanes = _lanes([(float(k[0]), float(k[1])) for k in keys])
     boxes = tuple(
-        (QRectF(extents[i][0], lane * (LANE + GAP), extents[i][1] - extents[i][0], LANE), i)
-        for i, lane in zip(order, lanes, strict=True)
+        (QRectF(key[0], lane * (LANE + GAP), max(1, key[1] - key[0]), LANE), i)
+        for key, lane in zip(keys, lanes, strict=True)
+        for i in alike[key]
     )
     axis = max(lanes, default=0) * (LANE + GAP) + LANE + GAP
     return StripLayout(width, int(axis + QFontMetricsF(font).height() + 6), axis, boxes, scale)
@@ -120,8 +126,11 @@ def draw_strip(strip: Strip, layout: StripLayout, font: QFont, colors: StripColo
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(font)
         _draw_years(painter, strip, layout.scale, layout.width, layout.axis, colors)
+        drawn: set[tuple[float, float, float]] = set()
         for box, i in layout.boxes:
-            _draw_mark(painter, strip.marks[i], layout.scale, layout.width, box.top(), colors)
+            if (box.left(), box.top(), box.width()) not in drawn:  # marks that share a box: once
+                drawn.add((box.left(), box.top(), box.width()))
+                _draw_mark(painter, strip.marks[i], layout.scale, layout.width, box.top(), colors)
         if strip.cursor is not None:
             x = layout.scale[0] + strip.cursor * layout.scale[1]
             painter.setPen(QPen(colors.text, 1.5, Qt.PenStyle.DashLine))

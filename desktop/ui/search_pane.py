@@ -316,6 +316,26 @@ class SearchPane(QWidget):
         finally:
             self._syncing = False
 
+    @Slot(str)
+    def open_kind_group(self, kind: str) -> bool:
+        """Show a kind's group in the tree (Home's tiles): the search cleared, the group expanded, selected
+        and at the top, the tree focused. False when no group is of that kind."""
+        model = self.nav_model
+        row = next(
+            (r for r in range(model.rowCount()) if model.index(r, 0).data(Role.KIND) == kind
+             and model.index(r, 0).data(Role.ENTITY_ID) is None),
+            -1,
+        )  # fmt: skip
+        if row < 0:
+            return False
+        if self.showing_results():
+            self.clear_search()
+        group = model.index(row, 0)
+        self.navigator.expand(group)
+        self.navigator.setCurrentIndex(group)  # a group shows no page: the page stays as it is
+        self.navigator.scrollTo(group, QAbstractItemView.ScrollHint.PositionAtTop)
+        self.navigator.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     @Slot(QModelIndex, QModelIndex)
     def _on_tree_current(self, current: QModelIndex, previous: QModelIndex) -> None:
