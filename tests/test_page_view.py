@@ -282,3 +282,15 @@ def test_no_page_scrolls_sideways(qtbot, bundled_store: Store, width: int) -> No
         show_page(view, bundled_store, ident)
         assert view.document().size().width() <= view.document().textWidth() + 0.5, ident
         assert not view.horizontalScrollBar().isVisible(), ident
+
+
+def test_each_page_gets_its_own_strip_after_a_resize(qtbot, bundled_store: Store) -> None:
+    view = shown_view(qtbot, 1200, 600)
+    show_page(view, bundled_store, "imet")
+    view.resize(400, 600)  # narrower than the column: the strip drawn again and put in the document
+    show_page(view, bundled_store, "pakistan")
+    strip, drawn = view._strip, view._strip_layout
+    assert drawn is not None and drawn.width <= view.viewport().width()
+    assert all(m.text.startswith("Pakistan: ") for m in strip.marks)
+    image = _strip(view)
+    assert (image.width(), image.height()) == (round(drawn.width * image.devicePixelRatio()), drawn.height)

@@ -110,6 +110,9 @@ class DetailView(QTextBrowser):
 
     def setHtml(self, text: str) -> None:
         self._strip_layout = None  # a new page: its strip, if any, is drawn when the document asks for it
+        # A strip put in by resizeEvent would outlive the page (a document keeps what addResource gave it
+        # through setHtml): taken out, so that the new page asks loadResource for its own.
+        self.document().addResource(IMAGE, QUrl(STRIP_SRC), None)
         # A page taller than the pane is laid out at the width left beside the scroll bar. Set
         # while no bar shows (after a short page), it would be laid out at the full width, then
         # again when the bar appears: for a long page's tables that second layout is some 40% of

@@ -31,6 +31,8 @@ from desktop.models.store_session import StoreSession
 from desktop.ui.page_html import esc, safe_url
 
 SOURCE_ID = Qt.ItemDataRole.UserRole
+DOCK_WIDTH = 340  # pixels, when the dock first opens at a side of the window
+SIDE_AREAS = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
 
 
 class SourcesPane(QDockWidget):
@@ -47,11 +49,16 @@ class SourcesPane(QDockWidget):
         self._open_url = open_url or QDesktopServices.openUrl
         self._sources: dict[str, SourceInfo] = {}
         self._locator = ""  # the paragraph cited by the note mark that opened the pane ("" when none)
+        self._shown_once = False
 
         self.view = QListWidget(self)
         self.view.setObjectName("sourcesView")
         self.view.setAccessibleName("Sources")
         self.view.currentItemChanged.connect(self._on_current)
+        # Long titles ("Public Law 87-195, 75 Stat. 424, approved …") end in "…"; the tooltip and the
+        # details below give them whole.
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.details = QTextBrowser(self)
         self.details.setObjectName("sourcesDetails")
         self.details.setAccessibleName("Source details")
@@ -166,9 +173,15 @@ class SourcesPane(QDockWidget):
     @Slot(bool)
     def set_visible(self, visible: bool) -> None:
         """View → Sources."""
+        first = visible and not self._shown_once
         self.setVisible(visible)
         if visible:
             self.raise_()
+            self._shown_once = True
+        window = self.parentWidget()
+        if first and isinstance(window, QMainWindow) and window.dockWidgetArea(self) in SIDE_AREAS:
+            # A dock at the side starts as wide as a source's title wants, not as narrow as it may be.
+            window.resizeDocks([self], [DOCK_WIDTH], Qt.Orientation.Horizontal)
 
     @Slot(bool)
     def _on_visibility(self, _visible: bool) -> None:
