@@ -258,7 +258,8 @@ def test_hovering_a_mark_of_the_strip_names_its_fact(qtbot, bundled_store: Store
     for box, i in drawn.boxes:
         point = (QPointF(corner) + box.center()).toPoint()
         tip = view.tooltip_at(point)
-        assert strip.marks[i].text in tip.split("\n"), (strip.marks[i].text, tip)
+        assert tip.startswith("<p>") and tip.endswith("</p>")
+        assert strip.marks[i].text in tip[3:-4].split("<br>"), (strip.marks[i].text, tip)
         texts.append(strip.marks[i].text)
     assert "Pakistan: Suspended from International Military Education and Training (since August 2018)" in texts
     below = QPoint(corner.x() + drawn.width // 2, corner.y() + int(drawn.axis) + 2)  # the row of years
@@ -294,3 +295,29 @@ def test_each_page_gets_its_own_strip_after_a_resize(qtbot, bundled_store: Store
     assert all(m.text.startswith("Pakistan: ") for m in strip.marks)
     image = _strip(view)
     assert (image.width(), image.height()) == (round(drawn.width * image.devicePixelRatio()), drawn.height)
+
+
+def test_a_marks_tooltip_shows_markup_in_the_data_as_text(qtbot) -> None:
+    from test_page_html import EVIL, fact, page
+
+    from desktop.core.dates import day_number
+
+    day = day_number("2001-05-01")
+    evil = fact("Enacted", date="2001-05-01", when="May 2001", earliest="2001-05-01", latest="2001-05-31",
+                days=(day, day + 30, day, day + 30))  # fmt: skip
+    hostile = page(name=f"Name {EVIL}", facts=(evil,))
+    view = shown_view(qtbot)
+    view.set_strip(page_strip(hostile))
+    view.setHtml(render_page(hostile, strip=True))
+    found = view.document().find("\ufffc")
+    corner = view.cursorRect(_at(view, found)).topLeft()
+    ((box, _i),) = view._strip_layout.boxes
+    tip = view.tooltip_at((QPointF(corner) + box.center()).toPoint())
+    assert "<script" not in tip and "<img" not in tip and "&lt;img src=x&gt;" in tip
+    assert plain_text(tip) == f"Name {EVIL}: Enacted"  # the fact's phrase, as the test's fact gives it
+
+
+def plain_text(rich: str) -> str:
+    from PySide6.QtGui import QTextDocumentFragment
+
+    return QTextDocumentFragment.fromHtml(rich).toPlainText()

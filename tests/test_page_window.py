@@ -168,3 +168,34 @@ def test_the_page_column_in_the_window_at_1920(qtbot, bundled_store: Store, tmp_
     assert view.viewport().width() <= view.column_width() + view.verticalScrollBar().sizeHint().width()
     assert view.viewport().geometry().center().x() == pytest.approx(view.width() / 2, abs=20)
     assert Qt.ScrollBarPolicy.ScrollBarAsNeeded == view.verticalScrollBarPolicy()
+
+
+def test_the_sources_pane_shows_markup_in_a_source_as_text(qtbot) -> None:
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QMainWindow
+
+    from desktop.core.views import SourceInfo
+    from desktop.ui.sources_pane import SourcesPane
+
+    evil = '<img src="file:///etc/passwd"><a href="javascript:x">y</a>'
+    source = SourceInfo("evil", f"Title {evil}", f"Publisher {evil}", "javascript:alert(1)", f"Licence {evil}")
+
+    class Session(QObject):  # what the pane asks of a store session: the store's sources, and their changes
+        storeChanged = Signal(object)
+        store = SimpleNamespace(sources=lambda: {"evil": source})
+
+    opened: list[QUrl] = []
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    pane = SourcesPane(window, Session(), opened.append)
+    pane.show_source("evil", f"¶1 {evil}")
+    item = pane.view.item(0)
+    assert item.text() == source.title  # an item's text is never markup
+    assert "<img" not in item.toolTip() and "&lt;img" in item.toolTip()
+    details = pane.details.toHtml()
+    assert "<img" not in details and 'href="javascript' not in details
+    for shown in (source.title, source.publisher, source.license, f"¶1 {evil}"):
+        assert shown in pane.details.toPlainText()
+    assert not pane.open_button.isEnabled() and pane.open_current() is False and opened == []

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QTextBrowser, QToolTip
 
-from desktop.ui.page_html import STRIP_SRC, Strip, safe_url
+from desktop.ui.page_html import STRIP_SRC, Strip, esc, safe_url
 from desktop.ui.page_strip import StripColors, StripLayout, draw_strip, lay_out
 
 ZOOM_MIN, ZOOM_MAX = -6, 12
@@ -224,9 +224,13 @@ class DetailView(QTextBrowser):
         cursor = QTextCursor(self.document())
         cursor.setPosition(at)
         corner = self.cursorRect(cursor).topLeft()  # the image's top left, in the viewport
-        found = [strip.marks[i].text for i in drawn.marks_at(QPointF(pos - corner))]
+        found = [esc(strip.marks[i].text) for i in drawn.marks_at(QPointF(pos - corner))]
+        if not found:
+            return ""
         more = len(found) - STRIP_TIP_LINES
-        return "\n".join(found[:STRIP_TIP_LINES] + ([f"… and {more} more"] if more > 0 else []))
+        # Rich text, its words escaped: a tooltip takes text that looks like markup for markup, and a
+        # name from the data must never become an image or a link there.
+        return "<p>" + "<br>".join(found[:STRIP_TIP_LINES] + ([f"… and {more} more"] if more > 0 else [])) + "</p>"
 
     def event(self, event: QEvent) -> bool:
         # A wheel turned over the margins beside the column reaches the view, not its viewport, and a

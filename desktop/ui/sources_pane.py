@@ -105,7 +105,8 @@ class SourcesPane(QDockWidget):
             for source in sorted(self._sources.values(), key=lambda s: (s.title.casefold(), s.id)):
                 item = QListWidgetItem(source.title)
                 item.setData(SOURCE_ID, source.id)
-                item.setToolTip(", ".join(x for x in (source.title, source.publisher) if x))
+                # Rich text, escaped: a tooltip would take a title with markup in it for markup.
+                item.setToolTip("<p>" + esc(", ".join(x for x in (source.title, source.publisher) if x)) + "</p>")
                 self.view.addItem(item)
         finally:
             self.view.blockSignals(False)
