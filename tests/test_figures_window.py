@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from datafiles import entity, write
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
 from ui_support import ThemeGuard, fake_tooltips, open_window
@@ -372,6 +372,36 @@ def test_the_as_of_marker_is_drawn(qtbot, window: MainWindow, tmp_path: Path):
 
 
 # -- following the page ---------------------------------------------------------------------------------------------
+
+
+def test_the_dock_is_laid_out_before_it_is_first_painted(qtbot, window: MainWindow):
+    # Shown, filled and resized in one go: the first paint of the chart and the table is at their final size,
+    # not at the dock's first height and then again.
+    sizes: dict[str, list[tuple[int, int]]] = {"chart": [], "table": []}
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                name = "chart" if watched.objectName() == "figuresChart" else "table"
+                sizes[name].append((watched.width(), watched.height()))
+            return False
+
+    painted = Painted()
+
+    def watch(_ident: str) -> None:
+        panel = window.figures.panel
+        if panel is not None and not sizes["chart"]:
+            panel.chart.installEventFilter(painted)
+            panel.table.viewport().installEventFilter(painted)
+
+    window.figures.loaded.connect(watch)
+    show(qtbot, window, "freedonia")
+    qtbot.waitUntil(lambda: bool(sizes["chart"] and sizes["table"]))
+    QApplication.processEvents()
+    drawn, view = chart(window), table(window).viewport()
+    assert sizes["chart"][0] == (drawn.width(), drawn.height())
+    assert sizes["table"][0] == (view.width(), view.height())
+    assert window.figures.dock.height() > 300  # the dock at the share of the window it is given, not its first
 
 
 def test_the_dock_is_hidden_for_a_page_without_figures(qtbot, window: MainWindow):

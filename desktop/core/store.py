@@ -543,9 +543,11 @@ class Store:
             {"id": ident, "other": other, "kind": kind},
         ).fetchall()
         out = []
+        refs: dict[str, EntityRef] = {}  # thousands of figures name a few dozen entities: one EntityRef each
         for year, cid, ckind, cname, pid, pkind, pname, kind_, current, constant, src, locator in rows:
             if src in sources:  # a source the figures' file names is in every index it was built into
-                country, program = EntityRef(cid, ckind, cname), EntityRef(pid, pkind, pname)
+                country = refs.get(cid) or refs.setdefault(cid, EntityRef(cid, ckind, cname))
+                program = refs.get(pid) or refs.setdefault(pid, EntityRef(pid, pkind, pname))
                 out.append(FigureView(year, country, program, kind_, current, constant, sources[src], locator))
         return out
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from desktop.core.dates import FuzzyDate
 from desktop.core.views import EntityRef, FigureView
@@ -78,9 +77,22 @@ def amount(figure: FigureView, dollars: str) -> float | None:
     return figure.constant if dollars == "constant" else figure.current
 
 
-def types_present(figures: Iterable[FigureView]) -> list[str]:
-    """The transaction types of `figures`: obligations, then disbursements, then the others by name."""
-    found = {f.type for f in figures}
+def by_type(figures: Iterable[FigureView]) -> dict[str, list[FigureView]]:
+    """`figures` split by transaction type, each list in the order given: a pane shows one type at a
+    time, and each switch then looks through that type's figures only."""
+    split: dict[str, list[FigureView]] = {}
+    for figure in figures:
+        found = split.get(figure.type)
+        if found is None:
+            split[figure.type] = [figure]
+        else:
+            found.append(figure)
+    return split
+
+
+def ordered_types(types: Iterable[str]) -> list[str]:
+    """Transaction types in the order a chart offers them: obligations, then disbursements, then the others by name."""
+    found = set(types)
     return [t for t in TYPE_ORDER if t in found] + sorted(found - set(TYPE_ORDER))
 
 
@@ -101,35 +113,54 @@ def table_rows(figures: Iterable[FigureView], kind: str, year: int | None = None
     return [f for f in figures if f.type == kind and (year is None or f.fiscal_year == year)]
 
 
-@dataclass(frozen=True)
+# Plain classes with slots, not dataclasses: a dataclass is made by compiling its methods when the
+# module is imported, a millisecond of the first country page the pane is shown on.
 class Series:
-    key: str  # the entity's id, or OTHER
-    name: str
-    total: float  # the sum of the amounts, in the chart's dollars
-    members: int  # entities summed into it: 1, or more for OTHER
+    __slots__ = ("key", "members", "name", "total")
+
+    def __init__(self, key: str, name: str, total: float, members: int) -> None:
+        self.key = key  # the entity's id, or OTHER
+        self.name = name
+        self.total = total  # the sum of the amounts, in the chart's dollars
+        self.members = members  # entities summed into it: 1, or more for OTHER
 
 
-@dataclass(frozen=True)
 class Cell:
     """One series' amount in one fiscal year, and the figures it sums."""
 
-    year: int
-    series: int  # index into ChartData.series
-    amount: float
-    figures: tuple[FigureView, ...]
+    __slots__ = ("amount", "figures", "series", "year")
+
+    def __init__(self, year: int, series: int, amount: float, figures: tuple[FigureView, ...]) -> None:
+        self.year = year
+        self.series = series  # index into ChartData.series
+        self.amount = amount
+        self.figures = figures
 
 
-@dataclass(frozen=True)
 class ChartData:
-    type: str
-    dollars: str
-    by: str  # "country": series are programs; "program": series are countries and regions
-    years: tuple[int, ...]  # every fiscal year from the first figure's to the last's
-    series: tuple[Series, ...]
-    cells: tuple[Cell, ...]
-    low: float  # the lowest a stack of negative amounts reaches (0 or less)
-    high: float  # the highest a stack of positive amounts reaches (0 or more)
-    left_out: int = 0  # figures without constant dollars, in constant dollars
+    __slots__ = ("by", "cells", "dollars", "high", "left_out", "low", "series", "type", "years")
+
+    def __init__(
+        self,
+        type: str,
+        dollars: str,
+        by: str,
+        years: tuple[int, ...],
+        series: tuple[Series, ...],
+        cells: tuple[Cell, ...],
+        low: float,
+        high: float,
+        left_out: int = 0,
+    ) -> None:
+        self.type = type
+        self.dollars = dollars
+        self.by = by  # "country": series are programs; "program": series are countries and regions
+        self.years = years  # every fiscal year from the first figure's to the last's
+        self.series = series
+        self.cells = cells
+        self.low = low  # the lowest a stack of negative amounts reaches (0 or less)
+        self.high = high  # the highest a stack of positive amounts reaches (0 or more)
+        self.left_out = left_out  # figures without constant dollars, in constant dollars
 
     def index_of(self, key: str) -> int | None:
         return next((i for i, s in enumerate(self.series) if s.key == key), None)
@@ -146,25 +177,37 @@ def chart_data(
     figures: Iterable[FigureView], by: str, kind: str, dollars: str = "current", top: int = TOP_SERIES
 ) -> ChartData:
     """The chart of the figures of type `kind` in `dollars`, one series per entity at the other end."""
-    sums: dict[tuple[str, int], float] = defaultdict(float)
-    members: dict[tuple[str, int], list[FigureView]] = defaultdict(list)
-    size: dict[str, float] = defaultdict(float)
-    total: dict[str, float] = defaultdict(float)
+    constant, by_country = dollars == "constant", by == "country"
+    sums: dict[tuple[str, int], float] = {}
+    members: dict[tuple[str, int], list[FigureView]] = {}
+    size: dict[str, float] = {}
+    total: dict[str, float] = {}
     names: dict[str, str] = {}
     left_out = 0
-    for figure in figures:
+    for figure in figures:  # a country's page gives a thousand or more: one pass, few lookups
         if figure.type != kind:
             continue
-        value = amount(figure, dollars)
+        value = figure.constant if constant else figure.current
         if value is None:
             left_out += 1
             continue
-        end = other_end(figure, by)
-        names[end.id] = end.name
-        sums[end.id, figure.fiscal_year] += value
-        members[end.id, figure.fiscal_year].append(figure)
-        size[end.id] += abs(value)
-        total[end.id] += value
+        end = figure.program if by_country else figure.country
+        ident = end.id
+        key = (ident, figure.fiscal_year)
+        group = members.get(key)
+        if group is None:
+            members[key] = [figure]
+            sums[key] = value
+        else:
+            group.append(figure)
+            sums[key] += value
+        if ident in names:
+            size[ident] += abs(value)
+            total[ident] += value
+        else:
+            names[ident] = end.name
+            size[ident] = abs(value)
+            total[ident] = value
     if not names:
         return ChartData(kind, dollars, by, (), (), (), 0.0, 0.0, left_out)
     ranked = sorted(names, key=lambda ident: (-size[ident], names[ident].casefold(), ident))

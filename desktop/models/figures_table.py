@@ -19,6 +19,20 @@ from desktop.core.views import FigureView
 from desktop.models.figures_series import money, other_end
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
+# The roles the cells answer, as plain ints (the view passes ints): a view asks for seven roles of
+# every cell it paints, and those it leaves to the style (colours, decoration, check state) get None
+# before anything else is looked at.
+DISPLAY, ALIGNMENT, FONT, TOOLTIP, SORT = (
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ToolTipRole,
+        SORT_ROLE,
+    )
+)
+ANSWERED = frozenset((DISPLAY, ALIGNMENT, FONT, TOOLTIP, SORT))
 YEAR, OTHER, TYPE, CURRENT, CONSTANT, SOURCE, LOCATOR = range(7)
 NUMERIC = (YEAR, CURRENT, CONSTANT)
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -82,30 +96,31 @@ class FiguresTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else 7
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < 7:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY:
                 return self.titles()[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC:
+            if role == ALIGNMENT and section in NUMERIC:
                 return CENTER  # right-aligned, a title would run under the sort arrow
             return None
         return super().headerData(section, orientation, role)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows) or not 0 <= index.column() < 7:
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role not in ANSWERED or not index.isValid():
             return None
-        figure, column = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        row, column = index.row(), index.column()
+        if row >= len(self._rows) or not 0 <= column < 7:
+            return None
+        figure = self._rows[row]
+        if role == DISPLAY:
             return self._text(figure, column)
-        if role == SORT_ROLE:
+        if role == SORT:
             return self._value(figure, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
-            return RIGHT
-        if role == Qt.ItemDataRole.FontRole and column in (CURRENT, CONSTANT):
+        if role == ALIGNMENT:
+            return RIGHT if column in NUMERIC else None
+        if role == FONT:
             return self._bold if column == (CONSTANT if self._dollars == "constant" else CURRENT) else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(figure, column)
-        return None
+        return self._tooltip(figure, column)
 
     def _text(self, figure: FigureView, column: int) -> str:
         if column == YEAR:
@@ -157,21 +172,22 @@ class FiguresTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _order(self, rows: list[int], column: int, order: Qt.SortOrder) -> list[int]:
-        """`rows` (indexes into the rows) sorted by `column`: ties by year and name; no amount last either way."""
-        figures = self._rows
+        """`rows` (indexes into the rows) sorted by `column`: ties by year and name; no amount last either way.
 
-        def tie(n: int) -> tuple[int, str]:
-            return figures[n].fiscal_year, other_end(figures[n], self._by).name.casefold()
+        Each row's keys are worked out once, not once per comparison: a page sorts a thousand rows or more."""
+        figures, by = self._rows, self._by
 
-        def value(n: int) -> Any:
-            found = self._value(figures[n], column)
+        def value(figure: FigureView) -> Any:
+            found = self._value(figure, column)
             return found.casefold() if isinstance(found, str) else found
 
-        rows = sorted(rows, key=tie)
-        known = [n for n in rows if value(n) is not None]
+        ties = {n: (figures[n].fiscal_year, other_end(figures[n], by).name.casefold()) for n in rows}
+        values = {n: value(figures[n]) for n in rows}
+        rows = sorted(rows, key=ties.__getitem__)
+        known = [n for n in rows if values[n] is not None]
         # A stable sort keeps the ties in year and name order, reversed or not.
-        known.sort(key=value, reverse=order == Qt.SortOrder.DescendingOrder)
-        return known + [n for n in rows if value(n) is None]
+        known.sort(key=values.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        return known + [n for n in rows if values[n] is None]
 
     # -- export ------------------------------------------------------------------------------
 

@@ -12,12 +12,22 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from desktop import APP_TITLE
@@ -46,15 +56,17 @@ PAD = 8.0
 LEGEND_MAX = 230.0
 
 
-@dataclass
 class Frame:
     """Where everything goes for one size of canvas."""
 
-    plot: QRectF
-    ticks: list[float]
-    band: float  # the width of one fiscal year
-    bars: list[tuple[QRectF, Cell]] = field(default_factory=list)
-    legend: list[tuple[QRectF, int]] = field(default_factory=list)  # an entry's box, its series index
+    __slots__ = ("band", "bars", "legend", "plot", "ticks")
+
+    def __init__(self, plot: QRectF, ticks: list[float], band: float) -> None:
+        self.plot = plot
+        self.ticks = ticks
+        self.band = band  # the width of one fiscal year
+        self.bars: list[tuple[QRectF, Cell]] = []
+        self.legend: list[tuple[QRectF, int]] = []  # an entry's box, its series index
 
     def y(self, value: float) -> float:
         low, high = self.ticks[0], self.ticks[-1]
@@ -70,6 +82,18 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * 0.999)
     first, last = math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step
     return [first + i * step for i in range(round((last - first) / step) + 1)]
+
+
+def fill(painter: QPainter, rect: QRectF, color: QColor) -> None:
+    """Fill `rect` with `color`, leaving the painter with no pen and no brush.
+
+    Not QPainter.fillRect: PySide6 resolves its overloads by building five QGradient enum types, one
+    with 169 members, the first time it is called, 2 ms of the first country page the chart is drawn on.
+    """
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawRect(rect)
+    painter.setBrush(QBrush())
 
 
 def series_color(data: ChartData, index: int) -> QColor:
@@ -337,7 +361,7 @@ class FiguresChart(QWidget):
     def draw(self, painter: QPainter, rect: QRectF) -> None:
         """The whole chart on `rect`, in the widget's palette and font."""
         palette = self.palette()
-        painter.fillRect(rect, palette.color(QPalette.ColorRole.Base))
+        fill(painter, rect, palette.color(QPalette.ColorRole.Base))
         painter.setFont(self.font())
         data, metrics = self.data, self._metrics()
         text = palette.color(QPalette.ColorRole.Text)
@@ -350,8 +374,12 @@ class FiguresChart(QWidget):
         self._draw_caption(painter, rect, palette, metrics)
         self._draw_shading(painter, frame, palette)
         self._draw_grid(painter, frame, palette, metrics)
+        colors = [series_color(data, index) for index in range(len(data.series))]
+        painter.setPen(Qt.PenStyle.NoPen)
         for box, cell in frame.bars:
-            painter.fillRect(box, series_color(data, cell.series))
+            painter.setBrush(colors[cell.series])
+            painter.drawRect(box)
+        painter.setBrush(QBrush())
         # A hairline in the background colour keeps stacked segments of close colours apart.
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Base), 1))
         for box, _ in frame.bars:
@@ -393,13 +421,13 @@ class FiguresChart(QWidget):
             chosen = QColor(palette.color(QPalette.ColorRole.Mid))
             chosen.setAlpha(70)
             left = plot.left() + (self.selected_year - first) * frame.band
-            painter.fillRect(QRectF(left, plot.top(), frame.band, plot.height()), chosen)
+            fill(painter, QRectF(left, plot.top(), frame.band, plot.height()), chosen)
         marked = [y for y in self.marked_years if y in data.years]
         if marked:
             shade = QColor(palette.color(QPalette.ColorRole.Highlight))
             shade.setAlpha(40)
             left = plot.left() + (marked[0] - first) * frame.band
-            painter.fillRect(QRectF(left, plot.top(), frame.band * len(marked), plot.height()), shade)
+            fill(painter, QRectF(left, plot.top(), frame.band * len(marked), plot.height()), shade)
 
     def _draw_grid(self, painter: QPainter, frame: Frame, palette: QPalette, metrics: QFontMetricsF) -> None:
         plot = frame.plot
@@ -468,7 +496,7 @@ class FiguresChart(QWidget):
             box = QRectF(x, top, width, height)
         else:
             box = QRectF(max(beside(lines[0], plot.right()), plot.left()), plot.top() + 2, width, height)
-        painter.fillRect(box, accent)
+        fill(painter, box, accent)
         painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
 
@@ -477,7 +505,7 @@ class FiguresChart(QWidget):
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         for box, index in frame.legend:
             swatch = QRectF(box.left(), box.center().y() - 5, 10, 10)
-            painter.fillRect(swatch, series_color(self.data, index))
+            fill(painter, swatch, series_color(self.data, index))
             total = compact_dollars(self.data.series[index].total, 3)
             room = box.adjusted(16, 0, -(metrics.horizontalAdvance(total) + 8), 0)
             label = metrics.elidedText(self._legend_name(index), Qt.TextElideMode.ElideMiddle, room.width())

@@ -4,12 +4,14 @@ While View → Official figures is ticked (it is at start), each page shown asks
 figures off the GUI thread (Tasks, lane "figures"; a newer page's read drops an older one's
 answer). A page with figures shows the dock; a page without hides it, unless the reader has just
 asked for it from the menu, when it says there are none. The pane (its chart, table and model) is
-built the first time there is something to show: a window that never shows figures never imports it.
+built the first time there is something to show: a window that never shows figures never imports it,
+and the first read that finds figures imports it off the GUI thread.
 The as-of date reaches the chart whenever the page is drawn again, which is how the window applies it.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
 LANE = "figures"
+PANE_MODULE = "desktop.ui.figures_panel"  # the pane, its chart and its models: imported only when first needed
 CHART_FILTERS = "PNG image (*.png);;SVG image (*.svg)"
 TABLE_FILTERS = "CSV file (*.csv)"
 
@@ -112,6 +115,12 @@ class FiguresControls(QObject):
         window = self.window
         if window.height() > 400:
             window.resizeDocks([dock], [int(window.height() * 0.42)], Qt.Orientation.Vertical)
+            # resizeDocks only marks the window's layout as out of date: laid out now, not at a later turn
+            # of the event loop, which may come after a paint of the dock at its first height, the chart
+            # and the table then laid out and painted a second time.
+            layout = window.layout()
+            if layout is not None:
+                layout.activate()
 
     def _hide_dock(self) -> None:
         if self.dock is not None:
@@ -157,11 +166,18 @@ class FiguresControls(QObject):
             self._loaded(generation, ident, store, [])
             return
 
+        unbuilt = self.panel is None
+
         def read() -> list[FigureView] | None:
             try:
-                return store.figures(ident)
+                figures = store.figures(ident)
             except IndexMissing:
-                return None  # this worker's first connection found the index deleted: see _read_here
+                return None  # this worker's first connection found the index deleted: see _read
+            if figures and unbuilt:
+                # The pane is built next, on the GUI thread: its modules are imported here, while the GUI
+                # thread paints the page (in Qt's C++, which lets this thread run), not after it.
+                import_module(PANE_MODULE)
+            return figures
 
         self._task = self.tasks.run(
             read,

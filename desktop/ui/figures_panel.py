@@ -10,7 +10,7 @@ year ranks that year's figures, largest first.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QResizeEvent, QStandardItemModel
@@ -34,14 +34,15 @@ from desktop.core.dates import FuzzyDate
 from desktop.core.figures import type_label
 from desktop.core.views import FigureView
 from desktop.models.figures_series import (
+    by_type,
     chart_data,
     default_type,
     has_constant,
     money,
+    ordered_types,
     other_end,
     perspective,
     table_rows,
-    types_present,
     years_of,
 )
 from desktop.models.figures_table import CONSTANT, CURRENT, LOCATOR, OTHER, SOURCE, TYPE, YEAR, FiguresTableModel
@@ -63,6 +64,7 @@ class FiguresPanel(QWidget):
         self.name = ""
         self.by = "country"
         self.figures: list[FigureView] = []
+        self._of_type: dict[str, list[FigureView]] = {}  # the figures split by type: each switch reads one
 
         self.title_label = QLabel(self)
         self.title_label.setObjectName("figuresTitle")
@@ -161,26 +163,31 @@ class FiguresPanel(QWidget):
         """Show the figures of entity `ident` (its name is `name`): a new page starts on its default type."""
         self.ident, self.name, self.figures = ident, name, list(figures)
         self.by = perspective(ident, self.figures)
-        others = {other_end(f, self.by).id for f in self.figures}
+        self._of_type = by_type(self.figures)
+        ends = (f.program.id for f in self.figures) if self.by == "country" else (f.country.id for f in self.figures)
+        others = len(set(ends))
         what = "program" if self.by == "country" else "recipient"
         self.title_label.setText(
             f"<b>{_escape(name)}</b>: {len(self.figures):,} figure{'s' if len(self.figures) != 1 else ''}, "
-            f"{len(others):,} {what}{'s' if len(others) != 1 else ''}"
+            f"{others:,} {what}{'s' if others != 1 else ''}"
         )
+        types = ordered_types(self._of_type)
         with _quiet(self.type_box, self.dollars_box, self.year_box):
             self.type_box.clear()
-            for kind in types_present(self.figures):
+            for kind in types:
                 self.type_box.addItem(type_label(kind), kind)
-            self.type_box.setCurrentIndex(max(self.type_box.findData(default_type(types_present(self.figures))), 0))
+            self.type_box.setCurrentIndex(max(self.type_box.findData(default_type(types)), 0))
             self.dollars_box.setCurrentIndex(0)
-        self.table.sortByColumn(YEAR, Qt.SortOrder.AscendingOrder)  # a new page starts in year order
+        # A new page starts in year order. Sorting sorts the rows the model holds: the last page's go first.
+        self.model.set_rows([], self.by)
+        self.table.sortByColumn(YEAR, Qt.SortOrder.AscendingOrder)
         self._fill_years()
         self._refresh()
         self.stack.setCurrentIndex(1)
 
     def clear(self, message: str) -> None:
         """Show `message` in place of the chart and the table, which let go of their figures."""
-        self.ident, self.figures = None, []
+        self.ident, self.figures, self._of_type = None, [], {}
         self.model.set_rows([], self.by)
         self.chart.set_data(chart_data([], self.by, ""))
         self.empty_label.setText(message)
@@ -209,13 +216,13 @@ class FiguresPanel(QWidget):
         with _quiet(self.year_box):
             self.year_box.clear()
             self.year_box.addItem("All years", None)
-            for year in years_of(self.figures, self.kind):
+            for year in years_of(self._shown_type(), self.kind):
                 self.year_box.addItem(f"FY{year} ranking", year)
             self.year_box.setCurrentIndex(max(self.year_box.findData(chosen), 0))
 
     def _fill_dollars(self) -> None:
         """Constant dollars greyed out for a type no figure gives them for (current chosen instead)."""
-        constant = has_constant(self.figures, self.kind)
+        constant = has_constant(self._shown_type(), self.kind)
         model = self.dollars_box.model()
         assert isinstance(model, QStandardItemModel)  # a QComboBox's own model
         item = model.item(self.dollars_box.findData("constant"))
@@ -224,6 +231,10 @@ class FiguresPanel(QWidget):
         if not constant and self.dollars == "constant":
             with _quiet(self.dollars_box):
                 self.dollars_box.setCurrentIndex(self.dollars_box.findData("current"))
+
+    def _shown_type(self) -> list[FigureView]:
+        """The figures of the type the Type switch names."""
+        return self._of_type.get(self.kind, [])
 
     @Slot()
     def _on_type(self) -> None:
@@ -242,11 +253,12 @@ class FiguresPanel(QWidget):
             return
         self._fill_dollars()
         kind, dollars, year = self.kind, self.dollars, self.year
-        data = chart_data(self.figures, self.by, kind, dollars)
+        shown = self._shown_type()
+        data = chart_data(shown, self.by, kind, dollars)
         self.chart.set_data(data)
         self.chart.set_selected_year(year)
         self.model.set_dollars(dollars)
-        self.model.set_rows(table_rows(self.figures, kind, year), self.by)
+        self.model.set_rows(table_rows(shown, kind, year), self.by)
         self.table.verticalHeader().setVisible(year is not None)  # the row numbers are the ranks
         if year is not None:  # a ranking: largest first, in the dollars chosen
             column = CONSTANT if dollars == "constant" else CURRENT
@@ -265,17 +277,17 @@ class FiguresPanel(QWidget):
         metrics, bold = self.table.fontMetrics(), QFont(self.table.font())
         bold.setBold(True)
         strong = QFontMetrics(bold)
-        texts: list[set[str]] = [set() for _ in range(model.columnCount())]
-        for row in range(model.rowCount()):
-            figure = model.figure(row)
-            texts[OTHER].add(other_end(figure, self.by).name)
-            texts[SOURCE].add(figure.source.title)
-            texts[LOCATOR].add(figure.locator)
-            texts[TYPE].add(figure.type)
-            texts[CURRENT].add(money(figure.current))
-            texts[CONSTANT].add(money(figure.constant))
-        texts[TYPE] = {type_label(kind) for kind in texts[TYPE]}
-        texts[YEAR] = {"8888"}
+        rows = model.figures
+        ends = (f.program for f in rows) if self.by == "country" else (f.country for f in rows)
+        texts: dict[int, Collection[str]] = {
+            YEAR: ("8888",),
+            OTHER: {end.name for end in ends},
+            TYPE: {type_label(kind) for kind in {f.type for f in rows}},
+            CURRENT: {money(f.current) for f in rows},
+            CONSTANT: {money(f.constant) for f in rows},
+            SOURCE: {f.source.title for f in rows},
+            LOCATOR: {f.locator for f in rows},
+        }
         padding = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
         for column, title in enumerate(model.titles()):
             # Thousands of amounts or locators: digits are as wide as one another, so the longest few
