@@ -16,7 +16,8 @@ peak memory (the child's ru_maxrss) is its own:
 - the whole `almanac import foreignassistance FILE --out DIR` command, against the baseline
   (target ≤ 2×), and its peak RSS (target ≤ 500 MiB).
 
-Each figure is the median of --repeat runs. The table goes to stdout, and with --json to a file.
+Each figure is the median of --repeat runs, taken round by round (every figure once a round, the
+csv module in the first only). The table goes to stdout, and with --json to a file.
 """
 
 from __future__ import annotations
@@ -123,11 +124,6 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     return seconds, usage.ru_maxrss / 1024  # Linux gives KiB
 
 
-def median_of(runs: int, argv: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
-    seconds, rss = zip(*(measure(argv, env) for _ in range(runs)), strict=True)
-    return {"seconds": statistics.median(seconds), "runs": list(seconds), "peak_rss_mib": max(rss)}
-
-
 def available(engine: str) -> bool:
     module = {"duckdb": "duckdb", "polars": "polars"}.get(engine.split("-")[0])
     if module is None:
@@ -173,23 +169,37 @@ def main() -> int:
         while f.read(1 << 24):
             pass
 
-    results: dict[str, dict[str, Any]] = {}
+    figures: dict[str, tuple[list[str], dict[str, str] | None, int]] = {}  # name -> argv, env, runs
     for engine in opts.engines:
         for name in (engine, f"{engine}-numbered") if engine != "csv" else (engine,):
             if not available(name):
                 print(f"{name}: not installed, skipped", file=sys.stderr)
                 continue
-            runs = 1 if name == "csv" else opts.repeat
-            print(f"measuring {LABELS[name]} ({runs}×) …", file=sys.stderr)
-            results[name] = median_of(runs, [sys.executable, __file__, "--worker", name, str(path)])
-    bare = [n for n in ("duckdb", "polars", "csv") if n in results]
-    baseline = min(bare, key=lambda n: results[n]["seconds"])
+            worker = [sys.executable, __file__, "--worker", name, str(path)]
+            figures[name] = (worker, None, 1 if name == "csv" else opts.repeat)
     out = work / "pack"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     argv = [sys.executable, "-m", "desktop", "import", "foreignassistance", str(path), "--out", str(out)]
-    print(f"measuring the import ({opts.repeat}×) …", file=sys.stderr)
-    results["import"] = median_of(opts.repeat, argv, env)
+    figures["import"] = (argv, env, opts.repeat)
+    # Round by round, each figure once a round: on a shared machine a slow spell then weighs on
+    # every figure alike, not on whichever one was being measured over and over.
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in figures}
+    for done in range(opts.repeat):
+        print(f"round {done + 1} of {opts.repeat} …", file=sys.stderr)
+        for name, (command, environment, count) in figures.items():
+            if done < count:
+                runs[name].append(measure(command, environment))
     shutil.rmtree(out, ignore_errors=True)
+    results: dict[str, dict[str, Any]] = {
+        name: {
+            "seconds": statistics.median(s for s, _ in measured),
+            "runs": [s for s, _ in measured],
+            "peak_rss_mib": max(rss for _, rss in measured),
+        }
+        for name, measured in runs.items()
+    }
+    bare = [n for n in ("duckdb", "polars", "csv") if n in results]
+    baseline = min(bare, key=lambda n: results[n]["seconds"])
 
     base = results[baseline]["seconds"]
     rows = []
