@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDockWidget, QMenu
 from ui_support import bundled_args, open_window
@@ -211,3 +211,27 @@ def test_no_reader_file_at_all_is_a_message_not_a_failure(qtbot, bundled_store: 
     window.show_entity("imet")
     assert not window.action_bookmark.isEnabled()
     assert window.bookmarks.toggle("imet") is None
+
+
+def test_the_pages_star_shows_and_toggles_the_bookmark(qtbot, window: MainWindow) -> None:
+    window.show_entity("imet")
+    html = window.detail.toHtml()
+    assert "bookmark:imet" in html and "☆" in window.detail.toPlainText()
+    window.detail.anchorClicked.emit(QUrl("bookmark:imet"))  # as a click on the star does
+    assert window.reader.is_bookmarked("imet") and window.action_bookmark.isChecked()
+    qtbot.waitUntil(lambda: "★" in window.detail.toPlainText())  # drawn again once the change is done
+    qtbot.keyClick(window, Qt.Key.Key_D, CTRL)  # the key and the star are one switch
+    qtbot.waitUntil(lambda: "☆" in window.detail.toPlainText())
+    assert not window.reader.is_bookmarked("imet")
+
+
+def test_home_lists_the_bookmarks(qtbot, window: MainWindow) -> None:
+    for ident in ("pakistan", "imet"):
+        window.show_entity(ident)
+        window.bookmarks.toggle_current()
+    window.show_home()
+    text = window.detail.toPlainText()
+    assert "Bookmarks" in text
+    assert text.index("Pakistan", text.index("Bookmarks")) < text.index(
+        "International Military Education and Training", text.index("Bookmarks")
+    )

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from ui_support import bundled_args, open_window
+from ui_support import bundled_args, link_pos, open_window
 
 from desktop.core.store import Store
 from desktop.ui.main_window import MainWindow
@@ -17,12 +17,13 @@ ITEMS = ["&Open", "Open in new &tab", "&Bookmark", "Copy &link"]
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
 
 
-def right_click(window: MainWindow, view, at: QPoint) -> None:
+def right_click(window: MainWindow, view, at: QPoint, select_first: bool = True) -> None:
     """A right click as the platform delivers it, through the window (a left click first, as a hand
     selects the row: offscreen, a synthetic right click alone right after a menu closed opens none)."""
     QApplication.processEvents()
     where = view.viewport().mapTo(window, at)
-    QTest.mouseClick(window.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+    if select_first:
+        QTest.mouseClick(window.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
     QTest.mouseClick(window.windowHandle(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, where)
 
 
@@ -83,3 +84,12 @@ def test_a_group_row_has_no_entity_menu(qtbot, window: MainWindow) -> None:
     window.last_menu = None
     tree.customContextMenuRequested.emit(tree.visualRect(group).center())
     assert window.last_menu is None
+
+
+def test_a_links_menu_on_the_page(qtbot, window: MainWindow) -> None:
+    window.show_entity("imet")
+    view = window.detail
+    right_click(window, view, link_pos(view, "Bureau of Political-Military Affairs"), select_first=False)
+    assert texts(window) == ITEMS
+    act(window, "Open in new &tab")
+    assert window.tabs.target(1) == "bureau-of-political-military-affairs"

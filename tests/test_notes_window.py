@@ -122,3 +122,16 @@ def test_view_notes_hides_the_pane_and_is_remembered(qtbot, bundled_store: Store
     assert not second.notes.isVisible()
     second.action_notes.trigger()
     assert second.notes.isVisible()
+
+
+def test_the_page_shows_the_note_where_the_reader_was(qtbot, window: MainWindow) -> None:
+    window.show_entity("imet")
+    bar = window.detail.verticalScrollBar()
+    assert bar.maximum() > 100
+    bar.setValue(bar.maximum() // 2)
+    at = bar.value()
+    qtbot.keyClicks(editor(window), "Remember: ask about E-IMET")
+    window.notes.save()
+    qtbot.waitUntil(lambda: "Remember: ask about E-IMET" in window.detail.toPlainText())
+    assert "Your note" in window.detail.toPlainText()
+    assert abs(bar.value() - at) <= 40  # drawn again where the reader was reading, not at the top

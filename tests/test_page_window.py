@@ -127,9 +127,10 @@ def test_a_random_entity_from_home(window: MainWindow, bundled_store: Store) -> 
 
 def test_the_readers_note_and_bookmark_reach_the_page_through_the_controllers_hooks(window: MainWindow) -> None:
     pages = window.pages
-    assert pages.note_for("imet") == "" and pages.is_bookmarked("imet") is None and list(pages.home_bookmarks()) == []
+    # The window gives its pages the reader's own data: nothing noted or bookmarked yet.
+    assert pages.note_for("imet") == "" and pages.is_bookmarked("imet") is False and list(pages.home_bookmarks()) == []
     window.show_entity("imet")
-    assert "Your note" not in window.detail.toPlainText() and "☆" not in window.detail.toPlainText()
+    assert "Your note" not in window.detail.toPlainText() and "☆" in window.detail.toPlainText()
     marked = {"imet"}
     pages.note_for = lambda ident: "Ask about\nthe 1976 act" if ident == "imet" else ""
     pages.is_bookmarked = lambda ident: ident in marked

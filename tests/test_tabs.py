@@ -4,8 +4,8 @@ tab, a closed tab brought back, and the open tabs kept for the next run."""
 from __future__ import annotations
 
 import pytest
+import ui_support
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from ui_support import bundled_args, open_window
 
@@ -30,19 +30,7 @@ def shown(window: MainWindow) -> list[str | None]:
 
 
 def link_pos(window: MainWindow, text: str) -> QPoint:
-    """Where a link whose text is `text` sits in the page's viewport."""
-    view = window.detail
-    cursor = view.document().find(text, 0, QTextDocument.FindFlag.FindCaseSensitively)
-    while not cursor.isNull():
-        view.setTextCursor(cursor)
-        view.ensureCursorVisible()
-        inside = QTextCursor(cursor)
-        inside.setPosition(cursor.selectionStart() + 1)
-        pos = view.cursorRect(inside).center() + QPoint(2, 0)
-        if view.anchorAt(pos):
-            return pos
-        cursor = view.document().find(text, cursor, QTextDocument.FindFlag.FindCaseSensitively)
-    raise AssertionError(f"no link reads {text!r}")
+    return ui_support.link_pos(window.detail, text)
 
 
 def test_the_tab_widget_is_named_and_starts_with_one_tab(window: MainWindow) -> None:

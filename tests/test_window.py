@@ -391,7 +391,7 @@ def test_markup_in_data_is_shown_as_text(qtbot, data_dir: Path) -> None:
         assert "<img" not in html
         assert 'href="file:' not in html
         hrefs = re.findall(r'href="([^"]*)"', html)
-        assert hrefs and all(h.startswith(("entity:", "https:", "cite:", "#")) for h in hrefs), hrefs
+        assert hrefs and all(h.startswith(("entity:", "https:", "cite:", "bookmark:", "#")) for h in hrefs), hrefs
     window.show_entity("evil")
     text = window.detail.toPlainText()
     for label in ("Evil ", "alias ", "Summary ", "text ", "note ", "Other "):

@@ -84,3 +84,22 @@ def fake_tooltips(monkeypatch: Any, module: Any) -> list[str]:
 
     monkeypatch.setattr(module, "QToolTip", FakeToolTip)
     return shown
+
+
+def link_pos(view: Any, text: str) -> Any:
+    """Where a link whose text is `text` sits in a page view's viewport (scrolled into view), as a QPoint."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QTextCursor, QTextDocument
+
+    case = QTextDocument.FindFlag.FindCaseSensitively
+    cursor = view.document().find(text, 0, case)
+    while not cursor.isNull():
+        view.setTextCursor(cursor)
+        view.ensureCursorVisible()
+        inside = QTextCursor(cursor)
+        inside.setPosition(cursor.selectionStart() + 1)
+        pos = view.cursorRect(inside).center() + QPoint(2, 0)
+        if view.anchorAt(pos):
+            return pos
+        cursor = view.document().find(text, cursor, case)
+    raise AssertionError(f"no link reads {text!r}")

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QDesktopServices,
     QFontMetricsF,
     QHelpEvent,
@@ -48,6 +49,7 @@ class DetailView(QTextBrowser):
 
     entityRequested = Signal(str)
     entityInNewTab = Signal(str)  # a link middle-clicked or Ctrl+clicked
+    entityMenuRequested = Signal(str, QPoint)  # a right click on a link to an entity, at a global point
     fullPageRequested = Signal(str)  # "show all" on a long page
     claimsToggled = Signal(str)  # "sources disagree": open or close the claims a page does not show
     citationClicked = Signal(str, str)  # a note mark: the source's id and the locator cited ("¶2")
@@ -241,6 +243,14 @@ class DetailView(QTextBrowser):
         return super().event(event)
 
     # -- the mouse, colours and zoom -------------------------------------------------------
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """On a link to an entity, that entity's menu (the window's one entity menu); elsewhere Qt's own."""
+        url = QUrl(self.anchorAt(event.pos()))
+        if url.scheme().lower() == "entity" and url.path():
+            self.entityMenuRequested.emit(url.path(), event.globalPos())
+            return
+        super().contextMenuEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.MiddleButton:

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 from desktop import APP_TITLE
 from desktop.core.dates import FuzzyDate
 from desktop.core.links import entity_link
+from desktop.core.reader_data import Folder
 from desktop.core.store import Store
-from desktop.core.views import Hit
+from desktop.core.views import EntityRef, Hit
 from desktop.models.data_watcher import DataWatcher
 from desktop.models.reader_session import ReaderSession
 from desktop.models.results_model import NOTE_PHASE
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(self.icons.app_icon())
 
         self.search = SearchPane(session, tasks, self.icons, self)
-        self.tabs = PageTabs(session, open_url, self)
+        self.tabs = PageTabs(session, open_url, self, configure=self._configure_page)
         self.tabs.new_tab(render=False)  # the first page goes in it: see open_initial
         self.find_bar = FindBar(self.tabs.view, self)
         self.exports = Exports(self.tabs, self)
@@ -218,6 +219,15 @@ class MainWindow(QMainWindow):
         self._save_tabs_soon.timeout.connect(self.save_tabs)
         tabs.tabsChanged.connect(self._save_tabs_soon.start)
         self.reader.message.connect(self.status.show_message)
+        # A note or a bookmark changed (here or in another window): the pages show both. Drawn once the
+        # change is done (a burst of changes draws once), not from inside the code that made it.
+        self._redraw_soon = QTimer(self)
+        self._redraw_soon.setSingleShot(True)
+        self._redraw_soon.setInterval(0)
+        self._redraw_soon.timeout.connect(tabs.rerender_all)
+        self.reader.changed.connect(self._redraw_soon.start)
+        tabs.bookmarkToggled.connect(self.bookmarks.toggle)
+        tabs.entityMenuRequested.connect(self.show_entity_menu)
         # A page's own links: a note mark opens its source, a kind its group, "Search" the search box.
         tabs.citationClicked.connect(self.sources.show_source)
         tabs.kindRequested.connect(search.open_kind_group)
@@ -321,6 +331,25 @@ class MainWindow(QMainWindow):
         """The icon of the entity's kind; None for an entity no longer in the data."""
         ref = self.store.ref(entity_id)
         return self.icons(ref.kind) if ref is not None else None
+
+    def _configure_page(self, pages: PageController) -> None:
+        """What a tab's page shows of the reader's own: the note, the bookmark star, Home's bookmarks."""
+        reader = self.reader
+        pages.note_for = reader.note
+        pages.is_bookmarked = lambda entity_id: reader.is_bookmarked(entity_id) if reader.writable else None
+        pages.home_bookmarks = self._bookmarked_refs
+
+    def _bookmarked_refs(self, limit: int = 12) -> list[EntityRef]:
+        """The first bookmarks (folders opened in order) whose entities are in the data, for Home."""
+        found: list[EntityRef] = []
+        pending = list(self.reader.bookmarks())
+        while pending and len(found) < limit:
+            item = pending.pop(0)
+            if isinstance(item, Folder):
+                pending[:0] = item.children
+            elif (ref := self.store.ref(item.entity_id)) is not None:
+                found.append(ref)
+        return found
 
     def _name_of(self, entity_id: str) -> str:
         ref = self.store.ref(entity_id)

@@ -104,10 +104,13 @@ class NotesPane(QWidget):
         if not self._dirty or self._entity is None:
             return True
         entity = self._entity
+        # Marked saved before the write: what the write sets off (the page drawn again, which tells this
+        # pane what it shows) must find nothing left to save.
+        self._dirty = False
         if not self.reader.set_note(entity, self.edit.toPlainText()):
+            self._dirty = True
             self.status.setText("Not saved")
             return False
-        self._dirty = False
         self.status.setText("Saved")
         self.saved.emit(entity)
         return True

@@ -172,15 +172,19 @@ class PageController(QObject):
             self.show_entity(self._current, record=False)
 
     def rerender(self) -> None:
-        """Draw the page again (new colours, or new data)."""
+        """Draw the page again (new colours, new data, a note or a bookmark changed), where the reader was."""
         if self.session.closed:
             return  # the window has closed; a later theme change repaints nothing
+        bar = self.view.verticalScrollBar()
+        at = bar.value()
         if self._current is None:
             self.show_home(record=False)
         elif self.store.ref(self._current) is None:
             self._show_gone()
+            return
         else:
             self.show_entity(self._current, record=False)
+        bar.setValue(at)
 
     def _show_gone(self) -> None:
         self.view.set_strip(None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal, Slot
 from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
 
 from desktop.core.dates import FuzzyDate
@@ -45,11 +45,18 @@ class PageTabs(QTabWidget):
     kindRequested = Signal(str)
     searchRequested = Signal()
     bookmarkToggled = Signal(str)
+    entityMenuRequested = Signal(str, QPoint)
 
     def __init__(
-        self, session: StoreSession, open_url: Callable[[QUrl], Any] | None = None, parent: QWidget | None = None
+        self,
+        session: StoreSession,
+        open_url: Callable[[QUrl], Any] | None = None,
+        parent: QWidget | None = None,
+        configure: Callable[[PageController], None] | None = None,
     ) -> None:
         super().__init__(parent)
+        # Gives each new tab's page what the window knows of the reader (their notes, bookmarks).
+        self._configure = configure
         self.setObjectName("tabs")
         self.setAccessibleName("Pages")
         self.setDocumentMode(True)
@@ -114,6 +121,8 @@ class PageTabs(QTabWidget):
         history = History.restored(*state) if state else None
         pages = PageController(self.session, view, self, history=history)
         pages.as_of = self.as_of
+        if self._configure is not None:
+            self._configure(pages)
         self._controllers[id(view)] = pages
         self._wire(pages, view)
         index = self.insertTab(self.currentIndex() + 1 if at is None else at, view, "")
@@ -265,6 +274,7 @@ class PageTabs(QTabWidget):
         view.kindRequested.connect(self.kindRequested)
         view.searchRequested.connect(self.searchRequested)
         view.bookmarkToggled.connect(self.bookmarkToggled)
+        view.entityMenuRequested.connect(self.entityMenuRequested)
 
     def _redraw_if_shown(self, pages: PageController) -> None:
         # The application palette reaches a page after the window (through the event loop): a page is
