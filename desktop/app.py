@@ -26,7 +26,9 @@ from PySide6.QtGui import QImageWriter
 from PySide6.QtWidgets import QApplication
 
 from desktop import APP_TITLE, __version__, display_check
+from desktop.core.reader_data import default_path as reader_default_path
 from desktop.core.store import Store
+from desktop.models.reader_session import ReaderSession
 from desktop.models.store_session import StoreSession
 from desktop.models.tasks import Tasks
 from desktop.options import NotFound, UsageError, build_parser, data_folders, image_format, resolve_entity
@@ -47,8 +49,30 @@ def _application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def copy_reader_data(folder: Path) -> Path:
+    """A consistent copy of the reader's file (SQLite's backup, which reads the WAL too) in `folder`;
+    the path of an empty one when the reader has none or it cannot be read."""
+    import sqlite3
+
+    target = folder / "reader.sqlite3"
+    source = reader_default_path()
+    if source.is_file():
+        try:
+            with (
+                contextlib.closing(sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)) as src,
+                contextlib.closing(sqlite3.connect(target)) as dst,
+            ):
+                src.backup(dst)
+        except sqlite3.Error:
+            target.unlink(missing_ok=True)  # a damaged file is the window's to report, not the picture's
+    return target
+
+
 def _window_for(
-    args: argparse.Namespace, settings: AppSettings | None = None, open_url: Callable[[QUrl], Any] | None = None
+    args: argparse.Namespace,
+    settings: AppSettings | None = None,
+    open_url: Callable[[QUrl], Any] | None = None,
+    reader: ReaderSession | None = None,
 ) -> MainWindow:
     """The window and the parts it is made of: the background helper, the store session, the settings."""
     _application()
@@ -67,7 +91,7 @@ def _window_for(
     store = open_store(extra)
     tasks = Tasks()
     session = StoreSession(store, open_store, tasks, extra=extra)
-    window = MainWindow(session, settings, tasks, open_url=open_url)
+    window = MainWindow(session, settings, tasks, open_url=open_url, reader=reader)
     tasks.setParent(window)
     session.setParent(window)
     return window
@@ -182,7 +206,10 @@ def screenshot(args: argparse.Namespace, size: tuple[int, int], out: TextIO, err
         apply_theme(app, args.theme)
         with tempfile.TemporaryDirectory(prefix="almanac-screenshot-") as scratch:
             # Fresh settings: not the user's theme, zoom, size or added folders, and nothing saved over theirs.
-            window = _window_for(args, AppSettings(Path(scratch) / "settings.ini"))
+            # A copy of the reader's bookmarks and notes, so that the picture shows them and the window
+            # writes its tabs and history into the copy, not over the reader's own.
+            reader = ReaderSession(copy_reader_data(Path(scratch)))
+            window = _window_for(args, AppSettings(Path(scratch) / "settings.ini"), reader=reader)
             shown = _entity_or_close(window, args.show)
             if getattr(args, "as_of", None):
                 window.set_as_of(args.as_of)

@@ -51,7 +51,9 @@ def test_a_new_page_saves_the_last_at_once_and_shows_its_own(qtbot, window: Main
     window.go_back()
     assert edit.toPlainText() == "first note" and window.reader.note("pakistan") == "second"
     window.show_home()
-    assert not edit.isEnabled()  # Home has no note
+    assert not edit.isEnabled() and not window.notes.isVisible()  # Home has no note: the page takes the room
+    window.show_entity("imet")
+    assert window.notes.isVisible()
 
 
 def test_closing_mid_edit_loses_nothing(qtbot, bundled_store: Store) -> None:
@@ -114,12 +116,13 @@ def test_all_notes_export_as_markdown(qtbot, window: MainWindow, tmp_path: Path)
 
 def test_view_notes_hides_the_pane_and_is_remembered(qtbot, bundled_store: Store) -> None:
     first = open_window(qtbot, bundled_args(bundled_store))
+    first.show_entity("imet")
     assert first.action_notes.isChecked() and first.notes.isVisible()
     qtbot.keyClick(first, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert not first.notes.isVisible() and not first.action_notes.isChecked()
     first.close()
     second = open_window(qtbot, bundled_args(bundled_store))
-    assert not second.notes.isVisible()
+    assert second.current_entity == "imet" and not second.notes.isVisible()
     second.action_notes.trigger()
     assert second.notes.isVisible()
 
@@ -135,3 +138,26 @@ def test_the_page_shows_the_note_where_the_reader_was(qtbot, window: MainWindow)
     qtbot.waitUntil(lambda: "Remember: ask about E-IMET" in window.detail.toPlainText())
     assert "Your note" in window.detail.toPlainText()
     assert abs(bar.value() - at) <= 40  # drawn again where the reader was reading, not at the top
+
+
+def test_a_screenshot_shows_the_readers_note_and_bookmark_and_writes_nothing_of_theirs(
+    qapp, bundled_store: Store, tmp_path: Path
+) -> None:
+    import io
+
+    from PySide6.QtGui import QImage
+
+    from desktop import cli
+    from desktop.core.reader_data import ReaderData
+
+    with ReaderData() as data:
+        data.set_note("imet", "A note for the picture")
+        data.toggle_bookmark("imet", "International Military Education and Training")
+    out, err = io.StringIO(), io.StringIO()
+    shot = tmp_path / "page.png"
+    argv = ["screenshot", str(shot), "--show", "imet", "--size", "1280x800", *bundled_args(bundled_store)]
+    assert cli.main(argv, out, err) == 0, err.getvalue()
+    assert not QImage(str(shot)).isNull()
+    with ReaderData() as data:
+        assert data.tabs() == ([], 0) and data.history() == []  # the picture's window saved nothing here
+        assert data.note("imet") == "A note for the picture" and data.is_bookmarked("imet")

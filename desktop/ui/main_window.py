@@ -367,9 +367,7 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def set_notes_visible(self, visible: bool) -> None:
         """View → Notes: the pane under the page (what it holds is saved before it hides)."""
-        if not visible:
-            self.notes.save()
-        self.notes.setVisible(visible)
+        self.notes.set_wanted(visible)
         if self.action_notes.isChecked() != visible:
             self.action_notes.setChecked(visible)
 

@@ -31,6 +31,7 @@ class NotesPane(QWidget):
         self._name_of = name_of
         self._entity: str | None = None
         self._dirty = False
+        self._wanted = True  # View → Notes is ticked: the pane shows whenever an entity's page does
         self.title = QLabel(self)
         self.title.setObjectName("notesTitle")
         self.edit = QPlainTextEdit(self)
@@ -63,6 +64,7 @@ class NotesPane(QWidget):
             return
         self.save()
         self._entity = entity_id or None
+        self.setVisible(self._wanted and bool(entity_id))  # Home has no note: the page takes the room
         usable = bool(entity_id) and self.reader.writable
         self.edit.setEnabled(usable)
         if not entity_id:
@@ -126,6 +128,13 @@ class NotesPane(QWidget):
         if watched is self.edit and event.type() == QEvent.Type.FocusOut:
             self.save()
         return False
+
+    def set_wanted(self, wanted: bool) -> None:
+        """View → Notes ticked or not; the pane shows only with an entity's page."""
+        if not wanted:
+            self.save()
+        self._wanted = wanted
+        self.setVisible(wanted and self._entity is not None)
 
     def focus(self) -> None:
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
