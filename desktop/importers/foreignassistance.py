@@ -341,16 +341,18 @@ class _Digest:
 
     def _hash(self, until: threading.Event | None = None) -> None:
         """Hash on from where the last thread stopped, to the end or until `until` is set."""
+        block = bytearray(self.BLOCK)  # read into, not a new bytes object a block
+        view = memoryview(block)
         try:
-            with self._path.open("rb") as f:
+            with self._path.open("rb", buffering=0) as f:
                 f.seek(self._offset)
                 while not self._stop.is_set() and not (until is not None and until.is_set()):
-                    block = f.read(self.BLOCK)
-                    if not block:
+                    size = f.readinto(block)
+                    if not size:
                         self._done = True
                         return
-                    self._digest.update(block)
-                    self._offset += len(block)
+                    self._digest.update(view[:size])
+                    self._offset += size
         except OSError as exc:
             self._error = exc
 
