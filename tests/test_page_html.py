@@ -540,6 +540,16 @@ def test_a_long_page_opens_on_a_short_first_screen() -> None:
     assert sections["Timeline"].count("<img") == 1 and "<tr>" not in sections["Timeline"]  # one picture
 
 
+def test_key_facts_are_capped_like_the_rest() -> None:
+    """A key property with a thousand values (a hub's "part of") shows a screenful and offers the rest."""
+    facts = _long_facts(1000)
+    key = page(facts=facts, key_properties=(facts[0].property,))
+    sections = _sections(render_page(key))
+    assert sections["Key facts"].count("<tr>") == PAGE_ROWS
+    assert "Showing 50 of 1,000." in sections["Key facts"] and 'href="entity-all:thing"' in sections["Key facts"]
+    assert _sections(render_page(key, limit=None))["Key facts"].count("<tr>") == 1000
+
+
 @pytest.mark.parametrize("limit", [PAGE_ROWS, None])
 def test_every_row_of_a_long_page_keeps_its_date_and_citation(limit: int | None) -> None:
     facts = _long_facts(400)

@@ -313,7 +313,10 @@ def render_page(
     if note:
         sections.append(("note", "Your note", f"<p>{esc(note).replace(chr(10), '<br>')}</p>"))
     if key_facts:
-        sections.append(("key-facts", "Key facts", _fact_table(_grouped(key_facts), page, numbers, marks, open_claims)))
+        # Capped like the other sections: a key property with hundreds of values (a hub's "part of") would
+        # otherwise lay out hundreds of rows before the reader sees anything else.
+        key_table = _fact_table(_grouped(key_facts), page, numbers, marks, open_claims, limit)
+        sections.append(("key-facts", "Key facts", key_table))
     if other:
         body = _fact_table(other, page, numbers, marks, open_claims, limit)
         sections.append(("facts", "More facts" if key_facts else "Facts", body))
