@@ -237,3 +237,13 @@ def test_go_history_lists_pages_across_runs_and_can_be_cleared(qtbot, bundled_st
     menu.aboutToShow.emit()
     assert [a.text() for a in menu.actions() if not a.isSeparator()] == ["No pages viewed yet", "&Clear history…"]
     second.close()
+
+
+def test_background_tabs_opened_from_one_page_keep_their_order(qtbot, window: MainWindow) -> None:
+    window.show_entity("imet")
+    for ident in ("pakistan", "senegal", "slovenia"):
+        window.tabs.open_in_new_tab(ident)
+    assert shown(window) == ["imet", "pakistan", "senegal", "slovenia"]
+    window.tabs.setCurrentIndex(2)  # from another page, a new run starts beside it
+    window.tabs.open_in_new_tab("imet")
+    assert shown(window) == ["imet", "pakistan", "senegal", "imet", "slovenia"]

@@ -72,6 +72,9 @@ class PageTabs(QTabWidget):
         self._stale: set[int] = set()  # tabs to draw again when next shown (new data, colours, as-of)
         self._unshown: set[int] = set()  # tabs restored from a last run, drawn when first shown
         self._closed: list[TabPages] = []
+        # The tab background tabs were last opened from, and where the last of them went.
+        self._opened_from: QWidget | None = None
+        self._opened_after = -1
         self.as_of: FuzzyDate | None = None
         self.zoom = 0
         self.tabCloseRequested.connect(self.close_tab)
@@ -125,7 +128,13 @@ class PageTabs(QTabWidget):
             self._configure(pages)
         self._controllers[id(view)] = pages
         self._wire(pages, view)
-        index = self.insertTab(self.currentIndex() + 1 if at is None else at, view, "")
+        if at is None:
+            at = self.currentIndex() + 1
+            if background:  # a run of links opened from one page stays in the order they were opened
+                at = max(at, self._opened_after + 1) if self._opened_from is self.currentWidget() else at
+        index = self.insertTab(at, view, "")
+        if background:
+            self._opened_from, self._opened_after = self.currentWidget(), index
         if state and render:
             pages.show_history_item()
         elif render:
@@ -297,6 +306,8 @@ class PageTabs(QTabWidget):
     def _on_current_changed(self, index: int) -> None:
         if index < 0:
             return
+        if self.widget(index) is not self._opened_from:
+            self._opened_from = None  # a new run of background tabs starts beside the tab now on show
         pages = self.controller(index)
         if id(pages.view) in self._unshown:
             self._unshown.discard(id(pages.view))
