@@ -15,7 +15,7 @@ import math
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -207,16 +207,18 @@ class FiguresChart(QWidget):
         first = data.years[0] if data.years else 0
         ups: dict[int, float] = {}
         downs: dict[int, float] = {}
+        # Frame.y, written out: a frame is worked out for every paint and every move of the mouse.
+        base, height, low, span = plot.bottom(), plot.height(), ticks[0], ticks[-1] - ticks[0]
+        offset = plot.left() + (band - bar_w) / 2
+        bars = frame.bars
         for cell in data.cells:
-            left = plot.left() + (cell.year - first) * band + (band - bar_w) / 2
-            if cell.amount >= 0:
-                start = ups.get(cell.year, 0.0)
-                ups[cell.year] = end = start + cell.amount
-            else:
-                start = downs.get(cell.year, 0.0)
-                downs[cell.year] = end = start + cell.amount
-            top, bottom = sorted((frame.y(start), frame.y(end)))
-            frame.bars.append((QRectF(left, top, bar_w, max(bottom - top, 0.0)), cell))
+            year, amount = cell.year, cell.amount
+            stacks = ups if amount >= 0 else downs
+            start = stacks.get(year, 0.0)
+            stacks[year] = end = start + amount
+            y_start, y_end = base - (start - low) / span * height, base - (end - low) / span * height
+            top, bottom = (y_start, y_end) if y_start <= y_end else (y_end, y_start)
+            bars.append((QRectF(offset + (year - first) * band, top, bar_w, max(bottom - top, 0.0)), cell))
         x = plot.right() + PAD * 2
         for index in range(len(data.series)):
             box = QRectF(x, plot.top() + index * (line + 6), legend_w, line + 4)
@@ -374,17 +376,18 @@ class FiguresChart(QWidget):
         self._draw_caption(painter, rect, palette, metrics)
         self._draw_shading(painter, frame, palette)
         self._draw_grid(painter, frame, palette, metrics)
-        colors = [series_color(data, index) for index in range(len(data.series))]
-        painter.setPen(Qt.PenStyle.NoPen)
+        # The bars of a series in one call, and the hairlines in one: a chart has hundreds of bars.
+        by_series: list[list[QRectF]] = [[] for _ in data.series]
         for box, cell in frame.bars:
-            painter.setBrush(colors[cell.series])
-            painter.drawRect(box)
+            by_series[cell.series].append(box)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for index, boxes in enumerate(by_series):
+            painter.setBrush(series_color(data, index))
+            painter.drawRects(boxes)
         painter.setBrush(QBrush())
         # A hairline in the background colour keeps stacked segments of close colours apart.
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Base), 1))
-        for box, _ in frame.bars:
-            if box.height() >= 3:
-                painter.drawLine(QPointF(box.left(), box.top()), QPointF(box.right(), box.top()))
+        painter.drawLines([QLineF(box.topLeft(), box.topRight()) for box, _ in frame.bars if box.height() >= 3])
         if self._hover is not None:
             for box, cell in frame.bars:
                 if cell == self._hover:

@@ -294,9 +294,13 @@ class FiguresPanel(QWidget):
             # texts are the widest (names are few, and measured all).
             found = texts[column]
             measured = heapq.nlargest(8, found, key=len) if len(found) > 64 else found
-            widest = max((strong.horizontalAdvance(t) for t in measured), default=0)
-            heading = strong.horizontalAdvance(title) + 30  # room for the sort arrow
             cap = 180 if column in (OTHER, SOURCE) else 260  # long names are elided; the amounts stay in sight
+            widest = 0
+            for text in sorted(measured, key=len, reverse=True):
+                widest = max(widest, strong.horizontalAdvance(text))
+                if widest + padding >= cap:
+                    break  # the column is as wide as it gets: the other texts cannot change it
+            heading = strong.horizontalAdvance(title) + 30  # room for the sort arrow
             header.resizeSection(column, min(max(widest, metrics.horizontalAdvance(title), heading) + padding, cap))
 
     # -- menus and rows -------------------------------------------------------------------------
