@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import logging
 import os
-import signal
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEventLoop,
-    QMessageLogContext,
-    QTimer,
-    QtMsgType,
-    QUrl,
-    qInstallMessageHandler,
-)
-from PySide6.QtGui import QImageWriter
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop import APP_TITLE, __version__, display_check
@@ -31,10 +17,17 @@ from desktop.core.store import Store
 from desktop.models.reader_session import ReaderSession
 from desktop.models.store_session import StoreSession
 from desktop.models.tasks import Tasks
-from desktop.options import NotFound, UsageError, build_parser, data_folders, image_format, resolve_entity
+from desktop.options import NotFound, UsageError, build_parser, data_folders, image_format, resolve_entity, window_args
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import AppSettings
-from desktop.ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    import argparse
+
+    from PySide6.QtCore import QUrl
+
+# What only the screenshot, the Ctrl+C handling or the benchmark's first-paint exit use is imported
+# where they begin: the window's start is measured against a bare window (README, Performance).
 
 
 def _application(argv: list[str] | None = None) -> QApplication:
@@ -52,6 +45,7 @@ def _application(argv: list[str] | None = None) -> QApplication:
 def copy_reader_data(folder: Path) -> Path:
     """A consistent copy of the reader's file (SQLite's backup, which reads the WAL too) in `folder`;
     the path of an empty one when the reader has none or it cannot be read."""
+    import contextlib
     import sqlite3
 
     target = folder / "reader.sqlite3"
@@ -102,7 +96,7 @@ def build_main_window(args: list[str] | None = None, open_url: Callable[[QUrl], 
 
     `open_url` stands in for the system browser (tests pass a list's append).
     """
-    parsed = build_parser().parse_args(args or [])
+    parsed = window_args(args or []) or build_parser().parse_args(args or [])
     window = _window_for(parsed, open_url=open_url)
     window.open_initial(_entity_or_close(window, getattr(parsed, "id", None)))
     return window
@@ -131,28 +125,9 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     window.open_initial(_entity_or_close(window, getattr(args, "id", None)))
     window.show()
     if os.environ.get("ALMANAC_EXIT_AFTER_PAINT") == "1":  # for tests/benchmarks/bench.py: startup time and memory
-        import json
-        import resource
+        return _exit_after_first_paint(app, window)
+    import signal
 
-        from PySide6.QtCore import QEvent, QObject
-
-        class _FirstPaint(QObject):
-            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-                if event.type() == QEvent.Type.Paint:
-                    watched.removeEventFilter(self)
-                    QTimer.singleShot(0, app.quit)  # once this paint pass is done
-                return False
-
-        first_paint = _FirstPaint(window)
-        window.detail.viewport().installEventFilter(first_paint)
-        status = app.exec()
-        try:  # VmHWM: after fork+exec, ru_maxrss also counts the peak of the process that spawned this one
-            with open("/proc/self/status", encoding="ascii") as proc_status:
-                peak = next(int(line.split()[1]) for line in proc_status if line.startswith("VmHWM:"))
-        except (OSError, StopIteration, ValueError):
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(json.dumps({"first_paint": True, "peak_rss_kib": peak}), flush=True)
-        return status
     # Ctrl+C in the terminal closes the window, its state saved as on any close. Python runs a
     # signal handler only between bytecodes and Qt's event loop runs in C++, so a timer hands
     # control back to Python every 200 ms while the loop runs.
@@ -178,7 +153,49 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     return status
 
 
+def _exit_after_first_paint(app: QApplication, window: MainWindow) -> int:
+    """Run until the page's first paint is done, then quit, and print one line of JSON: the peak memory,
+    and what had been loaded by that paint (the modules, the Qt classes made so far, whether the `Qt`
+    namespace was built), which tests/test_startup.py holds to its lists."""
+    from PySide6 import QtCore, QtGui, QtWidgets
+    from PySide6.QtCore import QEvent, QObject
+
+    loaded: dict[str, list[str]] = {}
+
+    class _FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                loaded["modules"] = sorted(sys.modules)
+                # PySide6 makes a class (and its enums) when it is first used: what is in a module's
+                # namespace now is what the start-up has used.
+                loaded["qt_classes"] = sorted(
+                    f"{module.__name__.split('.')[-1]}.{name}"
+                    for module in (QtCore, QtGui, QtWidgets)
+                    for name in list(vars(module))
+                    if name.startswith("Q") or name == "Qt"
+                )
+                QTimer.singleShot(0, app.quit)  # once this paint pass is done
+            return False
+
+    first_paint = _FirstPaint(window)
+    window.detail.viewport().installEventFilter(first_paint)
+    status = app.exec()
+    import json
+    import resource
+
+    try:  # VmHWM: after fork+exec, ru_maxrss also counts the peak of the process that spawned this one
+        with open("/proc/self/status", encoding="ascii") as proc_status:
+            peak = next(int(line.split()[1]) for line in proc_status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"first_paint": True, "peak_rss_kib": peak, **loaded}), flush=True)
+    return status
+
+
 def _wait_for(signal: object, timeout_ms: int) -> None:
+    from PySide6.QtCore import QEventLoop
+
     loop = QEventLoop()
     signal.connect(loop.quit)  # type: ignore[attr-defined]
     QTimer.singleShot(timeout_ms, loop.quit)
@@ -187,6 +204,15 @@ def _wait_for(signal: object, timeout_ms: int) -> None:
 
 def screenshot(args: argparse.Namespace, size: tuple[int, int], out: TextIO, err: TextIO) -> int:
     """Render the real window offscreen into args.out, in the format its suffix names."""
+    import contextlib
+    import logging
+    import tempfile
+
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+    from PySide6.QtGui import QImageWriter
+
+    from desktop.ui.theme import apply_theme
+
     with contextlib.ExitStack() as restore:
         if QApplication.instance() is None:
             # Offscreen whatever the session: a screenshot needs no display, and must not fail for want of one.

@@ -8,30 +8,30 @@ traceback), 130 interrupted, 141 output pipe closed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
 import sys
-import textwrap
-import time
-import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop.cli_figures import figure_fact_json, figure_json, print_figures, write_csv
-from desktop.core.asof import STATUS_WORDS, PageAsOf, annotate
-from desktop.core.citation import note_mark
 from desktop.core.debug import DEBUG_ENV, configure_logging, debugging
-from desktop.core.store import Store
-from desktop.core.views import CitationView, ClaimView, FactView, Page, TimelineItem
-from desktop.options import NotFound, UsageError, build_parser, data_folders, resolve_entity
+from desktop.options import NotFound, UsageError, build_parser, data_folders, resolve_entity, window_args
+
+if TYPE_CHECKING:
+    from desktop.core.asof import PageAsOf
+    from desktop.core.store import Store
+    from desktop.core.views import CitationView, ClaimView, FactView, Page, TimelineItem
+
+# What the commands print with (json, textwrap, the store, the views, the as-of reading) is imported
+# by the commands themselves: opening the window, the commonest use, needs none of it, and its start
+# is measured against a bare window (README, Performance).
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 MAX_PROBLEMS_SHOWN = 20
 
 
 def open_store(args: argparse.Namespace, err: TextIO, rebuild: bool = False) -> Store:
+    from desktop.core.store import Store
+
     store = Store.open(data_folders(args), cache_dir=args.cache_dir, rebuild=rebuild)
     if store.notice:
         print(f"almanac: note: {store.notice}", file=err)
@@ -47,10 +47,14 @@ def open_store(args: argparse.Namespace, err: TextIO, rebuild: bool = False) -> 
 
 
 def _width(out: TextIO) -> int:
+    import shutil
+
     return min(shutil.get_terminal_size((100, 24)).columns, 110) if out.isatty() else 100
 
 
 def _wrap(text: str, indent: str, out: TextIO) -> str:
+    import textwrap
+
     return textwrap.fill(text, _width(out), initial_indent=indent, subsequent_indent=indent)
 
 
@@ -130,6 +134,11 @@ def page_as_of_json(view: PageAsOf) -> dict:
 
 
 def print_page(page: Page, out: TextIO, as_of: PageAsOf | None = None) -> None:
+    from dataclasses import replace
+
+    from desktop.core.asof import STATUS_WORDS
+    from desktop.core.citation import note_mark
+
     marks: dict[int, str] = {}
     if as_of is not None:
         # As it stood then: facts not yet true are left out, so are sources only they cite.
@@ -201,6 +210,8 @@ def timeline_json(item: TimelineItem) -> dict:
 
 def print_timeline(items: list[TimelineItem], out: TextIO) -> None:
     """One fact a line, its bounds first ("…" for an open start or end), its sources below it."""
+    import textwrap
+
     for item in items:
         bounds = f"{item.earliest or '…'} – {item.latest or '…'}"
         print(textwrap.fill(f"{bounds:<25} {item.sentence}", _width(out), subsequent_indent=" " * 26), file=out)
@@ -219,6 +230,8 @@ def check_kind(store: Store, kind: str | None) -> None:
 
 
 def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
     store = open_store(args, err)
     check_kind(store, args.kind)
     hits = store.search(" ".join(args.query), kind=args.kind, limit=args.limit)
@@ -245,6 +258,11 @@ def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
+    from desktop.cli_figures import figure_fact_json
+    from desktop.core.asof import annotate
+
     store = open_store(args, err)
     page = store.page(resolve_entity(store, args.id))
     if page is None:  # the index changed under us between the two lookups
@@ -262,6 +280,10 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_figures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
+    from desktop.cli_figures import figure_json, print_figures, write_csv
+
     store = open_store(args, err)
     ident = resolve_entity(store, args.id)
     other = resolve_entity(store, args.program) if args.program else None
@@ -282,6 +304,8 @@ def cmd_figures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
     if args.start and args.end and args.start.earliest > args.end.latest:
         raise UsageError(f"--from {args.start.text} is after --to {args.end.text}")
     store = open_store(args, err)
@@ -306,6 +330,8 @@ def cmd_timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
     store = open_store(args, err)
     kinds = store.kinds()
     check_kind(store, args.kind)
@@ -344,6 +370,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_index(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import time
+
     started = time.perf_counter()
     store = open_store(args, err, rebuild=args.rebuild)
     elapsed = time.perf_counter() - started
@@ -384,6 +412,8 @@ class ProgressLine:
     """The import's progress on one terminal line (rows, MB/s, time left), redrawn at most four times a second."""
 
     def __init__(self, err: TextIO, name: str) -> None:
+        import time
+
         self.err = err
         self.name = name
         self.started = time.monotonic()
@@ -391,6 +421,8 @@ class ProgressLine:
         self.shown = False
 
     def __call__(self, rows: int, done: int, total: int) -> None:
+        import time
+
         now = time.monotonic()
         if now - self.drawn < 0.25:
             return
@@ -477,9 +509,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, TextIO, TextIO], int]] 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # A plain window start is read without building every command's parser.
+        args = window_args(sys.argv[1:] if argv is None else argv) or build_parser().parse_args(argv)
     except UsageError as exc:
         print(f"almanac: error: {exc}", file=err)
         return EXIT_USAGE
@@ -503,6 +535,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 130
     except Exception as exc:
         if debugging():
+            import traceback
+
             traceback.print_exc(file=err)
         hint = "" if debugging() else f" ({DEBUG_ENV}=1 shows the traceback)"
         print(f"almanac: internal error: {type(exc).__name__}: {exc}{hint}", file=err)

@@ -10,7 +10,6 @@ QApplication exists.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -64,6 +63,8 @@ def no_display(env: Mapping[str, str] = os.environ, system: str = sys.platform) 
 
 def try_load(name: str) -> object:
     """Load a shared library by its soname the way the dynamic linker will; OSError when it cannot."""
+    import ctypes  # only where Qt will use xcb: not a cost of every start
+
     return ctypes.CDLL(name)
 
 

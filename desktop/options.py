@@ -3,22 +3,28 @@
 Both the command line (desktop/cli.py) and the window (desktop/app.py) read
 these, so they live here, apart from both: the window must not import the
 command line that opens it. Nothing here imports Qt.
+
+A plain window start (`almanac`, `almanac open ID`, with the data options) is read by
+`window_args` without building the parser of every command: that parser, and what its
+options' types import (the date parser, the figures command), is built only for the rest.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from desktop import __version__, cli_figures
+from desktop import __version__
 from desktop.core.bundle import bundled_data_dir
-from desktop.core.cache import CACHE_ENV
-from desktop.core.dates import DateError, FuzzyDate, parse_date
 from desktop.core.links import entity_from_link
-from desktop.core.store import Store
+
+if TYPE_CHECKING:
+    import re
+
+    from desktop.core.dates import FuzzyDate
+    from desktop.core.store import Store
 
 
 class UsageError(Exception):
@@ -44,6 +50,8 @@ def _positive(text: str) -> int:
 
 
 def _date(text: str) -> FuzzyDate:
+    from desktop.core.dates import DateError, parse_date
+
     try:
         return parse_date(text)
     except DateError as exc:
@@ -66,6 +74,8 @@ def _fiscal_year(text: str) -> int:
 
 
 def _regex(text: str) -> re.Pattern[str]:
+    import re
+
     try:
         return re.compile(text, re.IGNORECASE)
     except re.error as exc:
@@ -114,6 +124,8 @@ _SUB = "sub_"
 
 
 def _common(dest_prefix: str = "") -> _Parser:
+    from desktop.core.cache import CACHE_ENV
+
     common = _Parser(add_help=False)  # only ever a parent: its options are copied, it parses nothing
     group = common.add_argument_group("data")
     group.add_argument(
@@ -158,6 +170,8 @@ _DATE_FORMS = "2019, 2019-01, 2019-01-15, 1990s, early 1990s or late 2019"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from desktop import cli_figures
+
     parser = _Parser(
         prog="almanac",
         description="Security Assistance Almanac: an offline reference for US security assistance. "
@@ -299,6 +313,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="first_year", metavar="FY", type=_fiscal_year, help="only fiscal years from FY on")
     p.add_argument("--to", dest="last_year", metavar="FY", type=_fiscal_year, help="only fiscal years up to FY")
     return parser
+
+
+_VALUED = {"--data": "data", "--cache-dir": "cache_dir"}
+
+
+def window_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The options of a plain window start, read without building the parser of every command.
+
+    Takes `[--data DIR]... [--no-bundled] [--cache-dir DIR] [open ID [the same options]]`, each option
+    spelt out whole (`--data DIR` or `--data=DIR`), and gives what `build_parser().parse_args` would;
+    None for anything else (help, a mistake, an abbreviation, another command), which the full parser
+    then reads, words the errors of and prints the help for. Building that parser is some 6 ms and
+    imports what its option types need; a window start needs none of it.
+    """
+    data: list[Path] = []
+    no_bundled = False
+    cache_dirs: list[Path | None] = [None, None]  # before `open`, after it: the one after wins
+    entity: str | None = None
+    opened = False
+    tokens = list(argv)
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        position += 1
+        name, equals, value = token.partition("=")
+        if name in _VALUED:
+            if not equals:  # the value is the next word, which must not look like an option
+                if position == len(tokens) or tokens[position].startswith("-"):
+                    return None
+                value = tokens[position]
+                position += 1
+            if _VALUED[name] == "data":
+                data.append(Path(value))
+            else:
+                cache_dirs[opened] = Path(value)
+        elif token == "--no-bundled":
+            no_bundled = True
+        elif token.startswith("-"):
+            return None  # --help, --version, an abbreviation, "--", or a mistake
+        elif not opened and token == "open":
+            opened = True
+        elif opened and entity is None:
+            entity = token
+        else:
+            return None  # another command, or one word too many
+    if opened and entity is None:
+        return None  # `open` without its ID: the parser says what is missing
+    args = argparse.Namespace(data=data, no_bundled=no_bundled, cache_dir=cache_dirs[1] or cache_dirs[0])
+    args.command = "open" if opened else None
+    if opened:
+        args.id = entity
+    return args
 
 
 def data_folders(args: argparse.Namespace, extra: Sequence[Path] = ()) -> list[Path]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -28,7 +26,6 @@ from desktop.ui.main_window import MainWindow
 
 SOURCE = "test-dataset"
 SOURCE_TITLE = "A test dataset"
-ROOT = Path(__file__).resolve().parent.parent
 LEFT = Qt.MouseButton.LeftButton
 
 PROGRAMS = {
@@ -501,25 +498,6 @@ def test_new_data_reaches_the_dock(qtbot, window: MainWindow, folder: Path):
 def test_a_window_without_figures_never_builds_the_panel(qtbot, window: MainWindow):
     show(qtbot, window, "ruritania")
     assert window.figures.panel is None and window.findChild(QWidget, "figuresChart") is None
-
-
-def test_startup_imports_no_figures_module(bundled_store):
-    script = (
-        "import os, sys\n"
-        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
-        "from desktop.app import build_main_window\n"
-        f"window = build_main_window(['--cache-dir', {str(bundled_store.path.parent)!r}, 'open', 'pakistan'])\n"
-        "window.show()\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "QApplication.processEvents()\n"
-        "names = ('desktop.ui.figures_panel', 'desktop.ui.figures_chart', 'desktop.models.figures_table',\n"
-        "         'desktop.models.figures_series', 'PySide6.QtSvg')\n"
-        "print(sorted(n for n in names if n in sys.modules))\n"
-        "window.close()\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 # -- models, themes, actions ----------------------------------------------------------------------------------------

@@ -14,12 +14,18 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex
 
 from desktop.core.store import Store
 from desktop.core.views import KindInfo, TreeRow
 from desktop.models.results_model import tooltip_html
-from desktop.models.roles import Role
+from desktop.models.roles import (
+    ACCESSIBLE_TEXT_ROLE,
+    DECORATION_ROLE,
+    DISPLAY_ROLE,
+    TOOLTIP_ROLE,
+    Role,
+)
 
 BATCH = 256  # rows a fetchMore shows, and the rows of one page read from the store
 MAX_PAGES = 64  # pages kept across the whole tree (16,384 rows): memory does not grow with scrolling
@@ -255,7 +261,7 @@ class NavigatorModel(QAbstractItemModel):
     # flags() is QAbstractItemModel's own (enabled and selectable): QTreeView asks it twice for every
     # row it lays out, and an override in Python would cost a call into Python each time.
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():
             return None
         level: _Level = index.internalPointer()
@@ -268,17 +274,17 @@ class NavigatorModel(QAbstractItemModel):
             if entity is None:
                 return None
         assert kind is not None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return entity.name if entity else f"{kind.plural} ({kind.count:,})"
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == DECORATION_ROLE:
             return self._icon_for(kind.id)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             if entity is None:
                 return tooltip_html(f"{kind.plural}: {kind.count:,}")
             if entity.aliases:
                 return tooltip_html(f"{entity.name}\nAlso known as: {', '.join(entity.aliases)}")
             return tooltip_html(entity.name)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE_TEXT_ROLE:
             return entity.name if entity else kind.plural
         if role == Role.ENTITY_ID:
             return entity.id if entity else None

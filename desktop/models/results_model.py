@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 
 from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START, Hit
-from desktop.models.roles import Role
+from desktop.models.roles import (
+    ACCESSIBLE_DESCRIPTION_ROLE,
+    ACCESSIBLE_TEXT_ROLE,
+    DECORATION_ROLE,
+    DISPLAY_ROLE,
+    TOOLTIP_ROLE,
+    Role,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -20,12 +26,16 @@ NOTE_LABEL = "Your note"
 
 def snippet_html(snippet: str) -> str:
     """The snippet escaped for HTML, with the store's match marks turned into <b>."""
+    import html  # not before the first results: its table of entities is a cost at start-up
+
     return html.escape(snippet).replace(HIGHLIGHT_START, "<b>").replace(HIGHLIGHT_END, "</b>")
 
 
 def tooltip_html(text: str) -> str:
     """Plain text as a rich-text tooltip: Qt renders a tooltip that looks like markup as HTML,
     so data must be escaped, and then marked as rich text so the escapes are not shown."""
+    import html  # not before the first tooltip: its table of entities is a cost at start-up
+
     return "<qt>" + html.escape(text, quote=False).replace("\n", "<br>") + "</qt>"
 
 
@@ -89,19 +99,19 @@ class SearchResultsModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._hits)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._hits):
             return None
         hit = self._hits[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return hit.name
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == DECORATION_ROLE:
             return self._icon_for(hit.kind)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return tooltip_html(hit.marked("", ""))
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+        if role == ACCESSIBLE_DESCRIPTION_ROLE:
             return hit.marked("", "")
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE_TEXT_ROLE:
             return f"{hit.name}, {self.label_of(hit)}"
         if role == Role.ENTITY_ID:
             return hit.id

@@ -213,11 +213,12 @@ def build_actions(window: Any) -> dict[str, Any]:
         else:
             action = QAction(spec.text, window)
             action.setCheckable(spec.checkable)
-            slot = resolve(window, spec.slot)
+            # The slot is looked up when the action runs: parts of the window that nothing shows at
+            # start (the find bar, the exports, the dialogs) are made the first time they are asked for.
             if spec.checkable:
-                action.toggled.connect(slot)
-            else:
-                action.triggered.connect(lambda *_, s=slot: s())  # triggered's `checked` is not the slot's
+                action.toggled.connect(lambda checked, path=spec.slot: resolve(window, path)(checked))
+            else:  # triggered's `checked` is not the slot's
+                action.triggered.connect(lambda *_, path=spec.slot: resolve(window, path)())
         action.setObjectName(spec.name)
         action.setShortcuts(key_sequences(spec))
         window.addAction(action)

@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Signal, Slot
-from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QComboBox, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from desktop.core.asof import parse_as_of
-from desktop.core.dates import DateError, FuzzyDate
+from desktop.core.dates import DateError
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QDragEnterEvent, QFocusEvent
+
+    from desktop.core.dates import FuzzyDate
 
 LATEST = "Latest"
+# Any date the data may hold ("2019-01-15", "1990s", "early 1960s") and "Latest": short, and only
+# letters, digits, spaces and hyphens; the date parser says what is wrong with the rest.
+TYPED = r"^[A-Za-z0-9 \-]{0,24}$"
+
+
+class _AsOfEdit(QLineEdit):
+    """The box's line edit, which takes its validator when text can first come in (focus, or a drop):
+    the validator's classes and enums are not a cost of the window's start, and nothing is typed or
+    dropped before either."""
+
+    def _arm(self) -> None:
+        if self.validator() is None:
+            from PySide6.QtCore import QRegularExpression
+            from PySide6.QtGui import QRegularExpressionValidator
+
+            self.setValidator(QRegularExpressionValidator(QRegularExpression(TYPED), self))
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._arm()
+        super().focusInEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._arm()
+        super().dragEnterEvent(event)
 
 
 class AsOfControl(QComboBox):
@@ -27,14 +57,10 @@ class AsOfControl(QComboBox):
             "1990s or early 1960s. Latest shows all."
         )
         self.setEditable(True)
+        edit = _AsOfEdit(self)
+        self.setLineEdit(edit)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMinimumContentsLength(9)
-        # Any date the data may hold ("2019-01-15", "1990s", "early 1960s") and "Latest": short, and
-        # only letters, digits, spaces and hyphens; the date parser says what is wrong with the rest.
-        pattern = QRegularExpression(r"^[A-Za-z0-9 \-]{0,24}$")
-        edit = self.lineEdit()
-        assert edit is not None  # an editable combo box has one
-        edit.setValidator(QRegularExpressionValidator(pattern, self))
         edit.setPlaceholderText(LATEST)
         self.value: FuzzyDate | None = None
         self.set_years(None, None)

@@ -13,7 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal, Slot
+# `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QPoint, Signal, Slot
 from PySide6.QtGui import QAction, QDropEvent, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,12 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.reader_data import Bookmark, BookmarkItem, Folder
-from desktop.ui.exports import written_beside
+from desktop.models.roles import USER_ROLE
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
-ITEM = Qt.ItemDataRole.UserRole  # (item id, entity id or None for a folder)
+ITEM = USER_ROLE  # (item id, entity id or None for a folder)
 JSON_FILTER = "Bookmarks (*.json)"
 MENU_DEPTH = 16  # the Bookmarks menu shows folders as submenus this deep (the store allows no deeper)
 
@@ -55,7 +57,7 @@ class BookmarksView(QTreeWidget):
         self.setAccessibleName("Bookmarks")
         self.setHeaderHidden(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDefaultDropAction(QtCore.Qt.DropAction.MoveAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
@@ -84,10 +86,10 @@ class BookmarksView(QTreeWidget):
     ) -> None:
         for entry in items:
             node = QTreeWidgetItem(parent, [entry.title])
-            flags = node.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled
+            flags = node.flags() | QtCore.Qt.ItemFlag.ItemIsEditable | QtCore.Qt.ItemFlag.ItemIsDragEnabled
             if isinstance(entry, Folder):
                 node.setData(0, ITEM, (entry.id, None))
-                node.setFlags(flags | Qt.ItemFlag.ItemIsDropEnabled)
+                node.setFlags(flags | QtCore.Qt.ItemFlag.ItemIsDropEnabled)
                 bold = QFont(node.font(0))
                 bold.setBold(True)
                 node.setFont(0, bold)
@@ -95,7 +97,7 @@ class BookmarksView(QTreeWidget):
                 node.setExpanded(entry.id in opened or not opened)
             else:
                 node.setData(0, ITEM, (entry.id, entry.entity_id))
-                node.setFlags(flags & ~Qt.ItemFlag.ItemIsDropEnabled)
+                node.setFlags(flags & ~QtCore.Qt.ItemFlag.ItemIsDropEnabled)
                 node.setToolTip(0, entry.entity_id)
                 if callable(icon_for):
                     icon = icon_for(entry.entity_id)
@@ -143,7 +145,8 @@ class BookmarksView(QTreeWidget):
             self.renamed.emit(item_id, item.text(0))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != self.State.EditingState:
+        key = QtCore.Qt.Key
+        if event.key() in (key.Key_Delete, key.Key_Backspace) and self.state() != self.State.EditingState:
             item_id = self.item_id(self.currentItem())
             if item_id is not None:
                 self.removed.emit([item_id])
@@ -151,7 +154,7 @@ class BookmarksView(QTreeWidget):
         super().keyPressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton:
+        if event.button() == QtCore.Qt.MouseButton.MiddleButton:
             entity = self.entity_of(self.itemAt(event.position().toPoint()))
             if entity:
                 self.openedInNewTab.emit(entity)
@@ -185,7 +188,7 @@ class BookmarksView(QTreeWidget):
         dragged = self.currentItem()
         item_id = self.item_id(dragged)
         where = self.drop_target(event.position().toPoint(), dragged) if dragged is not None else None
-        event.setDropAction(Qt.DropAction.IgnoreAction)  # the tree is not changed here: the store is
+        event.setDropAction(QtCore.Qt.DropAction.IgnoreAction)  # the tree is not changed here: the store is
         event.accept()
         if item_id is None or where is None:
             return
@@ -290,7 +293,7 @@ class BookmarksControls(QObject):
         self.dock = QDockWidget("Bookmarks", self.window)
         self.dock.setObjectName("bookmarksDock")
         self.view = BookmarksView(self.dock)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.opened.connect(self.window.show_entity)
         self.view.openedInNewTab.connect(lambda e: self.window.tabs.open_in_new_tab(e))
@@ -299,7 +302,7 @@ class BookmarksControls(QObject):
         self.view.removed.connect(self.remove)
         self.dock.setWidget(self.view)
         self.dock.visibilityChanged.connect(self._on_dock_visibility)
-        self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.window.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
 
     @Slot(bool)
     def set_panel_visible(self, visible: bool) -> None:
@@ -310,7 +313,7 @@ class BookmarksControls(QObject):
             if visible:
                 self.refresh()
                 assert self.view is not None
-                self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                self.view.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         if self.action_panel.isChecked() != visible:
             self.action_panel.setChecked(visible)
 
@@ -379,6 +382,8 @@ class BookmarksControls(QObject):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> bool:
+        from desktop.ui.exports import written_beside  # the export code loads when first used
+
         text = self.reader.export_bookmarks()
         if text is None:
             return False

@@ -9,27 +9,22 @@ drawn here (page_strip.py) at the column's width, and drawn again when that widt
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import (
-    QColor,
-    QContextMenuEvent,
-    QDesktopServices,
-    QFontMetricsF,
-    QHelpEvent,
-    QImage,
-    QMouseEvent,
-    QPalette,
-    QResizeEvent,
-    QTextCursor,
-    QTextDocument,
-)
+# `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QPoint, QPointF, QUrl, Signal, Slot
+from PySide6.QtGui import QColor, QFontMetricsF, QHelpEvent, QPalette, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QTextBrowser, QToolTip
 
 from desktop.ui.page_html import STRIP_SRC, Strip, esc, safe_url
-from desktop.ui.page_strip import StripColors, StripLayout, draw_strip, lay_out
+from desktop.ui.qt_enums import SCROLL_BAR_ALWAYS_ON, SCROLL_BAR_AS_NEEDED, set_enum_property
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QContextMenuEvent, QImage, QMouseEvent, QResizeEvent
+
+    from desktop.ui.page_strip import StripLayout
 
 ZOOM_MIN, ZOOM_MAX = -6, 12
 # HTML this long rarely fits the pane (a bundled page that fills it is about 5,000 characters).
@@ -39,6 +34,12 @@ LONG_PAGE_CHARS = 10_000
 COLUMN_CHARS = 90
 STRIP_TIP_LINES = 6  # facts a tooltip over the timeline strip names before it says how many more
 IMAGE = QTextDocument.ResourceType.ImageResource.value  # as loadResource is handed it: a plain int
+
+
+def _open_in_system(url: QUrl) -> bool:
+    from PySide6.QtGui import QDesktopServices  # only when a web link is clicked
+
+    return QDesktopServices.openUrl(url)
 
 
 class DetailView(QTextBrowser):
@@ -72,17 +73,19 @@ class DetailView(QTextBrowser):
         # The margins beside the column are the view's, not the viewport's: painted as the page is.
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
-        self._open_url = open_url or QDesktopServices.openUrl
+        self._open_url = open_url or _open_in_system
         self.zoom = 0
         self._strip: Strip | None = None
         self._strip_layout: StripLayout | None = None  # the strip as drawn into the document, at its width
+        self._bar_forced = False  # setHtml keeps the scroll bar on while a long page goes in
+        self._bar_policy_set = False  # someone else set the scroll bar's policy: setHtml leaves it be
         self.anchorClicked.connect(self._route)
 
     @Slot(QUrl)
     def _route(self, url: QUrl) -> None:
         scheme = url.scheme().lower()
         if scheme == "entity":
-            if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier:
+            if QApplication.keyboardModifiers() & QtCore.Qt.KeyboardModifier.ControlModifier:
                 self.entityInNewTab.emit(url.path())
             else:
                 self.entityRequested.emit(url.path())
@@ -121,14 +124,22 @@ class DetailView(QTextBrowser):
         # the time to show it. So for a long page the bar comes first, and goes again if the page
         # fits after all (laid out again then, but a page that fits is quick to lay out). Short
         # pages, most of them, go in as they are: the bar would only cost them a second layout.
-        if len(text) < LONG_PAGE_CHARS or self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAsNeeded:
+        # (The policy is set as a property, and known by flags of this view's rather than read back:
+        # the enum calls would build the `Qt` namespace before the first paint; see qt_enums.py.)
+        if len(text) < LONG_PAGE_CHARS or self._bar_forced or self._bar_policy_set:
             super().setHtml(text)
             return
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        set_enum_property(self, "verticalScrollBarPolicy", SCROLL_BAR_ALWAYS_ON)
+        self._bar_forced = True
         try:
             super().setHtml(text)
         finally:
-            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+            self._bar_forced = False
+            set_enum_property(self, "verticalScrollBarPolicy", SCROLL_BAR_AS_NEEDED)
+
+    def setVerticalScrollBarPolicy(self, policy: QtCore.Qt.ScrollBarPolicy) -> None:
+        self._bar_policy_set = policy != QtCore.Qt.ScrollBarPolicy.ScrollBarAsNeeded  # see setHtml
+        super().setVerticalScrollBarPolicy(policy)
 
     def set_strip(self, strip: Strip | None) -> None:
         """The timeline strip of the page about to be set (page_html.page_strip), or None."""
@@ -145,6 +156,8 @@ class DetailView(QTextBrowser):
     def _strip_image(self) -> QImage | None:
         if self._strip is None:
             return None
+        from desktop.ui.page_strip import StripColors, draw_strip, lay_out  # only for a page with a strip
+
         font = self.document().defaultFont()
         self._strip_layout = layout = lay_out(self._strip, self._strip_width_now(), font)
         palette = self.palette()
@@ -209,7 +222,7 @@ class DetailView(QTextBrowser):
         of the timeline strip there, or ""."""
         bar_x, bar_y = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
         layout = self.document().documentLayout()
-        at = layout.hitTest(QPointF(pos.x() + bar_x, pos.y() + bar_y), Qt.HitTestAccuracy.ExactHit)
+        at = layout.hitTest(QPointF(pos.x() + bar_x, pos.y() + bar_y), QtCore.Qt.HitTestAccuracy.ExactHit)
         if at < 0:
             return ""
         cursor = QTextCursor(self.document())
@@ -253,7 +266,7 @@ class DetailView(QTextBrowser):
         super().contextMenuEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton:
+        if event.button() == QtCore.Qt.MouseButton.MiddleButton:
             url = QUrl(self.anchorAt(event.position().toPoint()))
             if url.scheme().lower() == "entity":
                 self.entityInNewTab.emit(url.path())
@@ -261,9 +274,9 @@ class DetailView(QTextBrowser):
         super().mouseReleaseEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.BackButton:
+        if event.button() == QtCore.Qt.MouseButton.BackButton:
             self.backRequested.emit()
-        elif event.button() == Qt.MouseButton.ForwardButton:
+        elif event.button() == QtCore.Qt.MouseButton.ForwardButton:
             self.forwardRequested.emit()
         else:
             super().mousePressEvent(event)

@@ -15,16 +15,17 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
+# `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from desktop.core.store import IndexMissing, Store
-from desktop.core.views import FigureView
 from desktop.models.tasks import Task, Tasks, report
-from desktop.ui.exports import written_beside
 
 if TYPE_CHECKING:
+    from desktop.core.views import FigureView
     from desktop.ui.figures_panel import FiguresDock, FiguresPanel
     from desktop.ui.main_window import MainWindow
 
@@ -69,15 +70,9 @@ class FiguresControls(QObject):
             window.addAction(action)
         self._enable_exports(False)
         window.pageShown.connect(self._on_page_shown)
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.stop()
-        return False
 
     def stop(self) -> None:
-        """Drop the answer of any read under way (the window is closing)."""
+        """Drop the answer of any read under way (the window is closing: it calls this first)."""
         self._generation += 1
         if self._task is not None:
             self._task.cancel()
@@ -103,7 +98,7 @@ class FiguresControls(QObject):
             self.dock.setObjectName("figuresDock")
             self.dock.setWidget(panel)
             self.dock.hide()
-            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+            window.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
             self.dock.closed.connect(lambda: self.action_figures.setChecked(False))
         return self.panel
 
@@ -114,7 +109,7 @@ class FiguresControls(QObject):
         dock.show()
         window = self.window
         if window.height() > 400:
-            window.resizeDocks([dock], [int(window.height() * 0.42)], Qt.Orientation.Vertical)
+            window.resizeDocks([dock], [int(window.height() * 0.42)], QtCore.Qt.Orientation.Vertical)
             # resizeDocks only marks the window's layout as out of date: laid out now, not at a later turn
             # of the event loop, which may come after a paint of the dock at its first height, the chart
             # and the table then laid out and painted a second time.
@@ -288,6 +283,8 @@ class FiguresControls(QObject):
         if panel is None:
             return False
         try:
+            from desktop.ui.exports import written_beside  # the export code loads when first used
+
             with written_beside(path, ".csv") as temp, temp.open("w", encoding="utf-8", newline="") as out:
                 panel.model.write_csv(out)
         except OSError as exc:

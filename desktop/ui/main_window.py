@@ -8,31 +8,29 @@
 - the status line (`status_line.py`) and the time controls (`time_controls.py`);
 - the official figures dock (`figures_dock.py`), which follows the page;
 - the problems dock (`problems_dock.py`), which follows the store.
+
+What the first paint does not show is made the first time it is used, and its module imported
+then: the find bar, the exports, the dialogs, the figures import, the entity menu. The window's
+start is measured against a bare window (README, Performance); tests/test_startup.py lists the
+modules the first paint may import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QMainWindow,
-    QMenu,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+# Not `Qt`: PySide6 builds the whole namespace (about a hundred enum classes) the first time it is
+# touched. Code that runs after the first paint reaches it as `QtCore.Qt`; before, qt_enums.py.
+from PySide6 import QtCore
+from PySide6.QtCore import QPoint, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desktop import APP_TITLE
-from desktop.core.dates import FuzzyDate
 from desktop.core.links import entity_link
 from desktop.core.reader_data import Folder
-from desktop.core.store import Store
 from desktop.core.views import EntityRef, Hit
 from desktop.models.data_watcher import DataWatcher
 from desktop.models.reader_session import ReaderSession
@@ -42,25 +40,32 @@ from desktop.models.tasks import Tasks
 from desktop.ui import actions as action_table
 from desktop.ui.bookmarks import BookmarksControls
 from desktop.ui.detail_view import DetailView
-from desktop.ui.dialogs import Dialogs
-from desktop.ui.entity_menu import entity_menu
-from desktop.ui.exports import Exports, written_beside
 from desktop.ui.figures_dock import FiguresControls
-from desktop.ui.figures_import import FiguresImport
-from desktop.ui.find_bar import FindBar
-from desktop.ui.history import History
 from desktop.ui.history_menus import HistoryMenus
 from desktop.ui.icons import KindIcons
 from desktop.ui.notes_pane import NotesPane
-from desktop.ui.page_controller import PageController
 from desktop.ui.page_tabs import PageTabs
 from desktop.ui.problems_dock import ProblemsControls
+from desktop.ui.qt_enums import VERTICAL, set_enum_property
 from desktop.ui.search_pane import SearchPane
 from desktop.ui.settings import AppSettings
 from desktop.ui.sources_pane import SourcesPane
 from desktop.ui.status_line import StatusLine
 from desktop.ui.theme import ThemeActions
 from desktop.ui.time_controls import TimeControls
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QCloseEvent, QResizeEvent
+
+    from desktop.core.dates import FuzzyDate
+    from desktop.core.store import Store
+    from desktop.ui.dialogs import Dialogs
+    from desktop.ui.exports import Exports
+    from desktop.ui.figures_import import FiguresImport
+    from desktop.ui.find_bar import FindBar
+    from desktop.ui.history import History
+    from desktop.ui.page_controller import PageController
 
 NAVIGATOR_SHARE, NAVIGATOR_MIN, NAVIGATOR_MAX = 0.28, 200, 460  # of the window's width, in pixels
 
@@ -97,17 +102,19 @@ class MainWindow(QMainWindow):
         self.icons = KindIcons({k.id: k.icon for k in session.store.kinds()})
         self.setWindowIcon(self.icons.app_icon())
 
+        self._open_url = open_url
         self.search = SearchPane(session, tasks, self.icons, self)
         self.tabs = PageTabs(session, open_url, self, configure=self._configure_page)
         self.tabs.new_tab(render=False)  # the first page goes in it: see open_initial
-        self.find_bar = FindBar(self.tabs.view, self)
-        self.exports = Exports(self.tabs, self)
+        # Made when first asked for (the properties below): nothing of them shows at start.
+        self._find_bar: FindBar | None = None
+        self._exports: Exports | None = None
+        self._dialogs: Dialogs | None = None
+        self._figures_import: FiguresImport | None = None
         self.status = StatusLine(self.statusBar())
-        self.dialogs = Dialogs(self, session, lambda: action_table.shortcut_rows(self._actions), open_url)
         self.time = TimeControls(self, tasks)
         self.figures = FiguresControls(self, tasks)
         self.problems = ProblemsControls(self, session, open_url)  # the Problems dock, built when first shown
-        self.figures_import = FiguresImport(self, tasks, self.add_data_folder, lambda: session.extra_folders)
         self.watcher = DataWatcher(tasks, self)
         self.bookmarks = BookmarksControls(self)
         self.sources = SourcesPane(self, session, open_url)  # View → Sources; a note mark opens it
@@ -136,12 +143,14 @@ class MainWindow(QMainWindow):
 
     def _lay_out(self) -> None:
         page = QWidget(self)
-        page_layout = QVBoxLayout(page)
+        self._page_layout = page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.addWidget(self.tabs, 1)
-        page_layout.addWidget(self.find_bar)
         # The reader's note sits under the page, in a split the reader can drag (and is remembered).
-        self.page_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        # Made without a parent and given one by its layout: QSplitter(parent) and setOrientation
+        # would build the `Qt` namespace (see the imports).
+        self.page_splitter = QSplitter()
+        set_enum_property(self.page_splitter, "orientation", VERTICAL)
         self.page_splitter.setObjectName("pageSplitter")
         self.page_splitter.addWidget(page)
         self.page_splitter.addWidget(self.notes)
@@ -152,7 +161,7 @@ class MainWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 4, 4, 4)
         right_layout.addWidget(self.page_splitter, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = QSplitter()  # horizontal, and the window's once it is the central widget
         self.splitter.setObjectName("splitter")
         self.splitter.addWidget(self.search)
         self.splitter.addWidget(right)
@@ -194,11 +203,10 @@ class MainWindow(QMainWindow):
         pages.pageShown.connect(self._on_page_shown)
         pages.titleChanged.connect(lambda t: self.setWindowTitle(f"{t} — {APP_TITLE}" if t else APP_TITLE))
         pages.historyChanged.connect(self._update_nav_actions)
-        for messages in (
-            pages.message, self.exports.message, self.figures.message, self.figures_import.message,
-            self.bookmarks.message, self.tasks.failed, session.failed,
-        ):  # fmt: skip
+        # (The parts made when first used connect their own messages then.)
+        for messages in (pages.message, self.figures.message, self.bookmarks.message, self.tasks.failed):
             messages.connect(self.status.show_message)
+        session.failed.connect(self.status.show_message)
         session.busy.connect(self.status.show_busy)
         session.storeChanged.connect(self._on_store_changed)
         session.reopened.connect(lambda store: self.watcher.watch(store.folders))  # new subfolders, too
@@ -210,7 +218,7 @@ class MainWindow(QMainWindow):
         self.problems.message.connect(self.status.show_message)
         tabs.zoomChanged.connect(lambda level: setattr(self.settings, "zoom", level))
         tabs.linkRefused.connect(lambda url: self.status.show_message(f"Link not opened: {url[:120]}"))
-        tabs.currentChanged.connect(lambda _: self.find_bar.set_view(tabs.view) if tabs.count() else None)
+        tabs.currentChanged.connect(self._find_in_current_tab)
         self.themes.themeChanged.connect(lambda theme: tabs.rerender_all())  # page colours come from the palette
         # The open tabs are written a moment after they change, not only at close: a crash keeps them.
         self._save_tabs_soon = QTimer(self)
@@ -234,6 +242,55 @@ class MainWindow(QMainWindow):
         tabs.searchRequested.connect(search.focus_search)
         self.sources.message.connect(self.status.show_message)
         self._update_nav_actions()
+
+    # -- the parts made when first used -----------------------------------------------------
+
+    @property
+    def find_bar(self) -> FindBar:
+        """Edit → Find in page: the bar under the page, made (hidden) the first time it is asked for."""
+        if self._find_bar is None:
+            from desktop.ui.find_bar import FindBar
+
+            self._find_bar = FindBar(self.tabs.view, self)  # hidden until open_bar shows it
+            self._page_layout.addWidget(self._find_bar)
+        return self._find_bar
+
+    def _find_in_current_tab(self, _index: int) -> None:
+        if self._find_bar is not None and self.tabs.count():
+            self._find_bar.set_view(self.tabs.view)
+
+    @property
+    def exports(self) -> Exports:
+        """Print, PDF, copy and citations."""
+        if self._exports is None:
+            from desktop.ui.exports import Exports
+
+            self._exports = Exports(self.tabs, self)
+            self._exports.message.connect(self.status.show_message)
+        return self._exports
+
+    @property
+    def dialogs(self) -> Dialogs:
+        """The small dialogs: shortcuts, sources, about, data folders."""
+        if self._dialogs is None:
+            from desktop.ui.dialogs import Dialogs
+
+            def shortcuts() -> list[tuple[str, str]]:
+                return action_table.shortcut_rows(self._actions)
+
+            self._dialogs = Dialogs(self, self.session, shortcuts, self._open_url)
+        return self._dialogs
+
+    @property
+    def figures_import(self) -> FiguresImport:
+        """File → Import official figures…"""
+        if self._figures_import is None:
+            from desktop.ui.figures_import import FiguresImport
+
+            session = self.session
+            self._figures_import = FiguresImport(self, self.tasks, self.add_data_folder, lambda: session.extra_folders)
+            self._figures_import.message.connect(self.status.show_message)
+        return self._figures_import
 
     # -- what the rest of the program (and the tests) ask of the window ------------------
 
@@ -302,7 +359,7 @@ class MainWindow(QMainWindow):
     def _open_and_read(self, entity_id: str) -> None:
         if entity_id != self.pages.current:
             self.pages.show_entity(entity_id)
-        self.detail.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.detail.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
 
     @Slot(str)
     def _on_page_shown(self, entity_id: str) -> None:
@@ -379,6 +436,8 @@ class MainWindow(QMainWindow):
 
     def export_notes_to(self, path: Path) -> bool:
         """Every note, as Markdown (a section per entity, with its id), into `path`."""
+        from desktop.ui.exports import written_beside
+
         self.notes.save()
         text = self.reader.notes_markdown(lambda ident: ref.name if (ref := self.store.ref(ident)) else None)
         if text is None:
@@ -395,6 +454,8 @@ class MainWindow(QMainWindow):
     @Slot(str, QPoint)
     def show_entity_menu(self, entity_id: str, at: QPoint) -> None:
         """The context menu of an entity (a link, a tree row, a result), at global point `at`."""
+        from desktop.ui.entity_menu import entity_menu
+
         menu = entity_menu(self, entity_id)
         self.last_menu = menu  # for tests: the menu shown last
         menu.popup(at)
@@ -416,7 +477,7 @@ class MainWindow(QMainWindow):
         focused = QApplication.focusWidget()
         position = next((i for i, w in enumerate(ring) if w is focused), -1)
         target = ring[(position + (-1 if backwards else 1)) % len(ring)] if position >= 0 else ring[0]
-        target.setFocus(Qt.FocusReason.TabFocusReason)
+        target.setFocus(QtCore.Qt.FocusReason.TabFocusReason)
         if target is self.search_box:
             self.search_box.selectAll()
 
@@ -478,6 +539,7 @@ class MainWindow(QMainWindow):
         if self.isVisible():  # a window closed before it was ever shown has no state of the user's to keep
             self.save_state()
         self.settings.close()  # what happens while the window is torn down is not the user's state
+        self.figures.stop()  # no figures read is shown in a window that is going
         self.search.stop()
         self.time.stop()
         self.watcher.stop()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QTextCursor
+# `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop.models.reader_session import ReaderSession
@@ -84,7 +85,10 @@ class NotesPane(QWidget):
         self.edit.blockSignals(True)
         try:
             self.edit.setPlainText(text)
-            self.edit.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on where the note ends
+            if text:  # (an empty note's cursor is at its end already)
+                from PySide6.QtGui import QTextCursor
+
+                self.edit.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on where the note ends
         finally:
             self.edit.blockSignals(False)
         self._dirty = False
@@ -137,4 +141,4 @@ class NotesPane(QWidget):
         self.setVisible(wanted and self._entity is not None)
 
     def focus(self) -> None:
-        self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.edit.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)

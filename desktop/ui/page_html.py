@@ -15,7 +15,6 @@ what points at the entity, and the sources.
 from __future__ import annotations
 
 import datetime
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
@@ -41,7 +40,10 @@ class Colors:
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """`html.escape(str(text), quote=True)`, the same replacements in the same order: the html package
+    would bring its table of entities (some 3 ms) into the window's start for the sake of five of them."""
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace('"', "&quot;").replace("'", "&#x27;")
 
 
 def entity_href(entity_id: str) -> str:

@@ -10,17 +10,22 @@ signals (and tells, on a switch, what the new tab shows), and applies the window
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QPoint, Signal, Slot
 from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
 
-from desktop.core.dates import FuzzyDate
-from desktop.core.views import Page
 from desktop.models.store_session import StoreSession
 from desktop.ui.detail_view import DetailView
 from desktop.ui.history import History
 from desktop.ui.page_controller import PageController
+from desktop.ui.qt_enums import ELIDE_RIGHT, set_enum_property
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+
+    from desktop.core.dates import FuzzyDate
+    from desktop.core.views import Page
 
 TITLE_CHARS = 28  # a tab's title is cut to this; its tooltip has the whole name
 CLOSED_KEPT = 20  # tabs Ctrl+Shift+T can bring back
@@ -62,7 +67,7 @@ class PageTabs(QTabWidget):
         self.setDocumentMode(True)
         self.setTabsClosable(True)
         self.setMovable(True)
-        self.setElideMode(Qt.TextElideMode.ElideRight)
+        set_enum_property(self, "elideMode", ELIDE_RIGHT)  # not setElideMode: see qt_enums.py
         self.setUsesScrollButtons(True)
         self.tabBar().setAutoHide(True)  # one tab: no bar, as the window was before tabs
         self.tabBar().setSelectionBehaviorOnRemove(QTabBar.SelectionBehavior.SelectPreviousTab)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+# `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
+from PySide6 import QtCore
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -22,7 +24,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     QSortFilterProxyModel,
-    Qt,
     QUrl,
     Signal,
 )
@@ -44,12 +45,16 @@ from PySide6.QtWidgets import (
 
 from desktop.core.problems import Problem
 from desktop.core.store import Store
+from desktop.models.roles import DISPLAY_ROLE, USER_ROLE
 from desktop.models.store_session import StoreSession
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 FILE, LINE, MESSAGE, ORIGIN = range(4)
 HEADERS = ("File", "Line", "Message", "Origin")
 ORIGIN_LABELS = {"setup": "Setup", "file": "File", "duplicate": "Duplicate id", "link": "Link", "alias": "Alias"}
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = USER_ROLE + 1
 
 # Messages quote names Markdown's way (`like this`), which reads well in a terminal and in a pasted
 # report; on screen the backticks are noise, so the list shows the quoted part in quotation marks.
@@ -102,16 +107,16 @@ class ProblemsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE) -> Any:
+        if orientation == QtCore.Qt.Orientation.Horizontal and role == QtCore.Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():
             return None
         problem, column = self._problems[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == QtCore.Qt.ItemDataRole.DisplayRole:
             if column == FILE:
                 return self._paths[index.row()]
             if column == LINE:
@@ -125,11 +130,11 @@ class ProblemsModel(QAbstractTableModel):
                 return problem.line
             if column == FILE:
                 return f"{self._paths[index.row()]}\0{problem.line:09d}"
-            return self.data(index, Qt.ItemDataRole.DisplayRole)
-        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.data(index, QtCore.Qt.ItemDataRole.DisplayRole)
+        if role == QtCore.Qt.ItemDataRole.ToolTipRole:
             return problem.path if column == FILE else plain_message(problem.message)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == LINE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == QtCore.Qt.ItemDataRole.TextAlignmentRole and column == LINE:
+            return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
         return None
 
 
@@ -141,7 +146,7 @@ class ProblemsView(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter is taken here rather than through `activated`, which some platforms also emit on a
         # single click: opening an editor should take a deliberate act.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+        if event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.openRequested.emit(self.currentIndex())
             event.accept()
             return
@@ -161,7 +166,7 @@ class ProblemsPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(-1)  # the filter matches any column
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterCaseSensitivity(QtCore.Qt.CaseSensitivity.CaseInsensitive)
 
         self.filter = QLineEdit(self)
         self.filter.setObjectName("problemsFilter")
@@ -178,7 +183,7 @@ class ProblemsPanel(QWidget):
         self.view.setAccessibleName("Data problems")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the store's order (file, line) until a click
+        self.view.sortByColumn(-1, QtCore.Qt.SortOrder.AscendingOrder)  # the store's order (file, line) until a click
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -194,7 +199,7 @@ class ProblemsPanel(QWidget):
         header.resizeSection(FILE, 260)
         self.view.doubleClicked.connect(self._open_index)
         self.view.openRequested.connect(self._open_index)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self._menu: QMenu | None = None
 
@@ -213,7 +218,7 @@ class ProblemsPanel(QWidget):
             watched is self.filter
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
+            and event.key() == QtCore.Qt.Key.Key_Escape
             and self.filter.text()
         ):
             self.filter.clear()
@@ -302,7 +307,7 @@ class ProblemsPanel(QWidget):
             self._menu.close()
         self._menu = menu = QMenu(self)
         menu.setObjectName("problemsMenu")
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.destroyed.connect(lambda *_: setattr(self, "_menu", None) if self._menu is menu else None)
         path = Path(problem.path)
         open_action = menu.addAction("&Open file", lambda: self.open_file(problem))
@@ -357,7 +362,7 @@ class ProblemsControls(QObject):
             dock.setObjectName("problemsDock")
             dock.setWidget(panel)
             dock.hide()
-            self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            self.window.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             dock.closed.connect(lambda: self.action_problems.setChecked(False))
             self._show_store(self.session.store)
         return self.panel
@@ -380,7 +385,7 @@ class ProblemsControls(QObject):
         panel = self.problems_panel()
         assert self.dock is not None
         self.dock.raise_()
-        panel.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        panel.view.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
         if not panel.view.currentIndex().isValid() and panel.proxy.rowCount():
             panel.view.setCurrentIndex(panel.proxy.index(0, 0))
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, QUrl, Signal, Slot
+# `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +38,13 @@ from desktop.models.search_runner import SearchRunner
 from desktop.models.store_session import StoreSession
 from desktop.models.tasks import Tasks
 from desktop.ui.page_html import entity_href, esc
-from desktop.ui.result_delegate import ResultDelegate
+from desktop.ui.qt_enums import (
+    CUSTOM_CONTEXT_MENU,
+    RICH_TEXT,
+    SCROLL_BAR_ALWAYS_OFF,
+    SCROLL_BAR_ALWAYS_ON,
+    set_enum_property,
+)
 
 TREE_PAGE, RESULTS_PAGE = 0, 1
 PREVIEW_MS = 250  # moving through the results shows each in the page once the keys pause this long
@@ -84,7 +92,7 @@ class SearchPane(QWidget):
         self.navigator.selectionModel().currentChanged.connect(self._on_tree_current)
         self.navigator.activated.connect(self._on_tree_activated)
         self.navigator.installEventFilter(self)
-        self.navigator.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        set_enum_property(self.navigator, "contextMenuPolicy", CUSTOM_CONTEXT_MENU)
         self.navigator.customContextMenuRequested.connect(lambda pos: self._menu_at(self.navigator, pos))
         self.navigator.viewport().installEventFilter(self)  # where its clicks arrive
         self._tree_keyed = False  # the tree's current row is moving under the keys, not a click
@@ -94,19 +102,20 @@ class SearchPane(QWidget):
         self.results.setObjectName("searchResults")
         self.results.setAccessibleName("Search results")
         self.results.setModel(self.results_model)
-        self.results.setItemDelegate(ResultDelegate(self.results))
+        # Its delegate (and the QStyle enums it draws with) comes when results are first shown.
+        self._delegate_set = False
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        set_enum_property(self.results, "horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         # The scroll bar stays, so rows keep one width while typing: one coming and going as the
         # number of hits crosses a screenful re-laid out the list and redrew every row (the
         # delegate keeps drawn rows by width) twice a keystroke.
-        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        set_enum_property(self.results, "verticalScrollBarPolicy", SCROLL_BAR_ALWAYS_ON)
         self.results.setUniformItemSizes(True)  # the delegate's rows are one height: no per-row measuring
         self.results.clicked.connect(self._open_result_index)
         self.results.installEventFilter(self)
         self.results.viewport().installEventFilter(self)  # middle clicks and Ctrl+clicks: a new tab
-        self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        set_enum_property(self.results, "contextMenuPolicy", CUSTOM_CONTEXT_MENU)
         self.results.customContextMenuRequested.connect(lambda pos: self._menu_at(self.results, pos))
         self._preview = QTimer(self)
         self._preview.setSingleShot(True)
@@ -122,7 +131,7 @@ class SearchPane(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("searchStatus")
         self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.RichText)
+        set_enum_property(self.status, "textFormat", RICH_TEXT)
         self.status.linkActivated.connect(self._on_status_link)
 
         results_page = QWidget(self)
@@ -130,12 +139,16 @@ class SearchPane(QWidget):
         results_layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
         header.addWidget(self.status, 1)
-        header.addWidget(self.kind_box, 0, Qt.AlignmentFlag.AlignTop)
+        kind_column = QVBoxLayout()  # the box at the top beside a status of several lines, as AlignTop would
+        kind_column.addWidget(self.kind_box)
+        kind_column.addStretch(1)
+        header.addLayout(kind_column)
         results_layout.addLayout(header)
         results_layout.addWidget(self.results, 1)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.navigator)
         self.stack.addWidget(results_page)
+        self.stack.currentChanged.connect(self._on_page_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 0, 4)
         layout.addWidget(self.box)
@@ -190,13 +203,21 @@ class SearchPane(QWidget):
 
     @Slot()
     def focus_search(self) -> None:
-        self.box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.box.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.box.selectAll()
 
     def clear_search(self) -> None:
         self.box.clear()
         self.stack.setCurrentIndex(TREE_PAGE)
-        self.box.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.box.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
+
+    @Slot(int)
+    def _on_page_changed(self, page: int) -> None:
+        if page == RESULTS_PAGE and not self._delegate_set:
+            from desktop.ui.result_delegate import ResultDelegate
+
+            self.results.setItemDelegate(ResultDelegate(self.results))
+            self._delegate_set = True
 
     def showing_results(self) -> bool:
         return self.stack.currentIndex() == RESULTS_PAGE
@@ -334,7 +355,7 @@ class SearchPane(QWidget):
         self.navigator.expand(group)
         self.navigator.setCurrentIndex(group)  # a group shows no page: the page stays as it is
         self.navigator.scrollTo(group, QAbstractItemView.ScrollHint.PositionAtTop)
-        self.navigator.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.navigator.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
         return True
 
     @Slot(QModelIndex, QModelIndex)
@@ -366,8 +387,8 @@ class SearchPane(QWidget):
                 return self._box_key(key)
             if watched is self.results:
                 if (
-                    key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                    and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                    key in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter)
+                    and event.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier
                 ):
                     hit = self.results_model.hit(self.results.currentIndex().row())
                     if hit is not None:
@@ -386,8 +407,9 @@ class SearchPane(QWidget):
     def _new_tab_click(self, viewport: QObject, event: QMouseEvent) -> bool:
         """A middle click, or a Ctrl+click, on a tree row or a result: it opens in a background tab."""
         button, modifiers = event.button(), event.modifiers()
-        ctrl = button == Qt.MouseButton.LeftButton and bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-        if button != Qt.MouseButton.MiddleButton and not ctrl:
+        mouse = QtCore.Qt.MouseButton
+        ctrl = button == mouse.LeftButton and bool(modifiers & QtCore.Qt.KeyboardModifier.ControlModifier)
+        if button != mouse.MiddleButton and not ctrl:
             return False
         entity_id = self.entity_at(viewport, event.position().toPoint())
         if entity_id:
@@ -407,32 +429,32 @@ class SearchPane(QWidget):
         return hit.id if hit is not None else None
 
     def _box_key(self, key: int) -> bool:
-        if key == Qt.Key.Key_Down and self.showing_results():
+        if key == QtCore.Qt.Key.Key_Down and self.showing_results():
             if self.results_model.rowCount() > 0:
-                self.results.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.results.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
                 if not self.results.currentIndex().isValid():
                     self.results.setCurrentIndex(self.results_model.index(0, 0))
             return True
-        if key == Qt.Key.Key_Down:
-            self.navigator.setFocus(Qt.FocusReason.OtherFocusReason)
+        if key == QtCore.Qt.Key.Key_Down:
+            self.navigator.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
             return True
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.box.text().strip():
+        if key in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter) and self.box.text().strip():
             self.open_result()
             return True
-        if key == Qt.Key.Key_Escape:
+        if key == QtCore.Qt.Key.Key_Escape:
             self.clear_search()
             return True
         return False
 
     def _results_key(self, key: int) -> bool:
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if key in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
             self.open_result()
             return True
-        if key == Qt.Key.Key_Escape:
+        if key == QtCore.Qt.Key.Key_Escape:
             self.clear_search()
             return True
-        if key == Qt.Key.Key_Up and self.results.currentIndex().row() <= 0:
-            self.box.setFocus(Qt.FocusReason.OtherFocusReason)
+        if key == QtCore.Qt.Key.Key_Up and self.results.currentIndex().row() <= 0:
+            self.box.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
             return True
         return False
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+# `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
+from PySide6 import QtCore
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -27,12 +29,13 @@ from PySide6.QtWidgets import (
 
 from desktop.core.store import Store
 from desktop.core.views import SourceInfo
+from desktop.models.roles import USER_ROLE
 from desktop.models.store_session import StoreSession
 from desktop.ui.page_html import esc, safe_url
+from desktop.ui.qt_enums import ELIDE_RIGHT, SCROLL_BAR_ALWAYS_OFF, VERTICAL, set_enum_property
 
-SOURCE_ID = Qt.ItemDataRole.UserRole
+SOURCE_ID = USER_ROLE
 DOCK_WIDTH = 340  # pixels, when the dock first opens at a side of the window
-SIDE_AREAS = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
 
 
 class SourcesPane(QDockWidget):
@@ -50,6 +53,7 @@ class SourcesPane(QDockWidget):
         self._sources: dict[str, SourceInfo] = {}
         self._locator = ""  # the paragraph cited by the note mark that opened the pane ("" when none)
         self._shown_once = False
+        self._window = window
 
         self.view = QListWidget(self)
         self.view.setObjectName("sourcesView")
@@ -57,8 +61,10 @@ class SourcesPane(QDockWidget):
         self.view.currentItemChanged.connect(self._on_current)
         # Long titles ("Public Law 87-195, 75 Stat. 424, approved …") end in "…"; the tooltip and the
         # details below give them whole.
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # (Set as properties, and the dock docked when first shown: the calls that name the enums would
+        # build the `Qt` namespace before the window's first paint; see qt_enums.py.)
+        set_enum_property(self.view, "textElideMode", ELIDE_RIGHT)
+        set_enum_property(self.view, "horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         self.details = QTextBrowser(self)
         self.details.setObjectName("sourcesDetails")
         self.details.setAccessibleName("Source details")
@@ -72,7 +78,8 @@ class SourcesPane(QDockWidget):
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
-        split = QSplitter(Qt.Orientation.Vertical, body)
+        split = QSplitter()  # its parent comes with the layout
+        set_enum_property(split, "orientation", VERTICAL)
         split.addWidget(self.view)
         split.addWidget(self.details)
         split.setSizes([200, 160])
@@ -87,7 +94,6 @@ class SourcesPane(QDockWidget):
         self.action_sources.setObjectName("actionSourcesPane")  # its keys come from the actions table
         self.action_sources.toggled.connect(self.set_visible)
         self.visibilityChanged.connect(self._on_visibility)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
         self.hide()
         self.set_store(session.store)
         session.storeChanged.connect(self.set_store)
@@ -175,14 +181,17 @@ class SourcesPane(QDockWidget):
     def set_visible(self, visible: bool) -> None:
         """View → Sources."""
         first = visible and not self._shown_once
+        if first:
+            self._window.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self)
         self.setVisible(visible)
         if visible:
             self.raise_()
             self._shown_once = True
-        window = self.parentWidget()
-        if first and isinstance(window, QMainWindow) and window.dockWidgetArea(self) in SIDE_AREAS:
+        window = self._window
+        sides = (QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        if first and window.dockWidgetArea(self) in sides:
             # A dock at the side starts as wide as a source's title wants, not as narrow as it may be.
-            window.resizeDocks([self], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+            window.resizeDocks([self], [DOCK_WIDTH], QtCore.Qt.Orientation.Horizontal)
 
     @Slot(bool)
     def _on_visibility(self, _visible: bool) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Slot
+# `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QThread, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QToolBar
 
@@ -50,8 +52,6 @@ class TimeControls(QObject):
         self.as_of_control.rejected.connect(lambda reason: window.statusBar().showMessage(reason, 8000))
         self._fill_years(window.store)
         window.pageShown.connect(self._on_page_shown)
-        # Told of the window closing before the window itself is (it closes the store next).
-        window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
@@ -86,15 +86,19 @@ class TimeControls(QObject):
             from desktop.ui.timeline_panel import TimelinePanel  # drawn on demand: not a cost at startup
 
             self.panel = TimelinePanel(window.store, window, self.tasks)
+            # Told of the window closing before the window itself is (it closes the store next). Not
+            # before there is a timeline to stop: every event of the window would pass through here.
+            window.installEventFilter(self)
             self.panel.entityActivated.connect(window.show_entity)
             self.panel.set_current_entity(window.current_entity or "")
             self.panel.set_as_of(window.as_of)
             self.dock = QDockWidget("Timeline", window)
             self.dock.setObjectName("timelineDock")
             self.dock.setWidget(self.panel)
-            self.dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea)
+            area = QtCore.Qt.DockWidgetArea
+            self.dock.setAllowedAreas(area.BottomDockWidgetArea | area.TopDockWidgetArea)
             self.dock.hide()
-            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+            window.addDockWidget(area.BottomDockWidgetArea, self.dock)
             self.dock.visibilityChanged.connect(self._on_dock_visibility)
         return self.panel
 
@@ -105,7 +109,7 @@ class TimeControls(QObject):
             assert dock is not None  # made with the panel
             dock.show()
             if self.window.height() > 300:
-                self.window.resizeDocks([dock], [int(self.window.height() * 0.42)], Qt.Orientation.Vertical)
+                self.window.resizeDocks([dock], [int(self.window.height() * 0.42)], QtCore.Qt.Orientation.Vertical)
             panel.view.fit_all()
             panel.focus_view()
             if QThread.currentThread().loopLevel() == 0:
