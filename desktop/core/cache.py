@@ -121,14 +121,14 @@ def build_index(
     index goes to the temporary folder, and failing that into memory: the
     program runs either way and the notice says why.
     """
-    from desktop.core.loader import load  # YAML and schema machinery: only when building
+    from desktop.core.builder import plan_build  # YAML and schema machinery: only when building
 
     stats = scan(folders) if stats is None else stats
     fp = known_fingerprint or fingerprint(folders, stats)
-    result = load(folders)
+    plan = plan_build(folders)
 
     def fill(conn: sqlite3.Connection) -> None:
-        index.build(result, conn, fp, stats)
+        index.build(plan, conn, fp, stats)
 
     reasons = []
     fallback = Path(tempfile.gettempdir()) / APP_NAME / target.name

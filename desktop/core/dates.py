@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -186,6 +186,21 @@ class When:
     def __bool__(self) -> bool:
         return bool(self.date or self.start or self.end)
 
+    @cached_property
+    def columns(self) -> tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None,
+                               int | None, int | None, int | None, int | None]:  # fmt: skip
+        """Everything the index keeps of it, in the order of its columns: the text of date, start and
+        end, earliest, latest, precision, the date as shown, then the four `days`.
+
+        Worked out once per When: facts share When objects (see `parse_when`), and a build writes
+        these for every fact.
+        """
+        return (
+            self.date.text if self.date else None, self.start.text if self.start else None,
+            self.end.text if self.end else None, self.earliest, self.latest, self.precision,
+            self.display() or None, *self.days,
+        )  # fmt: skip
+
     def display(self) -> str:
         if self.date:
             return self.date.display()
@@ -199,7 +214,22 @@ class When:
 
 
 def parse_when(date: str | None, start: str | None, end: str | None) -> When:
-    """Parse the date fields of a fact; DateError names the field at fault."""
+    """Parse the date fields of a fact; DateError names the field at fault.
+
+    A build parses every fact's dates, and the same few thousand recur across a large
+    folder: each distinct set is parsed once (a When is immutable, so facts share it).
+    """
+    if (
+        (type(date) is str or date is None)
+        and (type(start) is str or start is None)
+        and (type(end) is str or end is None)
+    ):
+        return _parse_when(date, start, end)
+    return _parse_when.__wrapped__(date, start, end)  # not hashable, or not text: no use keeping
+
+
+@lru_cache(maxsize=1 << 17)
+def _parse_when(date: str | None, start: str | None, end: str | None) -> When:
     parsed: dict[str, FuzzyDate | None] = {}
     for field, value in (("date", date), ("start", start), ("end", end)):
         if value is None:

@@ -8,19 +8,20 @@ place so a reader never sees it half-written. Each query the program makes
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from desktop.core.model import Citation, Claim, Entity
+from desktop.core.model import Citation, Claim, Entity, Fact
 from desktop.core.phrases import phrase
 from desktop.core.problems import Problem
 from desktop.core.text import name_key, sort_key
 
 if TYPE_CHECKING:
-    from desktop.core.loader import LoadResult
+    from desktop.core.builder import BuildPlan
+    from desktop.core.figures import Figure
+    from desktop.core.vocabulary import Vocabulary
 
 # Bump when the tables below change: an index of another version is rebuilt.
 SCHEMA_VERSION = 11
@@ -92,10 +93,15 @@ class FileStat(NamedTuple):
     role: str  # "setup" (vocabulary, sources, schema), "data" (entity files) or "figures"
 
 
-def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str, files: Iterable[FileStat] = ()) -> None:
-    """Write everything in `result` into the empty database behind `conn`."""
-    vocab = result.vocabulary
-    entities = result.entities
+def build(plan: BuildPlan, conn: sqlite3.Connection, fingerprint: str, files: Iterable[FileStat] = ()) -> None:
+    """Read the data files `plan` names and write everything into the empty database behind `conn`."""
+    from desktop.core.builder import write_index  # the YAML and schema machinery: only when building
+
+    write_index(plan, conn, fingerprint, files)
+
+
+def write_setup(conn: sqlite3.Connection, vocab: Vocabulary) -> None:
+    """Create the tables and write the kinds, properties and sources."""
     conn.executescript(DDL)
     conn.executemany(
         "INSERT INTO kinds VALUES (?,?,?,?,?,?,0,?)",
@@ -109,21 +115,41 @@ def build(result: LoadResult, conn: sqlite3.Connection, fingerprint: str, files:
         "INSERT INTO sources VALUES (?,?,?,?,?)",
         ((s.id, s.title, s.publisher, s.url, s.license) for s in vocab.sources.values()),
     )
-    write_entities(conn, entities.values(), {}, first_rid=1, first_fact_rid=1)
+
+
+def write_figures(conn: sqlite3.Connection, figures: Iterable[Figure]) -> None:
     conn.executemany(
         "INSERT INTO figures(country, program, fiscal_year, type, current, constant, source, locator) "
         "VALUES (?,?,?,?,?,?,?,?)",
-        (
-            (f.country, f.program, f.fiscal_year, f.type, f.current, f.constant, f.source, f.locator)
-            for f in result.figures
-        ),
+        ((f.country, f.program, f.fiscal_year, f.type, f.current, f.constant, f.source, f.locator) for f in figures),
     )
-    derive(conn)
-    write_problems(conn, result.problems)
+
+
+def finish(conn: sqlite3.Connection, problems: Iterable[Problem], files: Iterable[FileStat], fingerprint: str) -> None:
+    """The last of a build: problems, files, meta, and the full text and statistics made ready for reading."""
+    write_problems(conn, problems)
     conn.executemany("INSERT INTO files VALUES (?,?,?,?)", files)
     write_meta(conn, fingerprint)
     conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
     conn.execute("ANALYZE")
+
+
+def entity_row(e: Entity) -> tuple:
+    """An entity's row of `entities` after its rid: what `derive` works out from other entities left at 0."""
+    return (
+        e.id, e.kind, e.name, sort_key(e.sort_as or e.name), json.dumps(e.aliases, ensure_ascii=False), e.parent,
+        None, e.summary, e.path, json.dumps(e.where), 0, 0, len(e.facts), e.written_parent, e.digest,
+        cites_json(e.parent_sources), cites_json(e.summary_sources),
+    )  # fmt: skip
+
+
+def fact_row(fact: Fact) -> tuple:
+    """A fact's row of `facts` after its rid, subject and position."""
+    when = fact.when.columns  # date, start, end, earliest, latest, precision, as shown, then the four day numbers
+    return (
+        fact.property, fact.entity, fact.missing_entity, fact.value, fact.unit, fact.text, int(fact.unknown),
+        *when[:7], fact.note, *when[7:], claims_json(fact.claims),
+    )  # fmt: skip
 
 
 def write_entities(
@@ -144,26 +170,11 @@ def write_entities(
         rid = rids.get(e.id)
         if rid is None:
             rid, next_rid = next_rid, next_rid + 1
-        entity_rows.append(
-            (
-                rid, e.id, e.kind, e.name, sort_key(e.sort_as or e.name), json.dumps(e.aliases, ensure_ascii=False),
-                e.parent, None, e.summary, e.path, json.dumps(e.where), 0, 0, len(e.facts), e.written_parent,
-                digest(e), cites_json(e.parent_sources), cites_json(e.summary_sources),
-            )
-        )  # fmt: skip
-        name_rows.extend(_names(e, rid))
+        entity_rows.append((rid, *entity_row(e)))
+        name_rows.extend((norm, rid, *rest) for norm, *rest in names_of(e, name_keys(e)))
         for position, fact in enumerate(e.facts):
             fact_rid += 1
-            when = fact.when
-            fact_rows.append(
-                (
-                    fact_rid, e.id, position, fact.property, fact.entity, fact.missing_entity, fact.value, fact.unit,
-                    fact.text, int(fact.unknown), when.date.text if when.date else None,
-                    when.start.text if when.start else None, when.end.text if when.end else None,
-                    when.earliest, when.latest, when.precision, when.display() or None, fact.note, *when.days,
-                    claims_json(fact.claims),
-                )
-            )  # fmt: skip
+            fact_rows.append((fact_rid, e.id, position, *fact_row(fact)))
             citation_rows.extend((fact_rid, j, c.source, c.locator) for j, c in enumerate(fact.sources))
         if len(fact_rows) > 50_000:
             _flush(conn, entity_rows, name_rows, fact_rows, citation_rows)
@@ -194,22 +205,6 @@ def claims_json(claims: Sequence[Claim]) -> str | None:
     )  # fmt: skip
 
 
-def digest(entity: Entity) -> str:
-    """A hash of everything the file says of an entity (links as written): equal means a refresh may skip it."""
-    facts = [
-        (
-            f.property, f.entity or f.missing_entity, f.value, f.unit, f.text, f.unknown, f.note, repr(f.when),
-            f.sources, repr(f.claims),
-        )
-        for f in entity.facts
-    ]  # fmt: skip
-    state = (
-        entity.path, entity.where, entity.kind, entity.name, entity.aliases, entity.written_parent, entity.summary,
-        facts, entity.parent_sources, entity.summary_sources, entity.sort_as, entity.ambiguous_aliases,
-    )  # fmt: skip
-    return hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
-
-
 def _flush(conn: sqlite3.Connection, *batches: list[tuple]) -> None:
     entity_rows, name_rows, fact_rows, citation_rows = batches
     conn.executemany(f"INSERT INTO entities VALUES ({','.join('?' * 18)})", entity_rows)
@@ -222,16 +217,22 @@ def _flush(conn: sqlite3.Connection, *batches: list[tuple]) -> None:
         batch.clear()
 
 
-def _names(entity: Entity, rid: int) -> Iterator[tuple[str, int, str, int, int | None, int]]:
-    """Every name an entity answers to, folded: its name, its aliases, and its id."""
+def name_keys(entity: Entity) -> list[str]:
+    """text.name_key of the entity's name, of each alias in order, then of its id: worked out once for both
+    the names table and the alias rule (loader.entity_names), which read the same keys."""
+    return [name_key(entity.name), *map(name_key, entity.aliases), name_key(entity.id)]
+
+
+def names_of(entity: Entity, keys: list[str]) -> Iterator[tuple[str, str, int, int | None, int]]:
+    """Every name an entity answers to, folded, each once: its name, its aliases, and its id; each as
+    (norm, name, is_primary, alias position, ambiguous), `keys` being its `name_keys`."""
     seen = set()
-    ambiguous = {name_key(a) for a in entity.ambiguous_aliases}
+    ambiguous = {name_key(a) for a in entity.ambiguous_aliases} if entity.ambiguous_aliases else set()
     named = ((entity.name, 1, None), *((a, 0, i) for i, a in enumerate(entity.aliases)), (entity.id, 0, None))
-    for name, primary, alias in named:
-        norm = name_key(name)
+    for norm, (name, primary, alias) in zip(keys, named, strict=True):
         if norm and norm not in seen:
             seen.add(norm)
-            yield norm, rid, name, primary, alias, int(norm in ambiguous)
+            yield norm, name, primary, alias, int(norm in ambiguous)
 
 
 def in_chunks(ids: Iterable[str], size: int = 500) -> Iterator[tuple[str, list[str]]]:
@@ -260,12 +261,14 @@ def values_in(conn: sqlite3.Connection, sql: str, ids: Iterable[str]) -> set[str
     return found
 
 
-def derive(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> None:
+def derive(conn: sqlite3.Connection, ids: Iterable[str] | None = None, fts_rows: Iterable[tuple] | None = None) -> None:
     """Compute what an entity's row owes to other entities: tree place, counts, full text, spelling.
 
     With `ids`, only those entities (a refresh passes every entity a change can
     reach); without, all of them. One code path for both keeps a refreshed
-    index identical to a fresh build.
+    index identical to a fresh build. A full build, which has every entity in
+    memory, passes the full text's rows (`fts_rows`, as `_write_fts` makes them)
+    rather than have them read back from the tables.
     """
     wanted = None if ids is None else set(ids)
     # A tree parent that changes changes two parents' child counts: the old one's and the new one's.
@@ -278,7 +281,10 @@ def derive(conn: sqlite3.Connection, ids: Iterable[str] | None = None) -> None:
         conn.execute(f"{_CHILD_COUNT} WHERE {condition}", args)
         conn.execute(f"{_LINK_COUNT} WHERE {condition}", args)
     conn.execute("UPDATE kinds SET count = (SELECT count(*) FROM entities WHERE kind = kinds.id)")
-    _write_fts(conn, wanted)
+    if fts_rows is None:
+        _write_fts(conn, wanted)
+    else:
+        conn.executemany(_INSERT_FTS, fts_rows)
     if wanted is None:
         conn.execute("INSERT INTO spell(spell) VALUES ('rebuild')")
 
@@ -300,6 +306,9 @@ _OWN_PHRASES = """SELECT f.subject, p.label, coalesce(t.name, f.missing), f.valu
     FROM facts AS f JOIN properties AS p ON p.id = f.property LEFT JOIN entities AS t ON t.id = f.object"""
 _INVERSE_PHRASES = """SELECT f.object, p.inverse, s.name, f.value, f.unit, f.text, f.unknown
     FROM facts AS f JOIN properties AS p ON p.id = f.property JOIN entities AS s ON s.id = f.subject"""
+_INSERT_FTS = "INSERT INTO fts(rowid, name, aliases, summary, facts) VALUES (?,?,?,?,?)"
+# Between the aliases, and between the phrases, of an entity's full text.
+FTS_JOIN = " · "
 
 
 def _write_fts(conn: sqlite3.Connection, ids: set[str] | None) -> None:
@@ -325,9 +334,15 @@ def _write_fts(conn: sqlite3.Connection, ids: set[str] | None) -> None:
         if ids is not None:  # a refresh replaces rows; a build writes into an empty table
             conn.executemany("DELETE FROM fts WHERE rowid = ?", ((r[0],) for r in found))
     conn.executemany(
-        "INSERT INTO fts(rowid, name, aliases, summary, facts) VALUES (?,?,?,?,?)",
+        _INSERT_FTS,
         (
-            (rid, name, " · ".join(json.loads(aliases)), summary, " · ".join([*texts.get(i, ()), *inverse.get(i, ())]))
+            (
+                rid,
+                name,
+                FTS_JOIN.join(json.loads(aliases)),
+                summary,
+                FTS_JOIN.join([*texts.get(i, ()), *inverse.get(i, ())]),
+            )
             for rid, i, name, aliases, summary in sorted(rows)
         ),
     )

@@ -7,6 +7,8 @@ same pass serves `almanac validate` and every other command.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -34,6 +36,8 @@ from desktop.core.yamlfile import Document, YamlFileError, read_yaml
 # What a fact gives of its own unless its sources disagree, when each claim gives them.
 _CLAIM_KEYS = ("entity", "value", "unit", "text", "unknown", "date", "start", "end", "note", "sources")
 _PARAGRAPH = re.compile(r"^¶\s*(\d+)(?:\s*[-–]\s*(\d+))?$")
+# The key a value of each kind of property is given under (a date property takes a date or a span).
+_NEEDS = {"entity": "entity", "quantity": "value", "text": "text"}
 
 
 @dataclass
@@ -56,10 +60,24 @@ def find_schema(folders: list[Path]) -> Path | None:
     return next((p for p in borrowed_setup_files(folders) if p.name == SCHEMA_FILE.name), None)
 
 
+class Memo:
+    """What reading one file after another with the same vocabulary need not work out twice.
+
+    Citations: a large folder cites a few hundred (source, locator) pairs a hundred thousand
+    times, and each is looked up, range-checked and made once.
+    """
+
+    def __init__(self) -> None:
+        # (source, locator as written) -> the Citation, or (where under the citation, message) when it is bad
+        self.citations: dict[tuple[Any, Any], Citation | tuple[str, str]] = {}
+
+
 class _FileLoader:
     """Turns the mappings of one parsed file into entities."""
 
-    def __init__(self, result: LoadResult, schema: Path, path: Path, doc: Document, folder: Path) -> None:
+    def __init__(
+        self, result: LoadResult, schema: Path, path: Path, doc: Document, folder: Path, memo: Memo | None = None
+    ) -> None:
         self.result = result
         self.vocab = result.vocabulary
         self.schema = schema
@@ -67,6 +85,7 @@ class _FileLoader:
         self.shown = str(path)
         self.doc = doc
         self.folder = folder
+        self.memo = memo or Memo()
 
     def problem(self, where: tuple[int | str, ...], message: str, key: bool = False) -> None:
         line, column = self.doc.key_place(where) if key else self.doc.place(where)
@@ -137,7 +156,7 @@ class _FileLoader:
 
         aliases = [a.strip() for a in kept("aliases", [])]
         ambiguous = [a.strip() for a in kept("ambiguous_aliases", [])]
-        listed = {name_key(a) for a in aliases}
+        listed = {name_key(a) for a in aliases} if ambiguous else set()
         for i, alias in enumerate(ambiguous):
             if name_key(alias) not in listed:
                 self.problem((*at, "ambiguous_aliases", i), f"`{alias}` is not one of the aliases: list it there too")
@@ -171,6 +190,7 @@ class _FileLoader:
             summary_sources=summary_sources,
             sort_as=sort_as,
             ambiguous_aliases=ambiguous,
+            digest=entity_digest(self.shown, at, item),
         )
 
     def fact(
@@ -195,8 +215,9 @@ class _FileLoader:
                 f"`{prop.id}` is not said of {_a(kind.id)}: its subject is {' or '.join(map(_a, prop.domain))}",
             )
         if "claims" not in raw:
-            claim = self.claim(at, raw, prop, broken)
-            return None if claim is None or prop is None else Fact.standing_by(prop.id, [claim])
+            said = self.claim(at, raw, prop, broken)
+            # The usual fact, one claim that is the fact itself: what Fact.standing_by(prop, [claim]) gives.
+            return None if said is None or prop is None else Fact(property=prop.id, **said)
         stray = [key for key in _CLAIM_KEYS if key in raw]
         for key in stray:
             self.problem((*at, key), f"a fact with `claims` gives `{key}` in each claim, not beside them")
@@ -205,9 +226,9 @@ class _FileLoader:
         for i, raw_claim in enumerate(raw_claims):
             if isinstance(raw_claim, dict):
                 mine = {where[2:] for where in broken if where[:2] == ("claims", i)}
-                claim = self.claim((*at, "claims", i), raw_claim, prop, mine)
-                if claim is not None:
-                    claims.append(claim)
+                said = self.claim((*at, "claims", i), raw_claim, prop, mine)
+                if said is not None:
+                    claims.append(Claim(**said))
         preferred = [i for i, c in enumerate(raw_claims) if isinstance(c, dict) and c.get("rank") == PREFERRED]
         if len(preferred) > 1:
             self.problem((*at, "claims", preferred[1], "rank"), "only one claim of a fact can be preferred")
@@ -221,25 +242,23 @@ class _FileLoader:
 
     def claim(
         self, at: tuple[int | str, ...], raw: dict, prop: Property | None, broken: set[tuple[int | str, ...]]
-    ) -> Claim | None:
-        """The value, dates, note and sources of a fact (or of one of its claims), or None."""
+    ) -> dict[str, Any] | None:
+        """The value, dates, note and sources of a fact (or of one of its claims) as Claim's fields, or None."""
         ok = not broken
-
-        def given(key: str) -> Any:
-            """raw[key] unless the schema found that value itself wrong."""
-            return None if (key,) in broken else raw.get(key)
-
         unknown = bool(raw.get("unknown"))
-        if prop is not None and not broken:
-            needs = {"entity": "entity", "quantity": "value", "text": "text"}.get(prop.takes)
-            if prop.takes == "date" and not (raw.get("date") or raw.get("start") or raw.get("end")):
-                self.problem(at, f"`{prop.id}` is a date: give `date` or `start`/`end`")
-                ok = False
-            elif needs and needs not in raw and not unknown:
-                self.problem(
-                    at, f"`{prop.id}` takes {'an' if needs == 'entity' else 'a'} `{needs}:` (or `unknown: true`)"
-                )
-                ok = False
+        if prop is not None and ok:
+            takes = prop.takes
+            if takes == "date":
+                if not (raw.get("date") or raw.get("start") or raw.get("end")):
+                    self.problem(at, f"`{prop.id}` is a date: give `date` or `start`/`end`")
+                    ok = False
+            else:
+                needs = _NEEDS.get(takes)
+                if needs and needs not in raw and not unknown:
+                    self.problem(
+                        at, f"`{prop.id}` takes {'an' if needs == 'entity' else 'a'} `{needs}:` (or `unknown: true`)"
+                    )
+                    ok = False
         when = None
         if broken:
             self.dates_alone(at, raw, broken)
@@ -250,20 +269,22 @@ class _FileLoader:
                 if self.dates_alone(at, raw, broken):  # each is good: it is how they go together
                     self.problem((*at, "end" if "end" in raw else "start"), str(exc))
         ok = ok and when is not None
-        citations = self.citations(at, given("sources"), broken)
+        # raw["sources"] unless the schema found that value itself wrong
+        citations = self.citations(at, None if ("sources",) in broken else raw.get("sources"), broken)
         if not ok or not citations or when is None:
             return None
-        return Claim(
-            sources=citations,
-            entity=raw.get("entity"),
-            value=raw.get("value"),
-            unit=raw.get("unit"),
-            text=" ".join(raw["text"].split()) if raw.get("text") else None,
-            unknown=unknown,
-            when=when,
-            note=" ".join(raw["note"].split()) if raw.get("note") else None,
-            rank=raw.get("rank") or NORMAL,
-        )
+        text, note = raw.get("text"), raw.get("note")
+        return {
+            "sources": citations,
+            "entity": raw.get("entity"),
+            "value": raw.get("value"),
+            "unit": raw.get("unit"),
+            "text": " ".join(text.split()) if text else None,
+            "unknown": unknown,
+            "when": when,
+            "note": " ".join(note.split()) if note else None,
+            "rank": raw.get("rank") or NORMAL,
+        }
 
     def dates_alone(self, at: tuple[int | str, ...], raw: dict, broken: set[tuple[int | str, ...]]) -> bool:
         """Report each of a fact's dates that is no date (not just the first); True when none is bad."""
@@ -284,27 +305,55 @@ class _FileLoader:
     ) -> list[Citation]:
         """The valid citations of a fact's `sources` (or of the list under `key`), each invalid one reported."""
         citations: list[Citation] = []
+        known = self.memo.citations
         for j, cite in enumerate(sources if isinstance(sources, list) else []):
-            if any(where[:2] == (key, j) for where in broken) or not isinstance(cite, dict):
+            if (broken and any(where[:2] == (key, j) for where in broken)) or not isinstance(cite, dict):
                 continue  # the schema said what is wrong with it
-            source = self.vocab.sources.get(cite["source"])
-            if source is None:
-                self.problem((*at, key, j, "source"), f"unknown source `{cite['source']}` (not in sources.yaml)")
-                continue
-            locator = cite["locator"].strip() if isinstance(cite.get("locator"), str) else ""
-            if (m := _PARAGRAPH.match(locator)) and source.paragraphs:
-                last = int(m.group(2) or m.group(1))
-                if not 1 <= int(m.group(1)) <= last <= source.paragraphs:
-                    self.problem(
-                        (*at, key, j, "locator"),
-                        f"locator {locator} is outside `{source.id}`, which has {source.paragraphs} paragraph(s)",
-                    )
-                    continue
-            citations.append(Citation(source.id, locator))
+            said = (cite["source"], cite.get("locator"))
+            checked = known.get(said)
+            if checked is None:
+                checked = known[said] = self._check_citation(cite)
+            if isinstance(checked, Citation):
+                citations.append(checked)
+            else:
+                self.problem((*at, key, j, checked[0]), checked[1])
         if not citations and sources and not broken:
             left_out = "fact left out" if key == "sources" else f"`{key}`"
             self.problem((*at, key), f"{left_out}: none of its sources is valid")
         return citations
+
+    def _check_citation(self, cite: dict) -> Citation | tuple[str, str]:
+        """A citation the schema let through, as kept, or (where under it, message) when it is not valid."""
+        source = self.vocab.sources.get(cite["source"])
+        if source is None:
+            return "source", f"unknown source `{cite['source']}` (not in sources.yaml)"
+        locator = cite["locator"].strip() if isinstance(cite.get("locator"), str) else ""
+        if (m := _PARAGRAPH.match(locator)) and source.paragraphs:
+            last = int(m.group(2) or m.group(1))
+            if not 1 <= int(m.group(1)) <= last <= source.paragraphs:
+                return (
+                    "locator",
+                    f"locator {locator} is outside `{source.id}`, which has {source.paragraphs} paragraph(s)",
+                )
+        return Citation(source.id, locator)
+
+
+def entity_digest(path: str, where: tuple[int | str, ...], item: dict) -> str:
+    """A hash of everything the file says of an entity, and where: equal means a refresh may skip it.
+
+    Taken from the mapping as read rather than from the entity made of it: the entity follows from
+    the mapping, its place and the setup files (whose change means a full build), and hashing the
+    mapping costs a tenth of hashing the entity. marshal's version 2 writes equal plain values the
+    same way whatever objects hold them (later versions refer back to an object seen before); a date,
+    which only PyYAML builds and marshal cannot write, goes by its repr. A digest that differs
+    without a change (a YAML set, whose order varies between runs) only costs the refresh a write.
+    """
+    state = (path, where, item)
+    try:
+        said = marshal.dumps(state, 2)
+    except ValueError:
+        said = repr(state).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(said, digest_size=16).hexdigest()
 
 
 def _a(word: str) -> str:
@@ -439,12 +488,17 @@ def alias_clashes(names: Iterable[Name], places: Places) -> list[Problem]:
     return problems
 
 
-def entity_names(entity: Entity) -> Iterator[Name]:
-    """The name and aliases of `entity` (not its id), each once, as the alias rule reads them."""
-    ambiguous = {name_key(a) for a in entity.ambiguous_aliases}
+def entity_names(entity: Entity, keys: list[str] | None = None) -> Iterator[Name]:
+    """The name and aliases of `entity` (not its id), each once, as the alias rule reads them.
+
+    `keys`: text.name_key of its name and of each alias, in order, when worked out already
+    (index.name_keys, which has its id's after them).
+    """
+    ambiguous = {name_key(a) for a in entity.ambiguous_aliases} if entity.ambiguous_aliases else set()
     seen: set[str] = set()
-    for position, text in ((None, entity.name), *enumerate(entity.aliases)):
-        norm = name_key(text)
+    if keys is None:
+        keys = [name_key(entity.name), *map(name_key, entity.aliases)]
+    for position, norm in zip((None, *range(len(entity.aliases))), keys, strict=False):  # `keys` may go on to the id
         if norm and norm not in seen:
             seen.add(norm)
             yield Name(entity.id, norm, position, norm in ambiguous, entity.path, entity.where)
@@ -519,14 +573,19 @@ def _check_vocabulary(result: LoadResult) -> None:
                     result.problems.append(Problem(where, 0, 0, message, "setup"))
 
 
-def load_file(vocab: Vocabulary, schema: Path, path: Path, folder: Path) -> tuple[list[Entity], list[Problem]]:
-    """The entities of one data file, read alone, and the problems found in it."""
+def load_file(
+    vocab: Vocabulary, schema: Path, path: Path, folder: Path, memo: Memo | None = None
+) -> tuple[list[Entity], list[Problem]]:
+    """The entities of one data file, read alone, and the problems found in it.
+
+    `memo` carries what one file's checks found to the next file read with the same vocabulary.
+    """
     scratch = LoadResult(vocab)
     try:
         doc = read_yaml(path)
     except YamlFileError as exc:
         return [], [Problem(str(path), exc.line, exc.column, exc.message)]
-    entities = list(_FileLoader(scratch, schema, path, doc, folder).load())
+    entities = list(_FileLoader(scratch, schema, path, doc, folder, memo).load())
     return entities, scratch.problems
 
 
@@ -538,10 +597,11 @@ def load(folders: list[Path]) -> LoadResult:
         return result
     first_seen: dict[str, Entity] = {}
     places = Places()
+    memo = Memo()
     for folder in [f for f in folders if f.is_dir()]:
         for path in data_files(folder):
             result.files.append(path)
-            entities, problems = load_file(result.vocabulary, schema, path, folder)
+            entities, problems = load_file(result.vocabulary, schema, path, folder, memo)
             result.problems.extend(problems)
             for entity in entities:
                 if entity.id in first_seen:

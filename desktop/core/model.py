@@ -73,6 +73,8 @@ class Entity:
     ambiguous_aliases: list[str] = field(default_factory=list)  # aliases knowingly shared with another entity
     # `parent` as the file gives it; `parent` itself loses a missing parent or one that closes a cycle
     written_parent: str | None = None
+    # a hash of everything the file says of it (see loader.entity_digest): equal means a refresh may skip it
+    digest: str = ""
 
     def __post_init__(self) -> None:
         if self.written_parent is None:

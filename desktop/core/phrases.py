@@ -38,14 +38,24 @@ def phrase(
     when: str = "",
 ) -> str:
     """One fact as a phrase; `label` is the property's label or, seen from the other end, its inverse."""
+    return joined_phrase(label, linked_name, phrase_detail(value, unit, text), unknown, when)
+
+
+def phrase_detail(value: int | float | None, unit: str | None, text: str | None) -> str:
+    """What a phrase says after its label and linked name: the quantity, the text, or both."""
+    return "; ".join(d for d in (format_quantity(value, unit), text) if d)
+
+
+def joined_phrase(label: str, linked_name: str | None, detail: str, unknown: bool, when: str = "") -> str:
+    """`phrase` from its parts: the index's full text joins a fact's detail, worked out once where the
+    fact is read, to the name of the entity it links to, known only once every file is read."""
     parts = [label]
     if linked_name:
         parts.append(f" {linked_name}")
-    detail = [d for d in (format_quantity(value, unit), text) if d]
     if unknown and not detail and not linked_name:
-        detail = ["unknown"]
+        detail = "unknown"
     if detail:
-        parts.append(": " + "; ".join(detail))
+        parts.append(": " + detail)
     elif when and not linked_name:
         parts.append(f" {when}")
         return "".join(parts)

@@ -64,7 +64,7 @@ def refresh(conn: sqlite3.Connection, folders: list[Path], stats: list[FileStat]
 
     old = _rows_of_files(conn, changed_set)  # id → (rid, kind, digest)
     # An entity the file still says exactly the same of keeps its rows: only real edits cost work.
-    unchanged = {e.id for e in fresh if e.id in old and old[e.id][2] == index.digest(e)}
+    unchanged = {e.id for e in fresh if e.id in old and old[e.id][2] == e.digest}
     # Their links are still checked again: lines above them may have moved, and problems give lines.
     in_changed_files = {e.id for e in fresh}
     fresh = [e for e in fresh if e.id not in unchanged]

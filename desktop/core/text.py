@@ -11,6 +11,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and squeeze spaces, so `Côte` matches `cote`."""
+    if text.isascii():  # nothing to decompose or strip: most names, and the index builds a key for each
+        return _SPACES.sub(" ", text.casefold()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.casefold()).strip()

@@ -1,0 +1,398 @@
+"""Reading a full build's data files into batches of index rows, on every core when that pays.
+
+Each data file is read alone: parsed, checked against the schema, the vocabulary and the
+calendar, and turned into the rows the index keeps of its entities. A build splits its files
+into jobs of consecutive files; past POOL_MIN_BYTES of data, worker processes take jobs from
+the front while this process takes them from the back, and the batches come out in the order
+the files are listed, exactly as reading them one after another gives them.
+
+A batch carries its rows as a small SQLite database of its own (`SCRATCH`), which the build
+attaches and copies into the index with INSERT … SELECT: no row passes through Python on the
+way in, and handing Python objects between processes (pickling every entity and fact) would
+cost more than the reading saves. Beside the rows, a `Brief` of each entity holds what the rules
+across files and the full text need of it, which only the whole data can settle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import sqlite3
+import threading
+from collections import deque
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from desktop.core import index
+from desktop.core.loader import Memo, entity_names, load_file
+from desktop.core.phrases import joined_phrase, phrase_detail
+from desktop.core.problems import Problem
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from desktop.core.model import Entity
+    from desktop.core.vocabulary import Vocabulary
+
+log = logging.getLogger("almanac.build")
+
+# Below this much YAML a pool costs more than it saves: starting a worker (a fresh interpreter
+# importing the loader) takes about 0.3 s of a core, and reading takes about 0.4 s a megabyte.
+POOL_MIN_BYTES = 3 * 1024 * 1024
+# A job is this share of the data (or more, never past JOB_MAX_BYTES unless one file is larger):
+# small enough that the cores finish together, large enough that each job's fixed costs are small.
+JOBS_PER_CORE = 4
+JOB_MIN_BYTES = 256 * 1024
+JOB_MAX_BYTES = 8 * 1024 * 1024
+# A pool of more than this many workers would wait on the one process that writes the index.
+MAX_WORKERS = 4
+
+# The rows of a batch, as the index's tables have them (index.DDL) but numbered within the batch:
+# `k` is an entity's place in it, and the build fills `keep` with the rid each kept entity gets and
+# the rid of its first fact (an entity whose id an earlier file has is left out, as in one process).
+_ENTITY_COLUMNS = (
+    "id, kind, name, sort_name, aliases, parent, tree_parent, summary, path, place, child_count, link_count, "
+    "fact_count, written_parent, digest, parent_sources, summary_sources"
+)
+_FACT_COLUMNS = (
+    'property, object, missing, value, unit, text, unknown, date, start, "end", earliest, latest, precision, '
+    "display_date, note, start_min, start_max, end_min, end_max, claims"
+)
+SCRATCH = f"""
+CREATE TABLE {{0}}entities(k INTEGER PRIMARY KEY, {_ENTITY_COLUMNS});
+CREATE TABLE {{0}}facts(k INTEGER NOT NULL, position INTEGER NOT NULL, {_FACT_COLUMNS});
+CREATE TABLE {{0}}citations(k INTEGER NOT NULL, position INTEGER NOT NULL, j INTEGER NOT NULL, source, locator);
+CREATE TABLE {{0}}names(k INTEGER NOT NULL, norm, name, is_primary, alias, ambiguous);
+CREATE TABLE {{0}}keep(k INTEGER PRIMARY KEY, rid INTEGER NOT NULL, fact_base INTEGER NOT NULL);
+"""
+_TABLES = ("entities", "facts", "citations", "names")
+# CROSS JOIN keeps the batch's table as the outer loop, read in the order written, each row finding
+# its entity's numbers by primary key; `names` takes its rids in that order.
+_COPY = (
+    f"INSERT INTO main.entities SELECT keep.rid, {', '.join('e.' + c.strip() for c in _ENTITY_COLUMNS.split(','))} "
+    "FROM scratch.entities AS e CROSS JOIN scratch.keep AS keep ON keep.k = e.k",
+    f"INSERT INTO main.facts SELECT keep.fact_base + f.position, e.id, f.position, "
+    f"{', '.join('f.' + c.strip() for c in _FACT_COLUMNS.split(','))} "
+    "FROM scratch.facts AS f CROSS JOIN scratch.keep AS keep ON keep.k = f.k "
+    "CROSS JOIN scratch.entities AS e ON e.k = f.k",
+    "INSERT INTO main.citations SELECT keep.fact_base + c.position, c.j, c.source, c.locator "
+    "FROM scratch.citations AS c CROSS JOIN scratch.keep AS keep ON keep.k = c.k",
+    "INSERT INTO main.names(norm, entity, name, is_primary, alias, ambiguous) "
+    "SELECT n.norm, keep.rid, n.name, n.is_primary, n.alias, n.ambiguous "
+    "FROM scratch.names AS n CROSS JOIN scratch.keep AS keep ON keep.k = n.k ORDER BY n.rowid",
+)
+
+Where = tuple[int | str, ...]
+# One phrase of an entity's full text: done, or (label, linked id, detail, unknown) for a fact that
+# links to another entity, whose name (or, when it does not exist, the id) goes in once all are read.
+Said = str | tuple[str, str, str, bool]
+
+
+class Brief(NamedTuple):
+    """What the build needs of one entity besides its rows: for the rules across files and the full text."""
+
+    k: int  # its place in its batch
+    id: str
+    kind: str
+    name: str
+    parent: str | None  # as written
+    path: str
+    where: Where
+    facts: int  # how many
+    names: tuple[tuple[str, int | None, bool], ...]  # for the alias rule: (norm, alias position, ambiguous)
+    links: tuple[tuple[int, str, str], ...]  # (fact position, property, the id it names)
+    aliases: str  # as the full text has them
+    summary: str
+    said: tuple[Said, ...]  # its own facts' phrases and notes, in order
+    said_of: tuple[tuple[str, int, str], ...]  # (id it links to, fact position, the phrase seen from there)
+
+
+@dataclass
+class FileRead:
+    problems: list[Problem]
+    entities: list[Brief]
+
+
+@dataclass
+class Batch:
+    """Consecutive files read: what each said, and the rows of their entities (`SCRATCH`, serialized)."""
+
+    files: list[FileRead]
+    rows: bytes | dict[str, list[tuple]]  # the database, or its rows where sqlite3 cannot serialize
+
+
+@dataclass
+class Context:
+    """What reading needs besides the files; a worker process gets its own copy once."""
+
+    vocab: Vocabulary
+    schema: Path
+    memo: Memo = field(default_factory=Memo)
+
+
+def read_batch(files: Sequence[tuple[Path, Path]], context: Context) -> Batch:
+    """Read `files` ((data file, its folder), in order) into a batch."""
+    rows: dict[str, list[tuple]] = {table: [] for table in _TABLES}
+    entity_rows, fact_rows, citation_rows, name_rows = (rows[table] for table in _TABLES)
+    labels = {p.id: (p.label, p.inverse) for p in context.vocab.properties.values()}
+    read: list[FileRead] = []
+    k = 0
+    for path, folder in files:
+        entities, problems = load_file(context.vocab, context.schema, path, folder, context.memo)
+        briefs = []
+        for entity in entities:
+            keys = index.name_keys(entity)
+            entity_rows.append((k, *index.entity_row(entity)))
+            name_rows.extend((k, *row) for row in index.names_of(entity, keys))
+            for position, fact in enumerate(entity.facts):
+                fact_rows.append((k, position, *index.fact_row(fact)))
+                citation_rows.extend((k, position, j, c.source, c.locator) for j, c in enumerate(fact.sources))
+            briefs.append(_brief(k, entity, keys, labels))
+            k += 1
+        read.append(FileRead(problems, briefs))
+    return Batch(read, _pack(rows))
+
+
+def _brief(k: int, entity: Entity, keys: list[str], labels: dict[str, tuple[str, str]]) -> Brief:
+    said: list[Said] = []
+    said_of: list[tuple[str, int, str]] = []
+    links: list[tuple[int, str, str]] = []
+    for position, fact in enumerate(entity.facts):
+        label, inverse = labels[fact.property]
+        detail = phrase_detail(fact.value, fact.unit, fact.text)
+        if fact.entity is None:
+            said.append(joined_phrase(label, None, detail, fact.unknown))
+        else:
+            links.append((position, fact.property, fact.entity))
+            said.append((label, fact.entity, detail, fact.unknown))
+            said_of.append((fact.entity, position, joined_phrase(inverse, entity.name, detail, fact.unknown)))
+        if fact.note:
+            said.append(fact.note)
+    names = tuple((n.norm, n.alias, n.ambiguous) for n in entity_names(entity, keys))
+    return Brief(
+        k, entity.id, entity.kind, entity.name, entity.parent, entity.path, entity.where, len(entity.facts), names,
+        tuple(links), index.FTS_JOIN.join(entity.aliases), entity.summary, tuple(said), tuple(said_of),
+    )  # fmt: skip
+
+
+def _pack(rows: dict[str, list[tuple]]) -> bytes | dict[str, list[tuple]]:
+    db = sqlite3.connect(":memory:")
+    if not hasattr(db, "serialize"):  # an SQLite built without it: the rows travel as they are
+        db.close()
+        return rows
+    try:
+        db.executescript(SCRATCH.format(""))
+        for table, found in rows.items():
+            if found:
+                db.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(found[0]))})", found)
+        db.commit()
+        return db.serialize()
+    finally:
+        db.close()
+
+
+def attach_scratch(conn: sqlite3.Connection) -> None:
+    """Make room beside the index for one batch's rows at a time (see `copy_batch`)."""
+    conn.execute("ATTACH DATABASE ':memory:' AS scratch")
+    if not hasattr(conn, "deserialize"):
+        conn.executescript(SCRATCH.format("scratch."))
+
+
+def copy_batch(conn: sqlite3.Connection, batch: Batch, keep: list[tuple[int, int, int]]) -> None:
+    """Copy a batch's rows into the index: `keep` gives (k, rid, rid of its first fact) of each entity kept."""
+    if isinstance(batch.rows, bytes):
+        conn.deserialize(batch.rows, name="scratch")
+    else:
+        for table in (*_TABLES, "keep"):
+            conn.execute(f"DELETE FROM scratch.{table}")
+        for table, found in batch.rows.items():
+            if found:
+                conn.executemany(f"INSERT INTO scratch.{table} VALUES ({','.join('?' * len(found[0]))})", found)
+    conn.executemany("INSERT INTO scratch.keep VALUES (?,?,?)", keep)
+    for sql in _COPY:
+        conn.execute(sql)
+
+
+def detach_scratch(conn: sqlite3.Connection) -> None:
+    conn.commit()  # SQLite detaches no database inside a transaction
+    conn.execute("DETACH DATABASE scratch")
+
+
+# -- jobs and the pool -------------------------------------------------------------------------
+
+
+def jobs_of(files: Sequence[tuple[Path, Path, int]], cores: int) -> list[list[tuple[Path, Path]]]:
+    """`files` ((data file, folder, size), in order) as runs of consecutive files about equal in size."""
+    total = sum(size for _, _, size in files)
+    target = min(max(total // max(1, cores * JOBS_PER_CORE), JOB_MIN_BYTES), JOB_MAX_BYTES)
+    jobs: list[list[tuple[Path, Path]]] = []
+    job: list[tuple[Path, Path]] = []
+    size = 0
+    for path, folder, bytes_ in files:
+        job.append((path, folder))
+        size += bytes_
+        if size >= target:
+            jobs.append(job)
+            job, size = [], 0
+    if job:
+        jobs.append(job)
+    return jobs
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on every platform
+        return os.cpu_count() or 1
+
+
+def read_batches(files: Sequence[tuple[Path, Path, int]], context: Context) -> Generator[Batch, None, None]:
+    """Every file read, as batches in the order of `files`; across processes when the data is large."""
+    available = cores()
+    jobs = jobs_of(files, available)
+    workers = min(available - 1, len(jobs) - 1, MAX_WORKERS)
+    if workers < 1 or sum(size for _, _, size in files) < POOL_MIN_BYTES:
+        for job in jobs:
+            yield read_batch(job, context)
+        return
+    yield from _pooled(jobs, context, workers)
+
+
+def _pooled(jobs: list[list[tuple[Path, Path]]], context: Context, workers: int) -> Generator[Batch, None, None]:
+    """The batches of `jobs` in order: `workers` processes take jobs from the front, this one from the back."""
+    from concurrent.futures import FIRST_COMPLETED, wait  # only a build that uses a pool needs these
+
+    pending = deque(range(len(jobs)))  # not handed out yet
+    futures: dict[int, Future[Batch]] = {}
+    done: dict[int, Batch] = {}
+    out = 0
+    pool = _start(workers, context)
+    clean = False
+    try:
+        while out < len(jobs):
+            while pool is not None and pending and len(futures) < 2 * workers:
+                try:
+                    futures[pending[0]] = pool.submit(_read_in_worker, jobs[pending[0]])
+                except RuntimeError as exc:  # the pool broke (BrokenProcessPool) or is shut down
+                    _failed(pool, futures, pending, exc)
+                    pool = None
+                    break
+                pending.popleft()
+            if out in done:
+                yield done.pop(out)
+                out += 1
+                continue
+            future = futures.get(out)
+            if future is not None and future.done():
+                del futures[out]
+                try:
+                    done[out] = future.result()
+                except Exception as exc:  # a worker that died or failed: its jobs are read here again
+                    _failed(pool, futures, pending, exc)
+                    pool = None
+                    pending.appendleft(out)
+                continue
+            if pending:
+                # Without a pool, in order; with one, from the back, so that the two ends meet.
+                job = pending.pop() if pool is not None else pending.popleft()
+                done[job] = read_batch(jobs[job], context)
+                continue
+            wait(list(futures.values()), return_when=FIRST_COMPLETED)
+        clean = True
+    finally:
+        # Interrupted (Ctrl+C) or failed: the workers are stopped rather than waited for.
+        _stop(pool, at_once=not clean)
+
+
+def _failed(
+    pool: ProcessPoolExecutor | None, futures: dict[int, Future[Batch]], pending: deque[int], exc: Exception
+) -> None:
+    """Stop the pool, and give the jobs it had back to this process, in order."""
+    log.debug("a build worker failed (%s: %s); reading its files in this process", type(exc).__name__, exc)
+    _stop(pool, at_once=True)
+    pending.extendleft(sorted(futures, reverse=True))
+    futures.clear()
+
+
+def _start(workers: int, context: Context) -> ProcessPoolExecutor | None:
+    """A pool of `workers` fresh processes, or None (and a note in the log) when none can be started."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = None
+    try:
+        with _interrupts_ignored():
+            pool = ProcessPoolExecutor(workers, _process_context(), _init_worker, (context.vocab, context.schema))
+            # The pool starts a worker per job handed out until it has them all: start them all now, while
+            # Ctrl+C is ignored, so that they start ignoring it (it is this process's to answer).
+            for _ in range(workers):
+                pool.submit(int)
+        return pool
+    except (OSError, ImportError, NotImplementedError, RuntimeError) as exc:
+        log.debug("no build workers (%s: %s); reading in this process", type(exc).__name__, exc)
+        _stop(pool, at_once=True)
+        return None
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """How workers are started: never as a fork of this process, whose other threads (the window's) may
+    hold locks that a forked child would wait on forever, and never by importing `__main__` again.
+
+    A "spawn" worker imports the program's main script again, which a script without an
+    `if __name__ == "__main__"` guard would run whole; a "forkserver" worker is forked from a clean
+    process started once, which imports only what reading needs. Windows has only "spawn".
+    """
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def _stop(pool: ProcessPoolExecutor | None, at_once: bool) -> None:
+    if pool is None:
+        return
+    if at_once:
+        terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 has it; before, only this way
+        if callable(terminate):
+            terminate()
+        else:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """SIGINT ignored meanwhile, so that processes started now inherit it ignored (main thread only)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGINT"):
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+_worker_context: Context | None = None
+
+
+def _init_worker(vocab: Vocabulary, schema: Path) -> None:
+    global _worker_context
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's process answers Ctrl+C and stops the workers
+    _worker_context = Context(vocab, schema)
+
+
+def _read_in_worker(job: list[tuple[Path, Path]]) -> Batch:
+    assert _worker_context is not None, "the worker was not initialised"
+    return read_batch(job, _worker_context)

@@ -1,0 +1,172 @@
+"""A full build of the index: every data file read in batches (batches.py), and the rest worked out
+from what the batches bring, as loader.load and index.build did it from entities in memory.
+
+The batches' rows go into the index as they arrive, while later files are still being read. The
+rules across files then run over the entities' briefs (links and parents that must exist, no
+parent cycles, aliases another entity answers to), their outcome is written over the few rows
+it changes, and the full text is made from the briefs rather than read back from the tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core import index
+from desktop.core.batches import Batch, Brief, Context, attach_scratch, copy_batch, detach_scratch, read_batches
+from desktop.core.figures import Figure, read_figures
+from desktop.core.files import data_files, figure_files
+from desktop.core.index import FileStat
+from desktop.core.loader import Link, LoadResult, Name, Node, alias_clashes, cross_check, load_setup
+from desktop.core.phrases import joined_phrase
+from desktop.core.places import Places
+from desktop.core.problems import Problem
+
+
+@dataclass
+class BuildPlan:
+    """What a build reads: the setup files (read already) and the data files, in the order they are read."""
+
+    folders: list[Path]  # those that are folders
+    setup: LoadResult  # the vocabulary and sources, and the problems with them
+    schema: Path | None  # None: no schema anywhere, so no data file is read
+    files: list[tuple[Path, Path]]  # (data file, its folder)
+
+
+def plan_build(folders: list[Path]) -> BuildPlan:
+    setup, schema = load_setup(folders)
+    present = [f for f in folders if f.is_dir()]
+    files = [(path, folder) for folder in present for path in data_files(folder)] if schema is not None else []
+    return BuildPlan(present, setup, schema, files)
+
+
+def write_index(plan: BuildPlan, conn: sqlite3.Connection, fingerprint: str, files: Iterable[FileStat] = ()) -> None:
+    """Read the data files of `plan` and write everything into the empty database behind `conn`."""
+    files = list(files)
+    vocab = plan.setup.vocabulary
+    index.write_setup(conn, vocab)
+    problems = list(plan.setup.problems)
+    places = Places()  # the lines of the few problems found across files, each file read again at most once
+    kept: dict[str, Brief] = {}  # by id, in the order read: the first of a duplicated id is kept
+    first_facts: dict[str, int] = {}  # the rid of each kept entity's first fact
+    if plan.schema is not None:
+        sizes = {stat.path: stat.size for stat in files}
+        listed = [(path, folder, _size(sizes, path)) for path, folder in plan.files]
+        _read(conn, read_batches(listed, Context(vocab, plan.schema)), problems, kept, first_facts, places)
+    _apply_cross_rules(conn, plan, kept, first_facts, places, problems)
+    kinds = {ident: brief.kind for ident, brief in kept.items()}
+    figures: list[Figure] = []
+    if plan.schema is not None:
+        for folder in plan.folders:
+            for path in figure_files(folder):
+                figures.extend(read_figures(path, kinds, vocab.sources, problems))
+    index.write_figures(conn, figures)
+    index.derive(conn, fts_rows=_fts_rows(kept))
+    # By file and line, whatever order they were found in: a refreshed index finds them in another.
+    problems.sort()
+    index.finish(conn, problems, files, fingerprint)
+
+
+def _size(sizes: dict[str, int], path: Path) -> int:
+    found = sizes.get(str(path))
+    if found is not None:
+        return found
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # the reading says what is wrong with it
+
+
+def _read(
+    conn: sqlite3.Connection,
+    batches: Generator[Batch, None, None],
+    problems: list[Problem],
+    kept: dict[str, Brief],
+    first_facts: dict[str, int],
+    places: Places,
+) -> None:
+    """Copy each batch into the index as it comes, numbering what is kept as one pass over the files would."""
+    rid = fact_rid = 0
+    attach_scratch(conn)
+    with contextlib.closing(batches):  # stops the workers when anything below fails
+        for batch in batches:
+            keep: list[tuple[int, int, int]] = []
+            for read in batch.files:
+                problems.extend(read.problems)
+                for brief in read.entities:
+                    other = kept.get(brief.id)
+                    if other is not None:
+                        problems.append(_duplicate(brief, other, places))
+                        continue
+                    kept[brief.id] = brief
+                    rid += 1
+                    first_facts[brief.id] = fact_rid + 1
+                    keep.append((brief.k, rid, fact_rid + 1))
+                    fact_rid += brief.facts
+            copy_batch(conn, batch, keep)
+    detach_scratch(conn)
+
+
+def _duplicate(brief: Brief, other: Brief, places: Places) -> Problem:
+    other_line = places.line(other.path, other.where)
+    return Problem(
+        brief.path,
+        places.line(brief.path, brief.where),
+        0,
+        f"duplicate id `{brief.id}`: also in {other.path}:{other_line} (that one is kept)",
+        "duplicate",
+        other.path,
+    )
+
+
+def _apply_cross_rules(
+    conn: sqlite3.Connection,
+    plan: BuildPlan,
+    kept: dict[str, Brief],
+    first_facts: dict[str, int],
+    places: Places,
+    problems: list[Problem],
+) -> None:
+    """`loader.cross_check` and `loader.alias_clashes` over the kept entities; their outcome written over the rows."""
+    nodes = {b.id: Node(b.kind, b.parent, b.path, b.where) for b in kept.values()}
+    links = (
+        Link((b.id, position), b.path, prop, target, (*b.where, "facts", position))
+        for b in kept.values()
+        for position, prop, target in b.links
+    )
+    check = cross_check(nodes, links, plan.setup.vocabulary, places)
+    unlinked = []
+    for ident, position in check.missing:
+        target = next(t for p, _, t in kept[ident].links if p == position)
+        unlinked.append((target, first_facts[ident] + position))
+    conn.executemany("UPDATE facts SET object = NULL, missing = ? WHERE rid = ?", unlinked)
+    cut = [(parent, ident) for ident, parent in check.parents.items() if parent != kept[ident].parent]
+    conn.executemany("UPDATE entities SET parent = ? WHERE id = ?", cut)
+    problems.extend(check.problems)
+    names = (
+        Name(b.id, norm, alias, ambiguous, b.path, b.where) for b in kept.values() for norm, alias, ambiguous in b.names
+    )
+    problems.extend(alias_clashes(names, places))
+
+
+def _fts_rows(kept: dict[str, Brief]) -> Iterator[tuple[int, str, str, str, str]]:
+    """The full text of every kept entity, in rid order, as index._write_fts reads it from the tables:
+    its own facts in order (a link by the linked entity's name, or the id it names when that does not
+    exist), then the facts that link to it, by the id of the entity that states them."""
+    names = {ident: brief.name for ident, brief in kept.items()}
+    said_of: dict[str, list[tuple[str, int, str]]] = {}
+    for brief in kept.values():
+        for target, position, text in brief.said_of:
+            if target in names:  # a link to an entity that does not exist is said only by its subject
+                said_of.setdefault(target, []).append((brief.id, position, text))
+    for rid, brief in enumerate(kept.values(), start=1):
+        own = [
+            item if isinstance(item, str) else joined_phrase(item[0], names.get(item[1], item[1]), item[2], item[3])
+            for item in brief.said
+        ]
+        inverse = [text for _, _, text in sorted(said_of.get(brief.id, ()))]
+        yield rid, brief.name, brief.aliases, brief.summary, index.FTS_JOIN.join([*own, *inverse])
