@@ -59,27 +59,29 @@ _ENTITY_COLUMNS = (
     "id, kind, name, sort_name, aliases, parent, tree_parent, summary, path, place, child_count, link_count, "
     "fact_count, written_parent, digest, parent_sources, summary_sources"
 )
-_FACT_COLUMNS = (
-    'property, object, missing, value, unit, text, unknown, date, start, "end", earliest, latest, precision, '
-    "display_date, note, start_min, start_max, end_min, end_max, claims"
-)
+_WHEN_COLUMNS = 'date, start, "end", earliest, latest, precision, display_date, start_min, start_max, end_min, end_max'
 SCRATCH = f"""
 CREATE TABLE {{0}}entities(k INTEGER PRIMARY KEY, {_ENTITY_COLUMNS});
-CREATE TABLE {{0}}facts(k INTEGER NOT NULL, position INTEGER NOT NULL, {_FACT_COLUMNS});
+CREATE TABLE {{0}}facts(k INTEGER NOT NULL, position INTEGER NOT NULL, property, object, value, unit, text, unknown,
+                       note, claims, w INTEGER NOT NULL);
+CREATE TABLE {{0}}whens(w INTEGER PRIMARY KEY, {_WHEN_COLUMNS});
 CREATE TABLE {{0}}citations(k INTEGER NOT NULL, position INTEGER NOT NULL, j INTEGER NOT NULL, source, locator);
 CREATE TABLE {{0}}names(k INTEGER NOT NULL, norm, name, is_primary, alias, ambiguous);
 CREATE TABLE {{0}}keep(k INTEGER PRIMARY KEY, rid INTEGER NOT NULL, fact_base INTEGER NOT NULL);
 """
-_TABLES = ("entities", "facts", "citations", "names")
+_TABLES = ("entities", "facts", "whens", "citations", "names")
 # CROSS JOIN keeps the batch's table as the outer loop, read in the order written, each row finding
-# its entity's numbers by primary key; `names` takes its rids in that order.
+# its entity's numbers (and a fact its dates) by primary key; `names` takes its rids in that order.
+# A fact's dates are kept once for all the facts that have the same (a few thousand in a large folder).
 _COPY = (
     f"INSERT INTO main.entities SELECT keep.rid, {', '.join('e.' + c.strip() for c in _ENTITY_COLUMNS.split(','))} "
     "FROM scratch.entities AS e CROSS JOIN scratch.keep AS keep ON keep.k = e.k",
-    f"INSERT INTO main.facts SELECT keep.fact_base + f.position, e.id, f.position, "
-    f"{', '.join('f.' + c.strip() for c in _FACT_COLUMNS.split(','))} "
+    # in the order of index.fact_row; `missing` is for the rules across files to say, later
+    "INSERT INTO main.facts SELECT keep.fact_base + f.position, e.id, f.position, f.property, f.object, NULL, "
+    'f.value, f.unit, f.text, f.unknown, w.date, w.start, w."end", w.earliest, w.latest, w.precision, '
+    "w.display_date, f.note, w.start_min, w.start_max, w.end_min, w.end_max, f.claims "
     "FROM scratch.facts AS f CROSS JOIN scratch.keep AS keep ON keep.k = f.k "
-    "CROSS JOIN scratch.entities AS e ON e.k = f.k",
+    "CROSS JOIN scratch.entities AS e ON e.k = f.k CROSS JOIN scratch.whens AS w ON w.w = f.w",
     "INSERT INTO main.citations SELECT keep.fact_base + c.position, c.j, c.source, c.locator "
     "FROM scratch.citations AS c CROSS JOIN scratch.keep AS keep ON keep.k = c.k",
     "INSERT INTO main.names(norm, entity, name, is_primary, alias, ambiguous) "
@@ -88,9 +90,6 @@ _COPY = (
 )
 
 Where = tuple[int | str, ...]
-# One phrase of an entity's full text: done, or (label, linked id, detail, unknown) for a fact that
-# links to another entity, whose name (or, when it does not exist, the id) goes in once all are read.
-Said = str | tuple[str, str, str, bool]
 
 
 class Brief(NamedTuple):
@@ -108,7 +107,10 @@ class Brief(NamedTuple):
     links: tuple[tuple[int, str, str], ...]  # (fact position, property, the id it names)
     aliases: str  # as the full text has them
     summary: str
-    said: tuple[Said, ...]  # its own facts' phrases and notes, in order
+    # Its own facts' phrases and notes, in order; the phrase of a fact that links to another entity is
+    # made once all are read, from `linked`, since it names that entity (or the id, if it does not exist).
+    said: tuple[str, ...]
+    linked: tuple[tuple[int, str, str, str, bool], ...]  # (its place in `said`, label, linked id, detail, unknown)
     said_of: tuple[tuple[str, int, str], ...]  # (id it links to, fact position, the phrase seen from there)
 
 
@@ -138,7 +140,8 @@ class Context:
 def read_batch(files: Sequence[tuple[Path, Path]], context: Context) -> Batch:
     """Read `files` ((data file, its folder), in order) into a batch."""
     rows: dict[str, list[tuple]] = {table: [] for table in _TABLES}
-    entity_rows, fact_rows, citation_rows, name_rows = (rows[table] for table in _TABLES)
+    entity_rows, fact_rows, when_rows, citation_rows, name_rows = (rows[table] for table in _TABLES)
+    whens: dict[tuple, int] = {}  # When.columns -> its row
     labels = {p.id: (p.label, p.inverse) for p in context.vocab.properties.values()}
     read: list[FileRead] = []
     k = 0
@@ -150,7 +153,17 @@ def read_batch(files: Sequence[tuple[Path, Path]], context: Context) -> Batch:
             entity_rows.append((k, *index.entity_row(entity)))
             name_rows.extend((k, *row) for row in index.names_of(entity, keys))
             for position, fact in enumerate(entity.facts):
-                fact_rows.append((k, position, *index.fact_row(fact)))
+                when = fact.when.columns
+                w = whens.get(when)
+                if w is None:
+                    w = whens[when] = len(whens)
+                    when_rows.append((w, *when))
+                fact_rows.append(
+                    (
+                        k, position, fact.property, fact.entity, fact.value, fact.unit, fact.text, int(fact.unknown),
+                        fact.note, index.claims_json(fact.claims), w,
+                    )
+                )  # fmt: skip
                 citation_rows.extend((k, position, j, c.source, c.locator) for j, c in enumerate(fact.sources))
             briefs.append(_brief(k, entity, keys, labels))
             k += 1
@@ -159,7 +172,8 @@ def read_batch(files: Sequence[tuple[Path, Path]], context: Context) -> Batch:
 
 
 def _brief(k: int, entity: Entity, keys: list[str], labels: dict[str, tuple[str, str]]) -> Brief:
-    said: list[Said] = []
+    said: list[str] = []
+    linked: list[tuple[int, str, str, str, bool]] = []
     said_of: list[tuple[str, int, str]] = []
     links: list[tuple[int, str, str]] = []
     for position, fact in enumerate(entity.facts):
@@ -169,14 +183,16 @@ def _brief(k: int, entity: Entity, keys: list[str], labels: dict[str, tuple[str,
             said.append(joined_phrase(label, None, detail, fact.unknown))
         else:
             links.append((position, fact.property, fact.entity))
-            said.append((label, fact.entity, detail, fact.unknown))
+            linked.append((len(said), label, fact.entity, detail, fact.unknown))
+            said.append(label)  # in its place until the phrase is made
             said_of.append((fact.entity, position, joined_phrase(inverse, entity.name, detail, fact.unknown)))
         if fact.note:
             said.append(fact.note)
     names = tuple((n.norm, n.alias, n.ambiguous) for n in entity_names(entity, keys))
     return Brief(
         k, entity.id, entity.kind, entity.name, entity.parent, entity.path, entity.where, len(entity.facts), names,
-        tuple(links), index.FTS_JOIN.join(entity.aliases), entity.summary, tuple(said), tuple(said_of),
+        tuple(links), index.FTS_JOIN.join(entity.aliases), entity.summary, tuple(said), tuple(linked),
+        tuple(said_of),
     )  # fmt: skip
 
 

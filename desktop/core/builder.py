@@ -133,10 +133,14 @@ def _apply_cross_rules(
 ) -> None:
     """`loader.cross_check` and `loader.alias_clashes` over the kept entities; their outcome written over the rows."""
     nodes = {b.id: Node(b.kind, b.parent, b.path, b.where) for b in kept.values()}
+    ranges = {p.id: p.range for p in plan.setup.vocabulary.properties.values()}
+    # Only the links cross_check has something to say of (a target missing or of the wrong kind): it says
+    # nothing of the others, and a Link for each of a hundred thousand facts would cost more than the check.
     links = (
         Link((b.id, position), b.path, prop, target, (*b.where, "facts", position))
         for b in kept.values()
         for position, prop, target in b.links
+        if target not in nodes or (ranges[prop] and nodes[target].kind not in ranges[prop])
     )
     check = cross_check(nodes, links, plan.setup.vocabulary, places)
     unlinked = []
@@ -147,8 +151,18 @@ def _apply_cross_rules(
     cut = [(parent, ident) for ident, parent in check.parents.items() if parent != kept[ident].parent]
     conn.executemany("UPDATE entities SET parent = ? WHERE id = ?", cut)
     problems.extend(check.problems)
+    # Likewise only the names another entity also answers to: alias_clashes says nothing of the others.
+    owner: dict[str, str] = {}
+    shared: set[str] = set()
+    for b in kept.values():
+        for norm, _, _ in b.names:
+            if owner.setdefault(norm, b.id) != b.id:
+                shared.add(norm)
     names = (
-        Name(b.id, norm, alias, ambiguous, b.path, b.where) for b in kept.values() for norm, alias, ambiguous in b.names
+        Name(b.id, norm, alias, ambiguous, b.path, b.where)
+        for b in kept.values()
+        for norm, alias, ambiguous in b.names
+        if norm in shared
     )
     problems.extend(alias_clashes(names, places))
 
@@ -164,9 +178,15 @@ def _fts_rows(kept: dict[str, Brief]) -> Iterator[tuple[int, str, str, str, str]
             if target in names:  # a link to an entity that does not exist is said only by its subject
                 said_of.setdefault(target, []).append((brief.id, position, text))
     for rid, brief in enumerate(kept.values(), start=1):
-        own = [
-            item if isinstance(item, str) else joined_phrase(item[0], names.get(item[1], item[1]), item[2], item[3])
-            for item in brief.said
-        ]
-        inverse = [text for _, _, text in sorted(said_of.get(brief.id, ()))]
-        yield rid, brief.name, brief.aliases, brief.summary, index.FTS_JOIN.join([*own, *inverse])
+        said = list(brief.said)
+        for at, label, target, detail, unknown in brief.linked:
+            linked = names.get(target, target)
+            if not linked:  # a name of nothing but spaces
+                said[at] = joined_phrase(label, linked, detail, unknown)
+            else:  # what joined_phrase gives, inline: this runs for every link of every entity
+                said[at] = f"{label} {linked}: {detail}" if detail else f"{label} {linked}"
+        inverse = said_of.get(brief.id)
+        if inverse:
+            inverse.sort()
+            said.extend(text for _, _, text in inverse)
+        yield rid, brief.name, brief.aliases, brief.summary, index.FTS_JOIN.join(said)

@@ -284,9 +284,11 @@ def derive(conn: sqlite3.Connection, ids: Iterable[str] | None = None, fts_rows:
     if fts_rows is None:
         _write_fts(conn, wanted)
     else:
-        conn.executemany(_INSERT_FTS, fts_rows)
+        _insert_fts(conn, fts_rows)
     if wanted is None:
-        conn.execute("INSERT INTO spell(spell) VALUES ('rebuild')")
+        # In rowid order: 'rebuild' reads the names in the order of the covering index names_norm, and
+        # FTS5 takes rows out of rowid order several times more slowly (0.35 s against 0.06 at 10,000).
+        conn.execute("INSERT INTO spell(rowid, norm) SELECT rid, norm FROM names ORDER BY rid")
 
 
 # Where each entity hangs in the navigator: under a parent of its own kind, else at the top.
@@ -309,6 +311,24 @@ _INVERSE_PHRASES = """SELECT f.object, p.inverse, s.name, f.value, f.unit, f.tex
 _INSERT_FTS = "INSERT INTO fts(rowid, name, aliases, summary, facts) VALUES (?,?,?,?,?)"
 # Between the aliases, and between the phrases, of an entity's full text.
 FTS_JOIN = " · "
+
+
+# How much FTS5 holds in memory before writing it out, while a build fills the full text: about 4 MB a
+# thousand entities. By default it writes out every megabyte and merges the pieces as it goes, and again
+# in 'optimize'; written out once, the same index takes a third less time (0.7 s against 1.1 at 10,000).
+FTS_HASH_BYTES = 64 * 1024 * 1024
+
+
+def _insert_fts(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Fill the empty full-text table with `rows`, as few times written out as memory allows."""
+    conn.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
+    conn.executemany(_INSERT_FTS, rows)
+    try:
+        # Back to the default for whatever comes later (a refresh), and no trace of it in the index. The
+        # setting stays in force for this connection: the rows are written out by 'optimize', at the end.
+        conn.execute("DELETE FROM fts_config WHERE k = 'hashsize'")
+    except sqlite3.DatabaseError:  # an SQLite that keeps its shadow tables read-only (SQLITE_DBCONFIG_DEFENSIVE)
+        conn.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', 1048576)")
 
 
 def _write_fts(conn: sqlite3.Connection, ids: set[str] | None) -> None:
