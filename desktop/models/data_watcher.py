@@ -57,6 +57,11 @@ class DataWatcher(QObject):
         self._applied = 0  # the generation whose paths are being watched
         self._stopped = False
 
+    def hold(self) -> None:
+        """Not `settled` until the next `watch` has been applied: the window asks for its first one once it
+        has been painted, and whoever waits for the watching to start must wait for that."""
+        self._generation += 1
+
     def watch(self, folders: list[Path]) -> None:
         """Watch these folders (and what is in them) instead of the ones before."""
         self._generation += 1

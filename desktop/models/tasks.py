@@ -17,13 +17,15 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.core.debug import DEBUG_ENV, debugging
 from desktop.core.store import IndexMissing, StoreError
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 log = logging.getLogger("almanac.tasks")
 
@@ -140,6 +142,9 @@ class Tasks(QObject):
                 return task
             pool = self._lanes.get(lane)
             if pool is None:
+                # Imported with the first lane: a window whose first paint runs no work does without it.
+                from concurrent.futures import ThreadPoolExecutor
+
                 pool = self._lanes[lane] = ThreadPoolExecutor(1, thread_name_prefix=f"almanac-{lane}")
             pool.submit(self._work, task, fn, on_result, on_error, on_dropped)
         return task

@@ -15,8 +15,8 @@ from urllib.parse import unquote
 # `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QPoint, QPointF, QUrl, Signal, Slot
-from PySide6.QtGui import QColor, QFontMetricsF, QHelpEvent, QPalette, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QApplication, QTextBrowser, QToolTip
+from PySide6.QtGui import QColor, QFontMetricsF, QHelpEvent, QPalette, QTextDocument
+from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from desktop.ui.page_html import STRIP_SRC, Strip, esc, safe_url
 from desktop.ui.qt_enums import SCROLL_BAR_ALWAYS_ON, SCROLL_BAR_AS_NEEDED, set_enum_property
@@ -208,6 +208,8 @@ class DetailView(QTextBrowser):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             # QTextEdit shows a link's `title` itself, but looks for it as far off as the view's left
             # margin (the column's centring) is wide: so the view finds it, where the pointer is.
+            from PySide6.QtWidgets import QToolTip  # (what is only used once pointed at comes then)
+
             tip = self.tooltip_at(event.pos())
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self.viewport())
@@ -225,6 +227,8 @@ class DetailView(QTextBrowser):
         at = layout.hitTest(QPointF(pos.x() + bar_x, pos.y() + bar_y), QtCore.Qt.HitTestAccuracy.ExactHit)
         if at < 0:
             return ""
+        from PySide6.QtGui import QTextCursor
+
         cursor = QTextCursor(self.document())
         cursor.setPosition(at + 1)  # a cursor's format is that of the character before it
         form = cursor.charFormat()
@@ -236,6 +240,8 @@ class DetailView(QTextBrowser):
         strip, drawn = self._strip, self._strip_layout
         if strip is None or drawn is None:
             return ""
+        from PySide6.QtGui import QTextCursor
+
         cursor = QTextCursor(self.document())
         cursor.setPosition(at)
         corner = self.cursorRect(cursor).topLeft()  # the image's top left, in the viewport

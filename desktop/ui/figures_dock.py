@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 # `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
@@ -188,6 +188,8 @@ class FiguresControls(QObject):
         """A script (`almanac screenshot`) drives the window with single turns of the event loop and no loop
         running: nothing would deliver the read once that turn is over, so it is finished here. In the
         window's own event loop (and at startup, before it runs) the read arrives when it is done."""
+        from PySide6.QtCore import QThread
+
         if self._task is not None and QThread.currentThread().loopLevel() == 0:
             self.wait_until_loaded()
 

@@ -56,7 +56,7 @@ from desktop.ui.time_controls import TimeControls
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QCloseEvent, QResizeEvent
+    from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
 
     from desktop.core.dates import FuzzyDate
     from desktop.core.store import Store
@@ -129,7 +129,12 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._wire()
         self.status.show_store(session.store)
-        self.watcher.watch(session.store.folders)
+        # The folders are walked for watching (on a worker, which the first paint would share the
+        # interpreter with) once the window has been painted.
+        self.watcher.hold()
+        self._after_first_paint: list[Callable[[], None]] | None = [
+            lambda: self.watcher.watch(self.session.store.folders)
+        ]
         self._restore_state()
 
     def _expose_parts(self) -> None:
@@ -527,6 +532,20 @@ class MainWindow(QMainWindow):
     @Slot()
     def _splitter_moved(self) -> None:
         self._splitter_chosen = True
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._after_first_paint is not None:
+            # The window is painted first, then its parts, in this one pass: what waits for the first
+            # paint runs after it, and after what the pass queued itself (the page's own paint done).
+            QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._first_paint_done))
+
+    def _first_paint_done(self) -> None:
+        work, self._after_first_paint = self._after_first_paint, None
+        if self.tasks.closed:
+            return  # closed meanwhile: nothing to start
+        for job in work or ():
+            job()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
-from PySide6.QtWidgets import QApplication, QMenu, QStyleFactory
+from PySide6.QtWidgets import QApplication, QMenu
 
 from desktop.ui.page_html import Colors
 from desktop.ui.settings import AppSettings
@@ -64,6 +64,8 @@ def apply_theme(app: QApplication, theme: str) -> None:
     if theme == "system":
         app.setPalette(app.style().standardPalette())
         return
+    from PySide6.QtWidgets import QStyleFactory  # only for a theme of the program's own
+
     fusion = QStyleFactory.create("Fusion")
     if fusion is not None:
         app.setStyle(fusion)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 # `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QThread, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QToolBar
 
@@ -112,6 +112,8 @@ class TimeControls(QObject):
                 self.window.resizeDocks([dock], [int(self.window.height() * 0.42)], QtCore.Qt.Orientation.Vertical)
             panel.view.fit_all()
             panel.focus_view()
+            from PySide6.QtCore import QThread
+
             if QThread.currentThread().loopLevel() == 0:
                 # No event loop runs (a script, the screenshot command): nothing would deliver the
                 # timeline's reads to it after this returns, so it is drawn before returning.
@@ -126,6 +128,8 @@ class TimeControls(QObject):
         panel = self.panel
         if panel is None:
             return False
+        from PySide6.QtCore import QEventLoop
+
         loop = QEventLoop()
         poll, deadline = QTimer(), QTimer()
         poll.setInterval(5)  # the reads arrive as queued calls: look after each turn of the loop
