@@ -114,8 +114,10 @@ def _entity_or_close(window: MainWindow, ident: str | None) -> str | None:
         raise
 
 
-def run(args: argparse.Namespace, argv: list[str]) -> int:
-    """Open the window and run until it is closed; Ctrl+C in the terminal closes it (KeyboardInterrupt)."""
+def run(args: argparse.Namespace, argv: list[str], started: Callable[[], None] | None = None) -> int:
+    """Open the window and run until it is closed; Ctrl+C in the terminal closes it (KeyboardInterrupt).
+
+    `started` is called once the window has been painted for the first time."""
     if QApplication.instance() is None and (lacking := display_check.problem()):
         # Qt would abort the interpreter with a page of text; say it in one line instead.
         print(f"almanac: error: {lacking}", file=sys.stderr)
@@ -123,6 +125,8 @@ def run(args: argparse.Namespace, argv: list[str]) -> int:
     app = _application([sys.argv[0], *argv])
     window = _window_for(args)
     window.open_initial(_entity_or_close(window, getattr(args, "id", None)))
+    if started is not None:
+        window.after_first_paint(started)
     window.show()
     if os.environ.get("ALMANAC_EXIT_AFTER_PAINT") == "1":  # for tests/benchmarks/bench.py: startup time and memory
         return _exit_after_first_paint(app, window)

@@ -389,10 +389,30 @@ def cmd_index(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_window(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     data_folders(args)  # usage errors before any window appears
-    from desktop.app import run
+    import gc
 
-    argv = [a for a in sys.argv[1:]] if args.command is None else []
-    return run(args, argv)
+    # Opening the window allocates a great deal (modules, Qt's classes, the widgets) and frees next to
+    # nothing, and some 60 collections meanwhile find nothing to free: the collector waits for the
+    # first paint (as around other such work: core/collector.py), and is back however this ends.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from desktop.app import run
+
+        argv = [a for a in sys.argv[1:]] if args.command is None else []
+        return run(args, argv, started=_collect_again if collecting else None)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _collect_again() -> None:
+    """After the window's first paint: what was made to open it lives as long as the window, so it is kept
+    out of the collector's way (frozen), and the collector is back."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
 
 
 def cmd_screenshot(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

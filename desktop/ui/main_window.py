@@ -540,6 +540,13 @@ class MainWindow(QMainWindow):
             # paint runs after it, and after what the pass queued itself (the page's own paint done).
             QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._first_paint_done))
 
+    def after_first_paint(self, job: Callable[[], None]) -> None:
+        """Run `job` once the window has been painted for the first time (at once if it has been)."""
+        if self._after_first_paint is None:
+            job()
+        else:
+            self._after_first_paint.append(job)
+
     def _first_paint_done(self) -> None:
         work, self._after_first_paint = self._after_first_paint, None
         if self.tasks.closed:

@@ -197,7 +197,14 @@ def _refs_lost(calls: int = 1000) -> dict[str, float]:
 
 def _process_env(config_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(QT_QPA_PLATFORM="offscreen", ALMANAC_EXIT_AFTER_PAINT="1", ALMANAC_CONFIG_DIR=str(config_dir))
+    # A first run every time: fresh settings, and no reader's file of bookmarks, notes and open tabs
+    # (the machine's own would reopen whatever its user left open, and be written to).
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        ALMANAC_EXIT_AFTER_PAINT="1",
+        ALMANAC_CONFIG_DIR=str(config_dir),
+        ALMANAC_DATA_DIR=str(config_dir),
+    )
     return env
 
 
@@ -814,6 +821,7 @@ def in_window(
     count, reps = n_queries_reps
     scratch = Path(tempfile.mkdtemp(prefix="bench-config-"))
     os.environ["ALMANAC_CONFIG_DIR"] = str(scratch)  # fresh settings: nothing remembered, nothing saved over
+    os.environ["ALMANAC_DATA_DIR"] = str(scratch)  # nor the machine's reader file (tabs, history) read or written
     args = ["--no-bundled", "--data", str(folder)] if folder else []
     window = build_main_window([*args, "--cache-dir", str(cache)])
     try:
@@ -950,6 +958,7 @@ def timeline_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any
     figures["entities"], figures["facts"] = counts.entities, counts.facts
     scratch = Path(tempfile.mkdtemp(prefix="bench-config-"))
     os.environ["ALMANAC_CONFIG_DIR"] = str(scratch)
+    os.environ["ALMANAC_DATA_DIR"] = str(scratch)
     window = build_main_window(["--no-bundled", "--data", str(folder), "--cache-dir", str(cache)])
     try:
         window.show()
