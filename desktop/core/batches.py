@@ -2,9 +2,9 @@
 
 Each data file is read alone: parsed, checked against the schema, the vocabulary and the
 calendar, and turned into the rows the index keeps of its entities. A build splits its files
-into jobs of consecutive files; past POOL_MIN_BYTES of data, worker processes take jobs from
-the front while this process takes them from the back, and the batches come out in the order
-the files are listed, exactly as reading them one after another gives them.
+into jobs of consecutive files; past POOL_MIN_BYTES of data, worker processes (one a core) read
+them while this process writes the index, and the batches come out in the order the files are
+listed, exactly as reading them one after another gives them.
 
 A batch carries its rows as a small SQLite database of its own (`SCRATCH`), which the build
 attaches and copies into the index with INSERT … SELECT: no row passes through Python on the
@@ -46,7 +46,7 @@ log = logging.getLogger("almanac.build")
 POOL_MIN_BYTES = 3 * 1024 * 1024
 # A job is this share of the data (or more, never past JOB_MAX_BYTES unless one file is larger):
 # small enough that the cores finish together, large enough that each job's fixed costs are small.
-JOBS_PER_CORE = 4
+JOBS_PER_CORE = 8
 JOB_MIN_BYTES = 256 * 1024
 JOB_MAX_BYTES = 8 * 1024 * 1024
 # A pool of more than this many workers would wait on the one process that writes the index.
@@ -152,45 +152,57 @@ def read_batch(files: Sequence[tuple[Path, Path]], context: Context) -> Batch:
             keys = index.name_keys(entity)
             entity_rows.append((k, *index.entity_row(entity)))
             name_rows.extend((k, *row) for row in index.names_of(entity, keys))
-            for position, fact in enumerate(entity.facts):
-                when = fact.when.columns
-                w = whens.get(when)
-                if w is None:
-                    w = whens[when] = len(whens)
-                    when_rows.append((w, *when))
-                fact_rows.append(
-                    (
-                        k, position, fact.property, fact.entity, fact.value, fact.unit, fact.text, int(fact.unknown),
-                        fact.note, index.claims_json(fact.claims), w,
-                    )
-                )  # fmt: skip
-                citation_rows.extend((k, position, j, c.source, c.locator) for j, c in enumerate(fact.sources))
-            briefs.append(_brief(k, entity, keys, labels))
+            briefs.append(_read_facts(k, entity, keys, labels, whens, fact_rows, when_rows, citation_rows))
             k += 1
         read.append(FileRead(problems, briefs))
     return Batch(read, _pack(rows))
 
 
-def _brief(k: int, entity: Entity, keys: list[str], labels: dict[str, tuple[str, str]]) -> Brief:
+def _read_facts(
+    k: int,
+    entity: Entity,
+    keys: list[str],
+    labels: dict[str, tuple[str, str]],
+    whens: dict[tuple, int],
+    fact_rows: list[tuple],
+    when_rows: list[tuple],
+    citation_rows: list[tuple],
+) -> Brief:
+    """The rows of an entity's facts, and its brief: one pass over the facts, which a build makes for every one."""
     said: list[str] = []
     linked: list[tuple[int, str, str, str, bool]] = []
     said_of: list[tuple[str, int, str]] = []
     links: list[tuple[int, str, str]] = []
+    name = entity.name
     for position, fact in enumerate(entity.facts):
-        label, inverse = labels[fact.property]
-        detail = phrase_detail(fact.value, fact.unit, fact.text)
-        if fact.entity is None:
-            said.append(joined_phrase(label, None, detail, fact.unknown))
+        when = fact.when.columns
+        w = whens.get(when)
+        if w is None:
+            w = whens[when] = len(whens)
+            when_rows.append((w, *when))
+        prop, target, value, text, unknown = fact.property, fact.entity, fact.value, fact.text, fact.unknown
+        fact_rows.append(
+            (
+                k, position, prop, target, value, fact.unit, text, int(unknown), fact.note,
+                index.claims_json(fact.claims) if fact.claims else None, w,
+            )
+        )  # fmt: skip
+        for j, cite in enumerate(fact.sources):
+            citation_rows.append((k, position, j, cite.source, cite.locator))
+        label, inverse = labels[prop]
+        detail = (text or "") if value is None else phrase_detail(value, fact.unit, text)
+        if target is None:
+            said.append(joined_phrase(label, None, detail, unknown))
         else:
-            links.append((position, fact.property, fact.entity))
-            linked.append((len(said), label, fact.entity, detail, fact.unknown))
+            links.append((position, prop, target))
+            linked.append((len(said), label, target, detail, unknown))
             said.append(label)  # in its place until the phrase is made
-            said_of.append((fact.entity, position, joined_phrase(inverse, entity.name, detail, fact.unknown)))
+            said_of.append((target, position, joined_phrase(inverse, name, detail, unknown)))
         if fact.note:
             said.append(fact.note)
     names = tuple((n.norm, n.alias, n.ambiguous) for n in entity_names(entity, keys))
     return Brief(
-        k, entity.id, entity.kind, entity.name, entity.parent, entity.path, entity.where, len(entity.facts), names,
+        k, entity.id, entity.kind, name, entity.parent, entity.path, entity.where, len(entity.facts), names,
         tuple(links), index.FTS_JOIN.join(entity.aliases), entity.summary, tuple(said), tuple(linked),
         tuple(said_of),
     )  # fmt: skip
@@ -272,8 +284,8 @@ def read_batches(files: Sequence[tuple[Path, Path, int]], context: Context) -> G
     """Every file read, as batches in the order of `files`; across processes when the data is large."""
     available = cores()
     jobs = jobs_of(files, available)
-    workers = min(available - 1, len(jobs) - 1, MAX_WORKERS)
-    if workers < 1 or sum(size for _, _, size in files) < POOL_MIN_BYTES:
+    workers = min(available, len(jobs), MAX_WORKERS)
+    if available < 2 or len(jobs) < 2 or sum(size for _, _, size in files) < POOL_MIN_BYTES:
         for job in jobs:
             yield read_batch(job, context)
         return
@@ -281,13 +293,19 @@ def read_batches(files: Sequence[tuple[Path, Path, int]], context: Context) -> G
 
 
 def _pooled(jobs: list[list[tuple[Path, Path]]], context: Context, workers: int) -> Generator[Batch, None, None]:
-    """The batches of `jobs` in order: `workers` processes take jobs from the front, this one from the back."""
+    """The batches of `jobs` in order, read by `workers` processes.
+
+    This process reads jobs too until the first worker has one done (a worker takes a few tenths of
+    a second to start); from then on it only copies batches into the index, each as soon as the ones
+    before it are in, so that little is left to copy when the last file is read.
+    """
     from concurrent.futures import FIRST_COMPLETED, wait  # only a build that uses a pool needs these
 
     pending = deque(range(len(jobs)))  # not handed out yet
-    futures: dict[int, Future[Batch]] = {}
+    futures: dict[int, Future[Batch]] = {}  # handed out, not collected
     done: dict[int, Batch] = {}
     out = 0
+    started = False  # a worker has finished a job
     pool = _start(workers, context)
     clean = False
     try:
@@ -300,23 +318,29 @@ def _pooled(jobs: list[list[tuple[Path, Path]]], context: Context, workers: int)
                     pool = None
                     break
                 pending.popleft()
+            for job, future in list(futures.items()):
+                if not future.done():
+                    continue
+                del futures[job]
+                started = True
+                try:
+                    done[job] = future.result()
+                except Exception as exc:  # a worker that died or failed: its jobs are read here again
+                    _failed(pool, futures, pending, exc)
+                    pool = None
+                    pending = deque(sorted({*pending, job}))
+                    break
             if out in done:
                 yield done.pop(out)
                 out += 1
                 continue
-            future = futures.get(out)
-            if future is not None and future.done():
-                del futures[out]
-                try:
-                    done[out] = future.result()
-                except Exception as exc:  # a worker that died or failed: its jobs are read here again
-                    _failed(pool, futures, pending, exc)
-                    pool = None
-                    pending.appendleft(out)
+            if pending and pool is None:
+                job = pending.popleft()
+                done[job] = read_batch(jobs[job], context)
                 continue
-            if pending:
-                # Without a pool, in order; with one, from the back, so that the two ends meet.
-                job = pending.pop() if pool is not None else pending.popleft()
+            if pending and not started:
+                # From the back: a job of its own from the front would hold up copying the workers' batches.
+                job = pending.pop()
                 done[job] = read_batch(jobs[job], context)
                 continue
             wait(list(futures.values()), return_when=FIRST_COMPLETED)

@@ -102,6 +102,11 @@ def parse_date(text: str) -> FuzzyDate:
     """Parse one date string; raise DateError with a readable reason."""
     if not isinstance(text, str):
         raise DateError(f'a date must be a quoted string such as "2016", not {text!r}')
+    return _parse_date(text)
+
+
+@lru_cache(maxsize=1 << 16)  # a few thousand distinct dates recur across the facts of a large folder
+def _parse_date(text: str) -> FuzzyDate:
     raw = text.strip()
     if m := _DAY.match(raw):
         year, month, day = (int(g) for g in m.groups())
