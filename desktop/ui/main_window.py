@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from desktop.ui.history import History
     from desktop.ui.page_controller import PageController
 
+NOTES_HEIGHT = 110  # pixels for the note under the page, until the reader drags the split
 NAVIGATOR_SHARE, NAVIGATOR_MIN, NAVIGATOR_MAX = 0.28, 200, 460  # of the window's width, in pixels
 
 
@@ -161,7 +162,12 @@ class MainWindow(QMainWindow):
         self.page_splitter.addWidget(self.notes)
         self.page_splitter.setStretchFactor(0, 1)
         self.page_splitter.setStretchFactor(1, 0)
-        self.page_splitter.setSizes([640, 110])
+        self.page_splitter.setSizes([640, NOTES_HEIGHT])
+        # Until the reader drags it (or a saved one is restored), the note takes the same height each
+        # time it appears: what a splitter remembers of a hidden pane varies with when it was laid out.
+        self._notes_split_chosen = False
+        self.page_splitter.splitterMoved.connect(self._notes_split_moved)
+        self.notes.appeared.connect(self._place_notes)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 4, 4, 4)
@@ -512,7 +518,7 @@ class MainWindow(QMainWindow):
         self.problems.action_problems.setChecked(s.problems_shown)
         self.set_notes_visible(s.notes_shown)
         if s.page_splitter is not None:
-            self.page_splitter.restoreState(s.page_splitter)
+            self._notes_split_chosen = self.page_splitter.restoreState(s.page_splitter)
 
     def save_tabs(self) -> None:
         self.reader.save_tabs(self.tabs.states(), self.tabs.currentIndex())
@@ -528,6 +534,17 @@ class MainWindow(QMainWindow):
         self.settings.page_splitter = self.page_splitter.saveState()
         self.settings.sync()
         self.save_tabs()
+
+    @Slot()
+    def _notes_split_moved(self) -> None:
+        self._notes_split_chosen = True
+
+    @Slot()
+    def _place_notes(self) -> None:
+        if not self._notes_split_chosen:
+            total = sum(self.page_splitter.sizes())
+            height = min(NOTES_HEIGHT, total // 3)
+            self.page_splitter.setSizes([total - height, height])
 
     @Slot()
     def _splitter_moved(self) -> None:

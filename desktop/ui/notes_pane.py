@@ -9,6 +9,7 @@ nothing unsaved of its own for that page (what the reader is typing is never rep
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 # `Qt` only as `QtCore.Qt`, in code that runs after the first paint: see qt_enums.py.
 from PySide6 import QtCore
@@ -17,6 +18,9 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop.models.reader_session import ReaderSession
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
+
 SAVE_AFTER_MS = 500
 
 
@@ -24,6 +28,7 @@ class NotesPane(QWidget):
     """Signals: saved(entity id) after a note was written (the page shows notes, so it is drawn again)."""
 
     saved = Signal(str)
+    appeared = Signal()  # shown again (it hides on Home): the window gives it its height
 
     def __init__(self, reader: ReaderSession, name_of: Callable[[str], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +137,10 @@ class NotesPane(QWidget):
         if watched is self.edit and event.type() == QEvent.Type.FocusOut:
             self.save()
         return False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.appeared.emit()
 
     def set_wanted(self, wanted: bool) -> None:
         """View → Notes ticked or not; the pane shows only with an entity's page."""
