@@ -242,8 +242,10 @@ def copy_batch(conn: sqlite3.Connection, batch: Batch, keep: list[tuple[int, int
             if found:
                 conn.executemany(f"INSERT INTO scratch.{table} VALUES ({','.join('?' * len(found[0]))})", found)
     conn.executemany("INSERT INTO scratch.keep VALUES (?,?,?)", keep)
+    (names_before,) = conn.execute("SELECT coalesce(max(rid), 0) FROM main.names").fetchone()
     for sql in _COPY:
         conn.execute(sql)
+    index.spell_names(conn, names_before)
 
 
 def detach_scratch(conn: sqlite3.Connection) -> None:

@@ -53,10 +53,12 @@ def write_index(plan: BuildPlan, conn: sqlite3.Connection, fingerprint: str, fil
     places = Places()  # the lines of the few problems found across files, each file read again at most once
     kept: dict[str, Brief] = {}  # by id, in the order read: the first of a duplicated id is kept
     first_facts: dict[str, int] = {}  # the rid of each kept entity's first fact
+    text = _FullText()
     if plan.schema is not None:
         sizes = {stat.path: stat.size for stat in files}
         listed = [(path, folder, _size(sizes, path)) for path, folder in plan.files]
-        _read(conn, read_batches(listed, Context(vocab, plan.schema)), problems, kept, first_facts, places)
+        batches = read_batches(listed, Context(vocab, plan.schema))
+        _read(conn, batches, problems, kept, first_facts, text, places)
     _apply_cross_rules(conn, plan, kept, first_facts, places, problems)
     kinds = {ident: brief.kind for ident, brief in kept.items()}
     figures: list[Figure] = []
@@ -65,7 +67,7 @@ def write_index(plan: BuildPlan, conn: sqlite3.Connection, fingerprint: str, fil
             for path in figure_files(folder):
                 figures.extend(read_figures(path, kinds, vocab.sources, problems))
     index.write_figures(conn, figures)
-    index.derive(conn, fts_rows=_fts_rows(kept))
+    index.derive(conn, fts_rows=text.rows(kept))
     # By file and line, whatever order they were found in: a refreshed index finds them in another.
     problems.sort()
     index.finish(conn, problems, files, fingerprint)
@@ -87,6 +89,7 @@ def _read(
     problems: list[Problem],
     kept: dict[str, Brief],
     first_facts: dict[str, int],
+    text: _FullText,
     places: Places,
 ) -> None:
     """Copy each batch into the index as it comes, numbering what is kept as one pass over the files would."""
@@ -103,6 +106,7 @@ def _read(
                         problems.append(_duplicate(brief, other, places))
                         continue
                     kept[brief.id] = brief
+                    text.add(brief, kept)
                     rid += 1
                     first_facts[brief.id] = fact_rid + 1
                     keep.append((brief.k, rid, fact_rid + 1))
@@ -167,26 +171,46 @@ def _apply_cross_rules(
     problems.extend(alias_clashes(names, places))
 
 
-def _fts_rows(kept: dict[str, Brief]) -> Iterator[tuple[int, str, str, str, str]]:
-    """The full text of every kept entity, in rid order, as index._write_fts reads it from the tables:
-    its own facts in order (a link by the linked entity's name, or the id it names when that does not
-    exist), then the facts that link to it, by the id of the entity that states them."""
-    names = {ident: brief.name for ident, brief in kept.items()}
-    said_of: dict[str, list[tuple[str, int, str]]] = {}
-    for brief in kept.values():
-        for target, position, text in brief.said_of:
-            if target in names:  # a link to an entity that does not exist is said only by its subject
-                said_of.setdefault(target, []).append((brief.id, position, text))
-    for rid, brief in enumerate(kept.values(), start=1):
-        said = list(brief.said)
+class _FullText:
+    """The full text of every kept entity, as index._write_fts reads it from the tables: its own facts in
+    order (a link by the linked entity's name, or the id it names when that does not exist), then the
+    facts that link to it, by the id of the entity that states them.
+
+    Put together as the batches come in, while files are still being read: a link to an entity read
+    already is phrased at once, the others once all are read.
+    """
+
+    def __init__(self) -> None:
+        self.said: dict[str, list[str]] = {}  # by entity, in the order kept
+        self.later: list[tuple[list[str], int, str, str, str, bool]] = []  # links to entities not read yet
+        self.said_of: dict[str, list[tuple[str, int, str]]] = {}  # by the entity linked to
+
+    def add(self, brief: Brief, kept: dict[str, Brief]) -> None:
+        said = self.said[brief.id] = list(brief.said)
         for at, label, target, detail, unknown in brief.linked:
-            linked = names.get(target, target)
-            if not linked:  # a name of nothing but spaces
-                said[at] = joined_phrase(label, linked, detail, unknown)
-            else:  # what joined_phrase gives, inline: this runs for every link of every entity
-                said[at] = f"{label} {linked}: {detail}" if detail else f"{label} {linked}"
-        inverse = said_of.get(brief.id)
-        if inverse:
-            inverse.sort()
-            said.extend(text for _, _, text in inverse)
-        yield rid, brief.name, brief.aliases, brief.summary, index.FTS_JOIN.join(said)
+            other = kept.get(target)
+            if other is None:
+                self.later.append((said, at, label, target, detail, unknown))
+            else:
+                said[at] = _linked(label, other.name, detail, unknown)
+        for target, position, text in brief.said_of:
+            self.said_of.setdefault(target, []).append((brief.id, position, text))
+
+    def rows(self, kept: dict[str, Brief]) -> Iterator[tuple[int, str, str, str, str]]:
+        for said, at, label, target, detail, unknown in self.later:
+            other = kept.get(target)
+            said[at] = _linked(label, target if other is None else other.name, detail, unknown)
+        for rid, (ident, said) in enumerate(self.said.items(), start=1):
+            brief = kept[ident]
+            inverse = self.said_of.get(ident)  # a link to an entity that does not exist is said by its subject only
+            if inverse:
+                inverse.sort()
+                said.extend(text for _, _, text in inverse)
+            yield rid, brief.name, brief.aliases, brief.summary, index.FTS_JOIN.join(said)
+
+
+def _linked(label: str, linked: str, detail: str, unknown: bool) -> str:
+    """joined_phrase for a fact that links to another entity: inline, as it runs for every link."""
+    if not linked:  # a name of nothing but spaces
+        return joined_phrase(label, linked, detail, unknown)
+    return f"{label} {linked}: {detail}" if detail else f"{label} {linked}"

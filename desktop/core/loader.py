@@ -304,8 +304,13 @@ class _FileLoader:
         self, at: tuple[int | str, ...], sources: Any, broken: set[tuple[int | str, ...]], key: str = "sources"
     ) -> list[Citation]:
         """The valid citations of a fact's `sources` (or of the list under `key`), each invalid one reported."""
-        citations: list[Citation] = []
         known = self.memo.citations
+        if not broken and type(sources) is list and len(sources) == 1 and type(sources[0]) is dict:
+            # Nearly every fact cites one source, checked already for another fact: the loop below, short.
+            checked = known.get((sources[0]["source"], sources[0].get("locator")))
+            if type(checked) is Citation:
+                return [checked]
+        citations: list[Citation] = []
         for j, cite in enumerate(sources if isinstance(sources, list) else []):
             if (broken and any(where[:2] == (key, j) for where in broken)) or not isinstance(cite, dict):
                 continue  # the schema said what is wrong with it

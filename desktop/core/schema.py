@@ -112,7 +112,76 @@ def _fast_check(schema_path: Path) -> Callable[[Any], Any]:
     namespace: dict[str, Any] = {}
     exec(compile(_NAMED_ITEM.sub('(name_prefix or "data")', code), "<entity schema check>", "exec"), namespace)
     check = namespace.get("validate")
-    return check if callable(check) else fastjsonschema.compile(definition, detailed_exceptions=False)
+    if not callable(check):
+        return fastjsonschema.compile(definition, detailed_exceptions=False)
+    # The code checks each definition a `$ref` names with a function of its own, called by its global name.
+    # Those of text (an id, a date) or of mappings of text (a citation) pass the same few thousand values
+    # a hundred thousand times over in a large folder: each value they pass is let through at once after.
+    definitions = definition.get("definitions")
+    if isinstance(definitions, dict) and not _fills_defaults(definition):
+        for name, part in definitions.items():
+            function = namespace.get(f"validate___definitions_{name}")
+            if callable(function) and _of_text(part, definitions, set()):
+                namespace[f"validate___definitions_{name}"] = _remembering(function)
+    return check
+
+
+def _fills_defaults(schema: Any) -> bool:
+    """Whether fastjsonschema would write a `default` into the data it checks: then each check must run."""
+    if isinstance(schema, dict):
+        return "default" in schema or any(_fills_defaults(value) for value in schema.values())
+    if isinstance(schema, list):
+        return any(_fills_defaults(item) for item in schema)
+    return False
+
+
+def _of_text(schema: Any, definitions: dict[str, Any], seen: set[str]) -> bool:
+    """Whether everything `schema` accepts is text, or a mapping of nothing but text to text."""
+    if not isinstance(schema, dict):
+        return False
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        name = ref.removeprefix("#/definitions/")
+        if ref == name or name in seen or name not in definitions:
+            return False
+        return _of_text(definitions[name], definitions, seen | {name})
+    if schema.get("type") == "string":
+        return True
+    properties = schema.get("properties")
+    return (
+        schema.get("type") == "object"
+        and schema.get("additionalProperties") is False
+        and isinstance(properties, dict)
+        and "patternProperties" not in schema
+        and all(_of_text(value, definitions, seen) for value in properties.values())
+    )
+
+
+# How many values each such check lets through unchecked at most (the ids of 100,000 entities fit).
+_REMEMBERED = 250_000
+
+
+def _remembering(check: Callable[..., Any]) -> Callable[..., Any]:
+    """`check`, for a definition `_of_text`, passing a value it has passed before without checking it again.
+
+    Only values it passed are kept, so only text and tuples of pairs of text: a value that is not text
+    (1, True) never equals one of them, and a mapping goes by its pairs, in order.
+    """
+    passed: set[Any] = set()
+
+    def remembering(data: Any, custom_formats: Any = None, name_prefix: Any = None) -> Any:
+        try:
+            key = tuple(data.items()) if type(data) is dict else data
+            if key in passed:
+                return data
+        except TypeError:  # not hashable: a list, or a mapping holding one
+            key = None
+        check(data, custom_formats if custom_formats is not None else {}, name_prefix)
+        if key is not None and len(passed) < _REMEMBERED:
+            passed.add(key)
+        return data
+
+    return remembering
 
 
 # fastjsonschema's name for a value inside a list, built only for the message of an error (see `_fast_check`)
