@@ -13,7 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import figures_gen as gen
@@ -107,6 +107,33 @@ def test_exact_decimal_sums_and_missing_constant_dollars(packs):
     assert all(len(r["current_usd"].split(".")[1]) == 2 for r in rows)
 
 
+@pytest.mark.parametrize("layout", ["funding", "complete"])
+def test_amounts_of_any_size_are_rounded_to_cents_half_away_from_zero(layout: str, tmp_path: Path):
+    # The importer rounds and prints amounts of up to 18 digits one way (64-bit decimals) and
+    # larger ones another (128-bit): on either side of the limits the digits must be exact.
+    amounts = {  # each country's one figure: the amounts of its rows
+        gen.PAKISTAN: ["999999999999.994999", "0.000001"],  # sums to a tie just under 10^12
+        gen.EGYPT: ["-0.005"],
+        gen.KIRIBATI: ["12345678901234567890.125"],
+        gen.KOREA: ["-999999999999.999999", "-0.000001"],  # sums to -10^12: past the 64-bit way
+        gen.IVORY: ["9999999999999999.994"],  # cents that still fit in 18 digits
+        gen.WORLD: ["9999999999999999.995"],  # cents that no longer do
+    }
+    recs = [
+        gen.Record(country, gen.IMET, gen.OBLIGATIONS, "2015", amount, amount)
+        for country, rows in amounts.items()
+        for amount in rows
+    ]
+    path = tmp_path / f"us_foreign_aid_{layout}.csv"
+    (gen.write_funding if layout == "funding" else gen.write_complete)(path, recs)
+    report = fa.run_import(path, tmp_path / "pack")
+    rows = figures(tmp_path / "pack", f"foreignassistance-gov-{layout}")
+    cents = [sum(map(Decimal, rows)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) for rows in amounts.values()]
+    assert sorted(r["current_usd"] for r in rows) == sorted(str(c) for c in cents)
+    assert sorted(r["constant_usd"] for r in rows) == sorted(str(c) for c in cents)
+    assert report.dollars == {"obligations": sum(cents)}
+
+
 def test_rows_are_sorted_and_types_are_slugs(packs):
     rows = figures(packs["complete"][0], "foreignassistance-gov-complete")
     keys = [(r["country"], r["program"], r["type"], int(r["fiscal_year"])) for r in rows]
@@ -147,6 +174,26 @@ def test_the_source_entry(files, packs):
     assert yaml.safe_load((packs["complete"][0] / "sources.yaml").read_text())["sources"][0]["id"] == (
         "foreignassistance-gov-complete"
     )
+
+
+def test_the_digest_is_the_file_s_whoever_finishes_it(tmp_path: Path):
+    # Begun on a thread at the lowest priority and finished on another: the handover loses nothing.
+    import hashlib
+
+    path = tmp_path / "file.bin"
+    path.write_bytes(os.urandom(1 << 20) * 12 + b"tail")
+    expected = hashlib.sha256(path.read_bytes()).hexdigest()
+    for wait in (0.0, 0.002, 0.02):
+        digest = fa._Digest(path)
+        time.sleep(wait)
+        digest.hurry()
+        assert digest.result() == expected
+    stopped = fa._Digest(path)
+    stopped.stop()
+    try:
+        assert stopped.result() == expected  # it may have finished first
+    except RuntimeError as exc:
+        assert "stopped" in str(exc)
 
 
 # -- matching -------------------------------------------------------------------------------------
