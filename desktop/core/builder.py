@@ -26,6 +26,9 @@ from desktop.core.phrases import joined_phrase
 from desktop.core.places import Places
 from desktop.core.problems import Problem
 
+# The page cache of the connection a build writes with, in KiB (it is given back when the build ends).
+BUILD_CACHE_KIB = 256 * 1024
+
 
 @dataclass
 class BuildPlan:
@@ -48,6 +51,9 @@ def write_index(plan: BuildPlan, conn: sqlite3.Connection, fingerprint: str, fil
     """Read the data files of `plan` and write everything into the empty database behind `conn`."""
     files = list(files)
     vocab = plan.setup.vocabulary
+    # Rows go into the tables' indexes all over (facts by the entity they name): past the default 2 MB of
+    # pages SQLite keeps in memory, each batch at 100,000 entities read pages back (0.8 s a batch, not 0.1).
+    conn.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
     index.write_setup(conn, vocab)
     problems = list(plan.setup.problems)
     places = Places()  # the lines of the few problems found across files, each file read again at most once
