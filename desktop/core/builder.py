@@ -39,6 +39,9 @@ class BuildPlan:
     schema: Path | None  # None: no schema anywhere, so no data file is read
     files: list[tuple[Path, Path]]  # (data file, its folder)
 
+    def write(self, conn: sqlite3.Connection, fingerprint: str, files: Iterable[FileStat] = ()) -> None:
+        write_index(self, conn, fingerprint, files)
+
 
 def plan_build(folders: list[Path]) -> BuildPlan:
     setup, schema = load_setup(folders)

@@ -95,9 +95,7 @@ class FileStat(NamedTuple):
 
 def build(plan: BuildPlan, conn: sqlite3.Connection, fingerprint: str, files: Iterable[FileStat] = ()) -> None:
     """Read the data files `plan` names and write everything into the empty database behind `conn`."""
-    from desktop.core.builder import write_index  # the YAML and schema machinery: only when building
-
-    write_index(plan, conn, fingerprint, files)
+    plan.write(conn, fingerprint, files)  # builder.write_index: the plan brings the YAML and schema machinery
 
 
 def write_setup(conn: sqlite3.Connection, vocab: Vocabulary) -> None:
