@@ -236,7 +236,7 @@ def test_the_strip_marks_the_as_of_date(qtbot, bundled_store: Store) -> None:
     def near_text(x: int) -> bool:
         # The line is a 1.5-pixel antialiased dash: where it falls between pixels, none is exactly the colour.
         c = dated.pixelColor(x, 1)
-        return c.alpha() > 100 and sum(abs(a - b) for a, b in zip(c.getRgb()[:3], text.getRgb()[:3])) < 90
+        return c.alpha() > 100 and sum(abs(a - b) for a, b in zip(c.getRgb()[:3], text.getRgb()[:3], strict=True)) < 90
 
     assert [x for x in range(dated.width()) if near_text(x)]  # the as-of line, from the top
 
