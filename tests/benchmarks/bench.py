@@ -22,7 +22,8 @@ baseline measured in the same run, because these machines are noisy:
 
 Repetitions: processes (bare window, startup) 5 each after one uncounted
 warm-up, each start-up run after a bare window's of its own, whose median is
-that start-up's baseline (a baseline minutes old may have seen another load); the YAML parse, the full build and the rebuild 3 each, once above
+that start-up's baseline (a baseline minutes old may have seen another load);
+the YAML parse, the full build and the rebuild 3 each, once above
 N=20,000 (REPEAT_BUILDS_UP_TO: each takes minutes there); the store API and raw
 FTS5 figures the median of 3 runs per typed text (1 above 20,000); key presses
 are typed once each (200 queries are some 2,000 key presses). The output says
