@@ -420,10 +420,11 @@ def _stop(pool: ProcessPoolExecutor | None, at_once: bool) -> None:
 @contextlib.contextmanager
 def _interrupts_ignored() -> Iterator[None]:
     """SIGINT ignored meanwhile, so that processes started now inherit it ignored (main thread only)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGINT"):
+    before = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+    if before is None:  # not the main thread, or a handler Python did not install and could not put back
         yield
         return
-    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
