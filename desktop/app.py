@@ -257,6 +257,11 @@ def screenshot(args: argparse.Namespace, size: tuple[int, int], out: TextIO, err
                 window.search_box.setText(args.search)
                 _wait_for(window.searchFinished, 5000)
             app.processEvents()
+            if shown and not args.search:
+                # The tree was scrolled to the entity before the window had its final size: scroll it
+                # again now that it has, or where the row sits would depend on the order of events.
+                window.search.sync_tree(shown)
+                app.processEvents()
             image = window.grab().toImage()
             window.close()
         # PySide6's stubs say bytes; at run time it takes only a str (6.11).
