@@ -382,19 +382,14 @@ class BookmarksControls(QObject):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> bool:
-        from desktop.ui.exports import written_beside  # the export code loads when first used
+        from desktop.ui.exports import save_text  # the export code loads when first used
 
         text = self.reader.export_bookmarks()
         if text is None:
             return False
-        try:
-            with written_beside(path, ".json") as temp:
-                temp.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            self.message.emit(f"Could not write {path}: {exc.strerror or exc}")
-            return False
-        self.message.emit(f"Saved {path}")
-        return True
+        written, said = save_text(path, text, ".json")
+        self.message.emit(said)
+        return written
 
     @Slot()
     def choose_import(self) -> None:

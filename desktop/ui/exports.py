@@ -57,6 +57,17 @@ def written_beside(path: Path, suffix: str) -> Iterator[Path]:
         raise
 
 
+def save_text(path: Path, text: str, suffix: str) -> tuple[bool, str]:
+    """Write `text` (UTF-8) to `path` through written_beside; whether it was written, and the status line
+    to show: "Saved PATH", or why not."""
+    try:
+        with written_beside(path, suffix) as temp:
+            temp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return False, f"Could not write {path}: {exc.strerror or exc}"
+    return True, f"Saved {path}"
+
+
 def write_picture(
     path: Path,
     size: QSize,

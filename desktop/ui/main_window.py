@@ -447,20 +447,15 @@ class MainWindow(QMainWindow):
 
     def export_notes_to(self, path: Path) -> bool:
         """Every note, as Markdown (a section per entity, with its id), into `path`."""
-        from desktop.ui.exports import written_beside
+        from desktop.ui.exports import save_text
 
         self.notes.save()
         text = self.reader.notes_markdown(lambda ident: ref.name if (ref := self.store.ref(ident)) else None)
         if text is None:
             return False
-        try:
-            with written_beside(path, ".md") as temp:
-                temp.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            self.status.show_message(f"Could not write {path}: {exc.strerror or exc}")
-            return False
-        self.status.show_message(f"Saved {path}")
-        return True
+        written, said = save_text(path, text, ".md")
+        self.status.show_message(said)
+        return written
 
     @Slot(str, QPoint)
     def show_entity_menu(self, entity_id: str, at: QPoint) -> None:
