@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QUrl
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QTreeWidget
-from ui_support import CITE, bundled_args, write_yaml
+from ui_support import CITE, bundled_args, open_window, write_yaml
 
-from desktop.app import build_main_window
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.store import Store
 from desktop.ui import dialogs as dialogs_module
@@ -17,15 +16,6 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import AppSettings
 
 FOLDER, ORIGIN, PROBLEMS = 0, 1, 2  # the list's columns
-
-
-def open_window_with(qtbot, args: list[str], opened: list[QUrl]) -> MainWindow:
-    window = build_main_window(args, open_url=opened.append)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-    qtbot.waitUntil(lambda: window.watcher.settled)
-    return window
 
 
 @pytest.fixture
@@ -51,7 +41,7 @@ def opened() -> list[QUrl]:
 
 @pytest.fixture
 def window(qtbot, bundled_store: Store, opened: list[QUrl]) -> MainWindow:
-    return open_window_with(qtbot, bundled_args(bundled_store), opened)
+    return open_window(qtbot, bundled_args(bundled_store), open_url=opened.append)
 
 
 def open_dialog(window: MainWindow) -> QDialog:
@@ -159,7 +149,7 @@ def test_reveal_opens_the_folder_in_the_file_manager(qtbot, window: MainWindow, 
 def test_a_command_line_folder_is_listed_and_not_removable(
     qtbot, bundled_store: Store, extra: Path, opened: list[QUrl]
 ) -> None:
-    window = open_window_with(qtbot, [*bundled_args(bundled_store), "--data", str(extra)], opened)
+    window = open_window(qtbot, [*bundled_args(bundled_store), "--data", str(extra)], open_url=opened.append)
     dialog = open_dialog(window)
     assert listed(dialog)[1] == (str(extra), "Command line (--data)", "1")
     select(qtbot, dialog, extra)
@@ -173,7 +163,7 @@ def test_a_remembered_folder_that_has_gone_is_listed_and_can_be_forgotten(
     settings = AppSettings()
     settings.data_folders = [gone]
     settings.close()
-    window = open_window_with(qtbot, bundled_args(bundled_store), opened)
+    window = open_window(qtbot, bundled_args(bundled_store), open_url=opened.append)
     dialog = open_dialog(window)
     assert listed(dialog)[1] == (str(gone), "Added — not found", "")
     select(qtbot, dialog, gone)

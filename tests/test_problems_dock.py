@@ -9,23 +9,12 @@ from datafiles import touch_later
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QMenu, QTableView, QWidget
-from ui_support import CITE, bundled_args, write_yaml
+from ui_support import CITE, bundled_args, open_window, write_yaml
 
-from desktop.app import build_main_window
 from desktop.core.problems import Problem
 from desktop.core.store import Store
 from desktop.ui.main_window import MainWindow
 from desktop.ui.problems_dock import plain_message
-
-
-def open_window_with(qtbot, args: list[str], opened: list[QUrl]) -> MainWindow:
-    """A shown window whose system-opener (browser, editor, file manager) appends to `opened`."""
-    window = build_main_window(args, open_url=opened.append)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-    qtbot.waitUntil(lambda: window.watcher.settled)
-    return window
 
 
 @pytest.fixture
@@ -57,7 +46,7 @@ def opened() -> list[QUrl]:
 
 @pytest.fixture
 def window(qtbot, troubled: Path, opened: list[QUrl]) -> MainWindow:
-    return open_window_with(qtbot, ["--no-bundled", "--data", str(troubled)], opened)
+    return open_window(qtbot, ["--no-bundled", "--data", str(troubled)], open_url=opened.append)
 
 
 def dock(window: MainWindow) -> QDockWidget:
@@ -264,7 +253,7 @@ def test_the_list_follows_the_store_when_the_data_changes(qtbot, window: MainWin
 
 
 def test_clean_data_says_so_in_the_dock(qtbot, bundled_store: Store, opened: list[QUrl]) -> None:
-    window = open_window_with(qtbot, bundled_args(bundled_store), opened)
+    window = open_window(qtbot, bundled_args(bundled_store), open_url=opened.append)
     window.action_problems.trigger()  # View → Problems
     assert dock(window).isVisible() and rows(window) == []
     assert "No problems" in window.findChild(QWidget, "problemsSummary").text()
@@ -275,18 +264,18 @@ def test_clean_data_says_so_in_the_dock(qtbot, bundled_store: Store, opened: lis
 def test_closing_the_dock_unticks_the_menu_and_the_choice_is_remembered(
     qtbot, bundled_store: Store, opened: list[QUrl]
 ) -> None:
-    first = open_window_with(qtbot, bundled_args(bundled_store), opened)
+    first = open_window(qtbot, bundled_args(bundled_store), open_url=opened.append)
     assert not first.action_problems.isChecked()  # hidden on a first run
     first.action_problems.setChecked(True)
     assert dock(first).isVisible()
     first.close()
 
-    second = open_window_with(qtbot, bundled_args(bundled_store), opened)
+    second = open_window(qtbot, bundled_args(bundled_store), open_url=opened.append)
     assert second.action_problems.isChecked() and dock(second).isVisible()
     dock(second).close()  # its own close button
     assert not second.action_problems.isChecked()
     second.close()
 
-    third = open_window_with(qtbot, bundled_args(bundled_store), opened)
+    third = open_window(qtbot, bundled_args(bundled_store), open_url=opened.append)
     assert not third.action_problems.isChecked()
     assert third.findChild(QDockWidget, "problemsDock") is None or not dock(third).isVisible()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -40,9 +42,12 @@ def bundled_args(store: Store) -> list[str]:
     return ["--cache-dir", str(store.path.parent)]
 
 
-def open_window(qtbot: Any, args: list[str] | None = None) -> MainWindow:
-    """build_main_window(args), registered with qtbot (closed after the test), shown and active."""
-    window = build_main_window(args)
+def open_window(qtbot: Any, args: list[str] | None = None, open_url: Callable[[QUrl], Any] | None = None) -> MainWindow:
+    """build_main_window(args), registered with qtbot (closed after the test), shown and active.
+
+    `open_url` stands in for the system's opener (browser, editor, file manager): tests pass a list's append.
+    """
+    window = build_main_window(args, open_url=open_url)
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
         window.show()
