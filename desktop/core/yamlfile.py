@@ -14,8 +14,10 @@ and every problem, goes through PyYAML (see `_fast`).
 from __future__ import annotations
 
 import codecs
+import importlib
 import re
 import stat
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,11 +26,42 @@ import yaml
 
 from desktop.core.collector import collector_paused
 
-yaml_rs: Any
-try:  # optional: without it every file takes the PyYAML path
-    import yaml_rs
-except ImportError:  # pragma: no cover - depends on the environment
-    yaml_rs = None
+
+def _import_yaml_rs() -> Any:
+    """yaml_rs (optional: without it every file takes the PyYAML path), imported on a thread that never ends.
+
+    yaml_rs 0.1.6 crashes the interpreter (SIGSEGV) when it is called on a thread after the thread
+    that imported it has ended. This module is often first imported on a worker thread (the window
+    opens its store on one), which ends when its lane shuts down, and other threads read files
+    later: so unless this is the main thread, which lasts as long as the process, the import is
+    made on a thread of its own that then waits, idle, until the process exits.
+    """
+    if threading.current_thread() is threading.main_thread():
+        return _import_or_none()
+    found: list[Any] = []
+    imported = threading.Event()
+
+    def hold() -> None:
+        found.append(_import_or_none())
+        imported.set()
+        threading.Event().wait()  # never set: the thread outlives every call
+
+    try:
+        threading.Thread(target=hold, name="almanac-yaml-rs", daemon=True).start()
+    except RuntimeError:  # no thread to be had (the interpreter is shutting down): PyYAML reads everything
+        return None
+    imported.wait()
+    return found[0]
+
+
+def _import_or_none() -> Any:
+    try:
+        return importlib.import_module("yaml_rs")
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+
+
+yaml_rs: Any = _import_yaml_rs()
 
 try:  # libyaml is several times faster; fall back to pure Python when absent
     from yaml import CSafeLoader as _Loader
