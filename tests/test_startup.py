@@ -46,6 +46,7 @@ FIRST_PAINT_MODULES = {
     "desktop.core.model",
     "desktop.core.phrases",
     "desktop.core.problems",
+    "desktop.core.records",  # the view types' dataclasses, completed on first use
     "desktop.core.search",
     "desktop.core.store",
     "desktop.core.text",

@@ -35,9 +35,9 @@ vocabulary's `time:`):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from desktop.core.dates import FuzzyDate, parse_date
+from desktop.core.records import lazy_dataclass
 from desktop.core.views import FactView, Page
 
 CURRENT, PAST, FUTURE, UNCERTAIN = "current", "past", "future", "uncertain"
@@ -107,13 +107,13 @@ def fact_status(fact: FactView, query: FuzzyDate) -> str:
     return status(fact.days if dated else None, query, fact.time)
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class FactAsOf:
     fact: FactView
     status: str
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class PageAsOf:
     """A page with each fact's status as of a date; `facts`/`inbound` keep the page's order."""
 

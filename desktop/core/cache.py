@@ -11,7 +11,6 @@ import sqlite3
 import tempfile
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,6 +20,7 @@ from desktop import __version__
 from desktop.core import index
 from desktop.core.files import SCHEMA_FILE, SOURCES_FILE, VOCABULARY_FILE, data_files, figure_files
 from desktop.core.index import FileStat
+from desktop.core.records import lazy_dataclass
 
 CACHE_ENV = "ALMANAC_CACHE_DIR"
 APP_NAME = "sa-almanac"
@@ -95,7 +95,7 @@ def inspect(path: Path) -> tuple[str, dict[str, str] | None]:
         return "damaged", None
 
 
-@dataclass
+@lazy_dataclass
 class BuildReport:
     path: Path | None  # None when the index could only be kept in memory
     uri: str  # what readers pass to sqlite3.connect(uri=True)

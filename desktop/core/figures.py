@@ -13,12 +13,12 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from desktop.core.dates import day_number
 from desktop.core.problems import Problem
+from desktop.core.records import lazy_dataclass
 
 COLUMNS = ("country", "program", "fiscal_year", "type", "current_usd", "constant_usd", "locator")
 # The kinds a figure's two ends may be: a region or aggregate ("World") gets figures like a country.
@@ -30,7 +30,7 @@ _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
 MAX_LOCATOR = 300
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Figure:
     country: str
     program: str

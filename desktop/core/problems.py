@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from desktop.core.records import lazy_dataclass
 
 # Where a problem comes from decides when it can change: "setup" (the folders,
 # vocabulary, sources and schema), "file" (one data file read alone),
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 ORIGINS = ("setup", "file", "duplicate", "link", "alias")
 
 
-@dataclass(frozen=True, order=True)
+@lazy_dataclass(frozen=True, order=True)
 class Problem:
     path: str
     line: int = 0  # 1-based; 0 when the problem has no place in the file

@@ -18,7 +18,6 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -42,6 +41,7 @@ from desktop.core.reader_files import (
     reading,
     transaction,
 )
+from desktop.core.records import lazy_dataclass
 from desktop.core.user_dirs import data_dir
 from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START
 
@@ -64,7 +64,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Bookmark:
     id: int
     entity_id: str
@@ -74,7 +74,7 @@ class Bookmark:
     added: datetime
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Folder:
     id: int
     title: str
@@ -87,14 +87,14 @@ class Folder:
 BookmarkItem = Bookmark | Folder
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class ImportSummary:
     bookmarks_added: int
     folders_added: int
     already_there: int  # bookmarks skipped because their entity was bookmarked already
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Note:
     entity_id: str
     text: str
@@ -102,7 +102,7 @@ class Note:
     updated: datetime
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class NoteHit:
     entity_id: str
     snippet: str  # the matched words between HIGHLIGHT_START and HIGHLIGHT_END, as a search Hit's
@@ -113,14 +113,14 @@ class NoteHit:
         return self.snippet.replace(HIGHLIGHT_START, before).replace(HIGHLIGHT_END, after)
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Visit:
     target: str  # an entity id, or HOME
     title: str
     visited: datetime
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class TabState:
     """A tab's back/forward list of targets (entity ids or HOME) and the index of the one it shows."""
 

@@ -33,12 +33,12 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TypeGuard
 
 from desktop.core.cache import file_uri
+from desktop.core.records import lazy_dataclass
 
 log = logging.getLogger("almanac.reader")
 
@@ -176,7 +176,7 @@ def transaction(conn: sqlite3.Connection, what: str) -> Iterator[sqlite3.Connect
         raise
 
 
-@dataclass
+@lazy_dataclass
 class Opened:
     conn: sqlite3.Connection
     read_only: bool
@@ -346,13 +346,13 @@ def _move_no_clobber(source: Path, target: Path) -> None:
 # -- the bookmarks' exchange file --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class BookmarkEntry:
     entity_id: str
     title: str
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class FolderEntry:
     title: str
     items: tuple[BookmarkEntry | FolderEntry, ...]

@@ -27,6 +27,7 @@ from desktop.core import timeline_series as series
 from desktop.core.collector import collector_paused
 from desktop.core.dates import day_number, parse_date
 from desktop.core.phrases import phrase
+from desktop.core.records import lazy_dataclass
 from desktop.core.views import CitationView, EntityRef, SourceInfo, TimelineItem
 
 _COLUMNS = """f.rid, s.id, s.kind, s.name, o.id, o.kind, o.name, f.missing, f.property, p.label,
@@ -236,7 +237,7 @@ class LaneInfo:
     count: int  # marks
 
 
-@dataclass
+@lazy_dataclass
 class Layout:
     """The lanes of a timeline and the rows each takes, from one pass over the positions of its marks.
 
@@ -314,7 +315,7 @@ class Lanes(Sequence[LaneInfo]):
         return self._lane(index % len(self))
 
 
-@dataclass
+@lazy_dataclass
 class LaneMarks:
     """The marks of one lane, in order of row then x0, each with its extent in days.
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
 
+from desktop.core.records import lazy_dataclass
 
-@dataclass(frozen=True)
+
+@lazy_dataclass(frozen=True)
 class KindInfo:
     id: str
     label: str
@@ -18,7 +20,7 @@ class KindInfo:
     count: int
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class EntityRef:
     id: str
     kind: str
@@ -41,7 +43,7 @@ class TreeRow(NamedTuple):
         return tuple(json.loads(self.aliases_json))
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class SourceInfo:
     id: str
     title: str
@@ -50,13 +52,13 @@ class SourceInfo:
     license: str
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class CitationView:
     source: SourceInfo
     locator: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@lazy_dataclass(frozen=True, kw_only=True)
 class Said:
     """What a fact, or one claim of it, says: its value, its time, its note and its sources."""
 
@@ -75,7 +77,7 @@ class Said:
     phrase: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@lazy_dataclass(frozen=True, kw_only=True)
 class ClaimView(Said):
     """One of the claims of a fact whose sources disagree, with its rank."""
 
@@ -83,7 +85,7 @@ class ClaimView(Said):
     shown: bool  # the claim the fact stands by: what the page shows
 
 
-@dataclass(frozen=True, kw_only=True)
+@lazy_dataclass(frozen=True, kw_only=True)
 class FactView(Said):
     """One fact as seen from an entity page; `inbound` when it points at that entity."""
 
@@ -113,7 +115,7 @@ class FactView(Said):
         return (*self.sources, *(s for c in self.claims if not c.shown for s in c.sources))
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class FigureView:
     """One official figure: what a source gives for a country and a program in one fiscal year."""
 
@@ -127,7 +129,7 @@ class FigureView:
     locator: str
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class SeriesView:
     """A run of figures as a page sums it up: one line for a program (or country) and a type."""
 
@@ -142,7 +144,7 @@ class SeriesView:
     sources: tuple[SourceInfo, ...]
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Page:
     """Everything the entity page and `almanac show` need, in one read."""
 
@@ -198,7 +200,7 @@ class Page:
         return tuple(seen.values())
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class TimelineItem:
     """One dated fact on the timeline of the whole store, read from its subject's side."""
 
@@ -234,7 +236,7 @@ class TimelineItem:
         return f"{self.subject.name}: {self.phrase}" + (f" — {self.note}" if self.note else "")
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Hit:
     id: str
     kind: str
@@ -252,7 +254,7 @@ HIGHLIGHT_START = "\x01"
 HIGHLIGHT_END = "\x02"
 
 
-@dataclass
+@lazy_dataclass
 class Counts:
     entities: int = 0
     facts: int = 0

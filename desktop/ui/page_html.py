@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import quote, urlsplit
 
 from desktop.core.asof import PAST, STATUS_WORDS, UNCERTAIN, UNDATED, annotate
@@ -24,10 +24,11 @@ from desktop.core.citation import note_mark
 from desktop.core.dates import FuzzyDate, day_number
 from desktop.core.figures import type_label
 from desktop.core.phrases import format_quantity
+from desktop.core.records import lazy_dataclass
 from desktop.core.views import CitationView, ClaimView, Counts, EntityRef, FactView, Page, Said, SourceInfo
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Colors:
     """The palette colours a page is drawn with (CSS colour strings)."""
 
@@ -210,7 +211,7 @@ def _grouped(facts: Iterable[FactView]) -> list[list[FactView]]:
     return [_by_date(group) for group in groups.values()]
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class StripMark:
     """One dated fact as the timeline strip draws it (page_strip.py): where it falls, not what it says."""
 
@@ -221,7 +222,7 @@ class StripMark:
     text: str = ""  # the fact as a phrase, for a tooltip over its mark (the picture itself has no words)
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Strip:
     """The dated facts of a page, for the strip: the marks and the days the strip spans."""
 

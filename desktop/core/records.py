@@ -1,0 +1,100 @@
+"""Dataclasses made when first needed: `lazy_dataclass` is `dataclasses.dataclass`, applied to the
+class the first time one of it is made rather than when its module is imported.
+
+A dataclass is made by compiling its methods (__init__, __repr__, __eq__, __hash__, and for a frozen
+one __setattr__ and __delattr__): about half a millisecond a class. The store's view types are some
+thirty such classes, and every start of the window imports them, though the first paint of Home
+makes only a few (README, Performance). Until then the class is the plain class its body defines,
+with an __init__ and a __setstate__ of this module's that, on the first call, complete it (and any
+such class it derives from, base first) with `dataclasses.dataclass` and step aside; from there on
+it is the class `@dataclass(...)` would have made, and costs nothing more per instance.
+
+Every instance is made through one of the two (a call; a copy or an unpickling), so no instance
+is used before its class is complete. The first use on two threads at once is safe: a class is
+completed under a lock, and its placeholder __init__ stays in place until the generated one
+replaces it in one step (made from a copy of the class, since dataclasses keeps an __init__ a class
+already has), so another thread never finds the class without one. `complete()` completes every
+such class now (the tests do, so that a mistake in a declaration fails there rather than on first
+use). `slots=True` is not offered: dataclasses makes a new class for it, which cannot take the
+place of the one already bound to its names. Nor is a class with an __init__ or __setstate__ of
+its own taken.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from typing import TYPE_CHECKING, Any, TypeVar
+
+_T = TypeVar("_T", bound=type)
+
+# The classes declared and not yet completed: their options, and their bodies as written.
+_pending: dict[type, tuple[dict[str, Any], dict[str, Any]]] = {}
+_lock = threading.RLock()
+
+
+def _complete(cls: type) -> None:
+    with _lock:
+        for klass in reversed(cls.__mro__):  # bases first: a dataclass reads its bases' fields
+            declared = _pending.get(klass)
+            if declared is not None:
+                _make(klass, *declared)
+                del _pending[klass]
+
+
+def _make(klass: type, options: dict[str, Any], body: dict[str, Any]) -> None:
+    # Everything but __init__, in place: dataclasses keeps the placeholder __init__ it finds.
+    made: object = dataclasses.dataclass(klass, **options)
+    assert made is klass  # without slots, dataclasses completes the class in place
+    # The generated __init__, from a copy of the class as written (its bases are complete by now).
+    twin = type(klass)(klass.__name__, klass.__bases__, dict(body))
+    init_only = {"kw_only": options.get("kw_only", False), "frozen": options.get("frozen", False)}
+    dataclasses.dataclass(twin, repr=False, eq=False, match_args=False, **init_only)
+    klass.__init__ = vars(twin)["__init__"]  # type: ignore[misc]  # replaces the placeholder in one step
+    del klass.__setstate__  # type: ignore[attr-defined]
+
+
+def complete() -> None:
+    """Complete every class declared so far."""
+    with _lock:
+        for cls in list(_pending):
+            _complete(cls)
+
+
+def _declare(cls: _T, options: dict[str, Any]) -> _T:
+    if "__init__" in vars(cls) or "__setstate__" in vars(cls):
+        raise TypeError(f"{cls.__name__}: lazy_dataclass does not take a class with its own __init__ or __setstate__")
+    body = {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")}
+
+    def __init__(self: object, *args: object, **kwargs: object) -> None:
+        _complete(type(self))
+        cls.__init__(self, *args, **kwargs)  # type: ignore[misc]  # the dataclass's own now
+
+    def __setstate__(self: object, state: object) -> None:
+        _complete(type(self))
+        # What pickle and copy do for a class without __setstate__, as the completed class is.
+        if isinstance(state, tuple):
+            state, slots = state
+            for name, value in (slots or {}).items():
+                object.__setattr__(self, name, value)
+        if state:
+            vars(self).update(state)  # type: ignore[call-overload]
+
+    _pending[cls] = (options, body)
+    cls.__init__ = __init__  # type: ignore[misc]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    return cls
+
+
+if TYPE_CHECKING:
+    # To the type checker it is dataclasses.dataclass itself: the same fields, checks and signatures.
+    from dataclasses import dataclass as lazy_dataclass
+else:
+
+    def lazy_dataclass(cls=None, /, **options):
+        """`@dataclass(...)`, completed on the first instance (see the module's docstring)."""
+        if options.get("slots"):
+            raise TypeError("lazy_dataclass does not make slotted classes: use dataclasses.dataclass")
+        if cls is None:
+            return lambda klass: _declare(klass, options)
+        return _declare(cls, options)

@@ -1,0 +1,117 @@
+"""Start-up to first paint against a bare window, interleaved round by round, as ratios.
+
+usage: python tests/benchmarks/bench_startup.py [--rounds 21] [--base DIR] [--open ID] [--cache-dir DIR]
+
+Each round starts, in an order that turns with the round, a bare PySide6 window of the almanac's
+shape (bare_window.py), this checkout's `python -m desktop`, and with `--base` the same command
+from another checkout (say `git worktree add /tmp/startup-base <commit>`), so that every start sees
+the machine as its neighbours do: the machine is shared, and a baseline measured minutes apart may
+have seen another load. Every start is a first run (fresh settings and reader's folder, so Home
+opens, or the page `--open` names) on a warm index of the bundled data, one index a checkout, built
+by an uncounted warm-up start. It prints, for each command, the median wall time from spawn to exit
+and the median processor time the process used (user + system, from the kernel's accounting of
+the finished child), each also as a ratio to the bare window's from the same rounds.
+
+Compile the bytecode first (`python -m compileall -q desktop`, in each checkout), as an installed
+program has it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+
+def _env(config: Path, root: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        ALMANAC_EXIT_AFTER_PAINT="1",
+        ALMANAC_CONFIG_DIR=str(config),
+        ALMANAC_DATA_DIR=str(config),
+    )
+    if root is not None:
+        env["PYTHONPATH"] = str(root)
+    return env
+
+
+def run_once(command: list[str], cwd: Path, root: Path | None, scratch: Path) -> tuple[float, float]:
+    """Wall time from spawn to exit and the child's processor time (user + system), in seconds."""
+    config = Path(tempfile.mkdtemp(prefix="config-", dir=scratch))  # fresh settings every run
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=_env(config, root), capture_output=True, text=True, timeout=300)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    shutil.rmtree(config, ignore_errors=True)
+    if done.returncode != 0 or not any(line.startswith("{") for line in done.stdout.splitlines()):
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Start-up to first paint against a bare window, interleaved.")
+    parser.add_argument("--rounds", type=int, default=21, help="rounds of one start each (default 21)")
+    parser.add_argument("--base", type=Path, help="another checkout whose start is measured in the same rounds")
+    parser.add_argument("--open", metavar="ID", help="start on this entity's page instead of Home")
+    parser.add_argument("--work", type=Path, help="scratch folder for the indexes and settings (default: a temp one)")
+    parser.add_argument("--json", type=Path, help="write every run's figures here too")
+    opts = parser.parse_args(argv)
+    if opts.rounds < 1:
+        parser.error("--rounds must be 1 or more")
+    if opts.base is not None and not (opts.base / "desktop" / "__main__.py").is_file():
+        parser.error(f"--base {opts.base}: not a checkout of this project (no desktop/__main__.py)")
+    work = (opts.work or Path(tempfile.mkdtemp(prefix="startup-bench-"))).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    extra = ["open", opts.open] if opts.open else []
+
+    def almanac(root: Path, name: str) -> tuple[list[str], Path, Path | None]:
+        cache = work / f"cache-{name}"
+        return [sys.executable, "-m", "desktop", "--cache-dir", str(cache), *extra], root, root
+
+    commands: dict[str, tuple[list[str], Path, Path | None]] = {
+        "bare": ([sys.executable, str(HERE / "bare_window.py")], ROOT, None),
+        "almanac": almanac(ROOT, "this"),
+    }
+    if opts.base is not None:
+        commands["base"] = almanac(opts.base.resolve(), "base")
+    for command, cwd, root in commands.values():  # warm-up: page cache, indexes built; not counted
+        run_once(command, cwd, root, work)
+    names = list(commands)
+    walls: dict[str, list[float]] = {name: [] for name in names}
+    cpus: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(opts.rounds):
+        order = names[round_ % len(names) :] + names[: round_ % len(names)]
+        for name in order:
+            wall, cpu = run_once(*commands[name], work)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    bare_wall = statistics.median(walls["bare"])
+    bare_cpu = statistics.median(cpus["bare"])
+    print(f"{opts.rounds} rounds, {'Home' if not opts.open else 'open ' + opts.open}; medians")
+    print(f"{'command':<10} {'wall s':>8} {'× bare':>7} {'cpu s':>8} {'× bare':>7}")
+    for name in names:
+        wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
+        print(f"{name:<10} {wall:8.3f} {wall / bare_wall:7.2f} {cpu:8.3f} {cpu / bare_cpu:7.2f}")
+    if opts.json:
+        opts.json.write_text(json.dumps({"walls": walls, "cpus": cpus}, indent=1))
+    if opts.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
