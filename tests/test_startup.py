@@ -50,8 +50,6 @@ FIRST_PAINT_MODULES = {
     "desktop.core.search",
     "desktop.core.store",
     "desktop.core.text",
-    "desktop.core.timeline",
-    "desktop.core.timeline_series",
     "desktop.core.views",
     # The reader's tabs, history and bookmarks: the first page shown is one of their tabs.
     "desktop.core.reader_data",
@@ -100,6 +98,8 @@ NOT_BEFORE_FIRST_PAINT = {
     "desktop.cli_figures",
     "desktop.core.loader",
     "desktop.core.refresh",
+    "desktop.core.timeline",  # the As of box's years are read by the store itself (Store.time_span)
+    "desktop.core.timeline_series",
     "desktop.core.schema",
     "desktop.core.yamlfile",
     "desktop.importers",
@@ -125,6 +125,14 @@ NOT_BEFORE_FIRST_PAINT = {
     "ctypes",  # the display check loads X11 libraries with it only where Qt will use them
     "PySide6.QtSvg",
     "PySide6.QtPrintSupport",
+    # The standard library's share: a build's in-memory index is named with uuid (which brings
+    # platform), a figures file is read with csv; platformdirs only where no folder is given
+    # (these starts give both the cache's and the reader's).
+    "uuid",
+    "platform",
+    "csv",
+    "decimal",
+    "platformdirs",
 }
 
 # Nothing runs off the GUI thread before Home's first paint (the data folders are walked for watching

@@ -9,12 +9,9 @@ import re
 import shutil
 import sqlite3
 import tempfile
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
-
-import platformdirs
 
 from desktop import __version__
 from desktop.core import index
@@ -29,7 +26,11 @@ APP_NAME = "sa-almanac"
 def default_cache_dir() -> Path:
     """$ALMANAC_CACHE_DIR, else the platform's cache folder (XDG_CACHE_HOME on Linux)."""
     override = os.environ.get(CACHE_ENV)
-    return Path(override) if override else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    if override:
+        return Path(override)
+    import platformdirs  # here: a start given its cache folder (--cache-dir, ALMANAC_CACHE_DIR) needs none of it
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def scan(folders: list[Path]) -> list[FileStat]:
@@ -141,6 +142,8 @@ def build_index(
             continue
         notice = f"cache folder not usable ({reasons[0]}); index kept in {place.parent}" if reasons else ""
         return BuildReport(path, file_uri(path), notice)
+    import uuid  # with the platform module it brings: only when building
+
     uri = f"file:almanac-{uuid.uuid4().hex}?mode=memory&cache=shared"
     keeper = sqlite3.connect(uri, uri=True, check_same_thread=False)
     with keeper:

@@ -10,10 +10,8 @@ cited like any fact. A bad row is reported with its line and left out; the rest 
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from desktop.core.dates import day_number
@@ -76,6 +74,8 @@ def read_figures(path: Path, kinds: dict[str, str], sources: Iterable[str], prob
     except OSError as exc:
         problems.append(Problem(shown, 0, 0, f"cannot read: {exc.strerror or exc}"))
         return []
+    import csv  # here: the window's start reads no figures file, and imports this module for type_label
+
     figures: list[Figure] = []
     seen: dict[tuple[str, str, int, str], int] = {}
     with handle:
@@ -135,13 +135,11 @@ def _figure(
         if not text and name == "constant_usd":
             amounts.append(None)
             continue
-        try:
-            if not _AMOUNT.match(text):
-                raise InvalidOperation
-            amounts.append(float(Decimal(text)))
-        except InvalidOperation:
+        if not _AMOUNT.match(text):
             bad(f"{name} {text!r} is not an amount")
             return None
+        # Correctly rounded, as float(Decimal(text)) is (which converts through the same string).
+        amounts.append(float(text))
     if not locator or len(locator) > MAX_LOCATOR:
         bad(f"the locator must say where in the source the figure is (1 to {MAX_LOCATOR} characters)")
         return None

@@ -188,26 +188,6 @@ def _item(row: tuple, sources: tuple[CitationView, ...]) -> TimelineItem:
     )
 
 
-def extent(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
-    """The first and last days any fact starts or ends on, read off the two time indexes' ends.
-
-    Each end is a query of its own: SQLite reads a lone min() or max() off an index's first or last
-    row, but `min(x), max(x)` in one query scans the whole index (8 ms at 10,000 entities, against
-    hundredths of a millisecond); the window asks this as it opens, for the As of box's years.
-    """
-    dated, undated_start = "earliest IS NOT NULL", "earliest IS NULL AND latest IS NOT NULL"
-    started = conn.execute(
-        f"SELECT (SELECT min(earliest) FROM facts WHERE {dated}), (SELECT max(earliest) FROM facts WHERE {dated})"
-    ).fetchone()
-    until = conn.execute(
-        f"SELECT (SELECT min(latest) FROM facts WHERE {undated_start}),"
-        f" (SELECT max(latest) FROM facts WHERE {undated_start})"
-    ).fetchone()
-    firsts = [d for d in (started[0], until[0]) if d]
-    lasts = [d for d in (started[1], until[1]) if d]
-    return (min(firsts) if firsts else None, max(lasts) if lasts else None)
-
-
 # -- the layout: where each mark goes, before any of its words are read ---------------------------
 
 FADE_DAYS = 4 * 365  # how far an open start fades in, and an open end fades out, beyond its known day

@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 from desktop.core.cache import APP_NAME
 
 DATA_DIR_ENV = "ALMANAC_DATA_DIR"
@@ -24,4 +22,8 @@ def data_dir() -> Path:
     variable later is obeyed.
     """
     override = os.environ.get(DATA_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    if override:
+        return Path(override)
+    import platformdirs  # here, as in cache.default_cache_dir: a start told where its folders are needs none of it
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
