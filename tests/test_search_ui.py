@@ -17,6 +17,7 @@ from desktop.models import search_runner
 from desktop.models.results_model import SearchResultsModel, snippet_runs
 from desktop.models.roles import Role
 from desktop.models.search_runner import SearchRunner
+from desktop.ui import search_pane
 from desktop.ui.main_window import MainWindow
 from desktop.ui.result_delegate import ResultDelegate, _Fonts, layout_snippet, row_text, snippet_text
 
@@ -54,6 +55,7 @@ def results(qtbot, bundled_store: Store) -> tuple[QListView, SearchResultsModel,
     view.setUniformItemSizes(True)
     view.resize(320, 400)
     view.show()
+    delegate.row_budget = None  # every row drawn in the first repaint, however busy the machine (see below)
     model.set_hits("military", bundled_store.search("military", limit=100))
     return view, model, delegate
 
@@ -99,6 +101,28 @@ def test_a_row_is_drawn_anew_when_its_snippet_changes(results, bundled_store: St
     assert delegate.rows_drawn > drawn
 
 
+def test_new_rows_past_a_repaint_s_budget_are_drawn_a_frame_later_as_if_drawn_at_once(qtbot, results) -> None:
+    view, _, delegate = results
+    whole = _paint(view)
+    drawn = delegate.rows_drawn
+    assert drawn >= 3 and delegate.rows_deferred == 0
+    slow = ResultDelegate(view)
+    slow.row_budget = 0.0  # time for no more than the one new row every repaint draws
+    view.setItemDelegate(slow)
+    first = _paint(view)
+    assert (slow.rows_drawn, slow.rows_deferred) == (1, drawn - 1)
+    assert first != whole  # the rows left out show their names only, for now
+    qtbot.waitUntil(lambda: slow.rows_drawn == drawn, timeout=5000)  # a row a frame, unasked
+    assert _paint(view) == whole
+
+
+def test_a_repaint_within_its_budget_draws_every_new_row(qtbot, results) -> None:
+    view, _, delegate = results
+    delegate.row_budget = 10.0  # seconds: more than any list takes
+    _paint(view)
+    assert delegate.rows_drawn >= 3 and delegate.rows_deferred == 0
+
+
 def test_the_first_search_runner_freezes_the_heap_once(monkeypatch: pytest.MonkeyPatch, bundled_store: Store) -> None:
     frozen: list[int] = []
     monkeypatch.setattr(search_runner, "_heap_frozen", False)
@@ -129,3 +153,43 @@ def test_the_results_keep_their_width_whatever_the_number_of_hits(qtbot, window:
         qtbot.wait(20)
         widths.add(window.results.viewport().width())
     assert len(widths) == 1
+
+
+def test_the_first_key_leaves_the_tree_up_until_the_answer_shows_the_results(qtbot, window: MainWindow) -> None:
+    search = window.search
+    assert not search.showing_results()
+    with qtbot.waitSignal(window.searchFinished, check_params_cb=lambda q: q == "military", timeout=5000):
+        window.search_box.setText("military")
+        # Not an empty results page painted now and again when the rows come: once, with them.
+        assert not search.showing_results() and search.searching()
+    assert search.showing_results() and window.results_model.rowCount() > 0
+
+
+def test_a_slow_answer_shows_the_results_page_before_it_comes(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    search = window.search
+    monkeypatch.setattr(search.runner, "submit", lambda text, kind=None: 0)  # an answer that never comes
+    window.search_box.setText("military")
+    assert not search.showing_results()
+    qtbot.waitUntil(search.showing_results, timeout=2000)
+    window.search_box.clear()
+    assert not search.showing_results()
+
+
+def test_text_erased_before_its_answer_leaves_the_tree_up(qtbot, window: MainWindow) -> None:
+    search = window.search
+    window.search_box.setText("military")
+    window.search_box.clear()
+    qtbot.wait(search_pane.REVEAL_MS + 100)
+    assert not search.showing_results() and window.results_model.rowCount() == 0
+
+
+def test_down_before_the_first_answer_stays_with_the_search(qtbot, window: MainWindow) -> None:
+    window.search_box.setFocus()
+    with qtbot.waitSignal(window.searchFinished, timeout=5000):
+        window.search_box.setText("military")
+        qtbot.keyClick(window.search_box, Qt.Key.Key_Down)  # the answer is not in yet: nothing to move to
+        assert not window.navigator.hasFocus()
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Down)
+    assert window.results.hasFocus() and window.results.currentIndex().row() == 0

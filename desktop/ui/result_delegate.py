@@ -12,14 +12,22 @@ and drawn word by word) and later repaints of the same row (the next
 keystroke's results share most rows with the last's, hover, scrolling) only
 copy that pixmap. Drawing every row afresh took about 1 ms a row, 10–15 ms a
 screen, on every keystroke.
+
+A new row still costs 0.4–0.7 ms (more on a busy machine), so the rows new
+to one repaint are drawn against a time budget: once a repaint has spent
+ROW_BUDGET_S on them, the rest show their name only and are drawn in full a
+frame later, so that a screenful of new results never holds the GUI thread
+for more than about one frame.
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -43,6 +51,8 @@ SMALL = 0.85  # the snippet's and the kind's font, relative to the list's
 SNIPPET_LINES = 2
 ELLIPSIS = "…"
 CACHED_ROWS = 64  # rows kept drawn: a few screens (a row is some 80 KB at 1×)
+ROW_BUDGET_S = 0.008  # new rows drawn in one repaint: half a frame, leaving the rest for the list and the box
+FRAME_MS = 16  # rows left out of a repaint are drawn this much later
 # Qt's enums are Python enums here, and combining or looking them up costs on every row drawn.
 _ITEM = QStyle.ControlElement.CE_ItemViewItem
 _SELECTED = QStyle.StateFlag.State_Selected
@@ -159,6 +169,13 @@ class ResultDelegate(QStyledItemDelegate):
         self._fonts: tuple[QFont, _Fonts] | None = None
         self._rows: OrderedDict[tuple, QPixmap] = OrderedDict()
         self.rows_drawn = 0  # rows drawn afresh rather than copied from the cache (for tests)
+        self.rows_deferred = 0  # rows left to the next frame for want of time (for tests)
+        # Seconds a repaint may spend drawing new rows; None: no limit. Spent is reset once the event
+        # loop runs again, which is where one repaint ends and the next begins.
+        self.row_budget: float | None = ROW_BUDGET_S
+        self._spent = 0.0
+        self._pass_open = False
+        self._later: QRect | None = None  # where rows were left out: repainted a frame later
 
     def _fonts_for(self, font: QFont) -> _Fonts:
         if self._fonts is None or self._fonts[0] != font:
@@ -181,13 +198,56 @@ class ResultDelegate(QStyledItemDelegate):
         key = (text, rect.width(), rect.height(), color.rgba(), ratio)
         pixmap = self._rows.get(key)
         if pixmap is None:
+            if not self._may_draw(widget, rect):
+                self._draw_name(painter, text[0], fonts, rect, color)
+                return
+            started = time.perf_counter()
             icon = index.data(Qt.ItemDataRole.DecorationRole)
             pixmap = self._rows[key] = self._draw_row(text, icon, fonts, rect.size(), color, ratio)
+            self._spent += time.perf_counter() - started
             if len(self._rows) > CACHED_ROWS:
                 self._rows.popitem(last=False)
         else:
             self._rows.move_to_end(key)
         painter.drawPixmap(rect.topLeft(), pixmap)
+
+    def _may_draw(self, widget: Any, rect: QRect) -> bool:
+        """Whether this repaint has time left for a new row; if not, the row is drawn a frame later."""
+        if not self._pass_open:
+            self._pass_open = True
+            self._spent = 0.0
+            QTimer.singleShot(0, self, self._end_pass)  # runs once this repaint is over
+        # The first new row of a repaint is always drawn, so that every repaint gets somewhere.
+        if self.row_budget is None or self._spent == 0.0 or self._spent < self.row_budget or widget is None:
+            return True
+        self.rows_deferred += 1
+        if self._later is None:
+            viewport = widget.viewport() if hasattr(widget, "viewport") else widget
+            QTimer.singleShot(FRAME_MS, self, lambda: self._draw_later(viewport))
+            self._later = QRect(rect)
+        else:
+            self._later = self._later.united(rect)
+        return False
+
+    def _end_pass(self) -> None:
+        self._pass_open = False
+
+    def _draw_later(self, viewport: Any) -> None:
+        rect, self._later = self._later, None
+        if rect is not None:
+            with contextlib.suppress(RuntimeError):  # the list went away meanwhile
+                viewport.update(rect)
+
+    @staticmethod
+    def _draw_name(painter: QPainter, name: str, fonts: _Fonts, rect: QRect, color: QColor) -> None:
+        """A row's name alone, in its place: what a row left to the next frame shows until then."""
+        width = text_width(rect.width())
+        painter.save()
+        painter.setPen(color)
+        painter.setFont(fonts.bold)
+        left = rect.left() + ICON + 2 * PAD
+        painter.drawText(QRect(left, rect.top() + PAD, width, fonts.line), _LEFT_CENTRED, name_line(name, fonts, width))
+        painter.restore()
 
     def _draw_row(self, text: RowText, icon: Any, fonts: _Fonts, size: QSize, color: QColor, ratio: float) -> QPixmap:
         """The row's icon and text on a transparent pixmap of the row's size."""

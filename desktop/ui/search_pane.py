@@ -48,6 +48,10 @@ from desktop.ui.qt_enums import (
 
 TREE_PAGE, RESULTS_PAGE = 0, 1
 PREVIEW_MS = 250  # moving through the results shows each in the page once the keys pause this long
+# The first key of a search leaves the tree up until the answer arrives (a few ms), so the results page is
+# laid out and painted once, with its rows, rather than empty first and again when they come: that first
+# paint took the GUI thread 2–3 ms while the answer waited for it. A search slower than this shows it anyway.
+REVEAL_MS = 150
 
 
 class SearchPane(QWidget):
@@ -121,6 +125,10 @@ class SearchPane(QWidget):
         self._preview.setSingleShot(True)
         self._preview.setInterval(PREVIEW_MS)
         self._preview.timeout.connect(self._preview_current)
+        self._reveal = QTimer(self)
+        self._reveal.setSingleShot(True)
+        self._reveal.setInterval(REVEAL_MS)
+        self._reveal.timeout.connect(self._show_results_page)
         self.results.selectionModel().currentChanged.connect(self._on_result_current)
         self.kind_box = QComboBox(self)
         self.kind_box.setObjectName("searchKind")
@@ -208,6 +216,7 @@ class SearchPane(QWidget):
 
     def clear_search(self) -> None:
         self.box.clear()
+        self._reveal.stop()
         self.stack.setCurrentIndex(TREE_PAGE)
         self.box.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
 
@@ -222,14 +231,26 @@ class SearchPane(QWidget):
     def showing_results(self) -> bool:
         return self.stack.currentIndex() == RESULTS_PAGE
 
+    def searching(self) -> bool:
+        """Whether a query is typed: the results are shown, or will be when its answer comes."""
+        return bool(self.box.text().strip())
+
+    @Slot()
+    def _show_results_page(self) -> None:
+        self._reveal.stop()
+        if self.searching():
+            self.stack.setCurrentIndex(RESULTS_PAGE)
+
     @Slot(str)
     def _on_query_changed(self, text: str) -> None:
         self._open_when_answered = False
         if not text.strip():
+            self._reveal.stop()
             self.results_model.clear()
             self.stack.setCurrentIndex(TREE_PAGE)
             return
-        self.stack.setCurrentIndex(RESULTS_PAGE)
+        if not self.showing_results() and not self._reveal.isActive():
+            self._reveal.start()  # the answer shows the results page; this, if the answer is slow
         self.runner.submit(text, self.kind())
 
     @Slot(int, str, list, list)
@@ -246,6 +267,7 @@ class SearchPane(QWidget):
         if generation != self.runner.generation or query != self.box.text():
             return
         self._open_when_answered = False
+        self._show_results_page()
         self.results_model.set_hits(query, [])  # no older query's hits left standing as if they answered this one
         self.status.setText(f"Search failed: {esc(message)}")  # an index gone missing is reopened by the window
         self.searchFinished.emit(query)
@@ -257,6 +279,7 @@ class SearchPane(QWidget):
         notes = self.note_hits(query) if self.note_hits is not None and self.kind() is None else []
         if notes:
             hits = [*hits, *notes]
+        self._show_results_page()
         self.results_model.set_hits(query, hits)
         if hits and hits[0].phase == "fuzzy":  # nothing matched as typed: say what is shown instead
             self.status.setText(
@@ -349,7 +372,7 @@ class SearchPane(QWidget):
         )  # fmt: skip
         if row < 0:
             return False
-        if self.showing_results():
+        if self.showing_results() or self.searching():
             self.clear_search()
         group = model.index(row, 0)
         self.navigator.expand(group)
@@ -378,7 +401,7 @@ class SearchPane(QWidget):
     # -- keys ------------------------------------------------------------------------
 
     def focus_ring(self) -> list[QWidget]:
-        return [self.box, self.results if self.showing_results() else self.navigator]
+        return [self.box, self.results if self.showing_results() or self.searching() else self.navigator]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -429,7 +452,7 @@ class SearchPane(QWidget):
         return hit.id if hit is not None else None
 
     def _box_key(self, key: int) -> bool:
-        if key == QtCore.Qt.Key.Key_Down and self.showing_results():
+        if key == QtCore.Qt.Key.Key_Down and (self.showing_results() or self.searching()):
             if self.results_model.rowCount() > 0:
                 self.results.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
                 if not self.results.currentIndex().isValid():
