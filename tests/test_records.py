@@ -139,3 +139,74 @@ def test_a_mistaken_declaration_is_refused() -> None:
         Wrong()
     with pytest.raises(TypeError, match="slotted"):
         lazy_dataclass(slots=True)  # type: ignore[call-overload]
+
+
+# -- the records written out by hand: what @dataclass would have made ------------------------------------
+
+
+def _written_out() -> list[tuple[type, type, tuple[object, ...]]]:
+    """(the hand-written class, the dataclass it stands for, sample field values)."""
+    from desktop.core import reader_files, views
+    from desktop.core.reader_data import TabState
+    from desktop.ui.page_html import Colors
+
+    kind = views.KindInfo("country", "Country", "Countries", "country.svg", 3)
+    return [
+        (views.KindInfo,
+         dataclasses.make_dataclass("KindInfo", ["id", "label", "plural", "icon", "count"], frozen=True),
+         ("country", "Country", "Countries", "country.svg", 3)),
+        (views.EntityRef, dataclasses.make_dataclass("EntityRef", ["id", "kind", "name"], frozen=True),
+         ("imet", "program", "IMET")),
+        (views.SourceInfo, dataclasses.make_dataclass("SourceInfo", ["id", "title", "publisher", "url", "license"],
+                                                      frozen=True), ("s", "T", "P", "https://x", "CC0")),
+        (views.Counts, dataclasses.make_dataclass("Counts", ["entities", "facts", "kinds"]), (1, 2, [kind])),
+        (TabState, dataclasses.make_dataclass("TabState", ["targets", "position"], frozen=True), (("a", "b"), 1)),
+        (Colors, dataclasses.make_dataclass("Colors", ["text", "base", "link", "muted", "rule", "band"], frozen=True),
+         ("#1", "#2", "#3", "#4", "#5", "#6")),
+        (reader_files.Opened, dataclasses.make_dataclass("Opened", ["conn", "read_only", "set_aside", "notice"]),
+         (None, False, None, "")),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("index", range(7))
+def test_a_written_out_record_acts_as_its_dataclass(index: int) -> None:
+    cls, model, values = _written_out()[index]
+    mine, theirs = cls(*values), model(*values)
+    assert repr(mine) == repr(theirs)
+    assert mine == cls(*values)
+    assert mine != cls(*values[:-1], 0 if values[-1] else "other")
+    assert mine != theirs  # another class, as between two dataclasses
+    assert (mine == object()) is False
+    assert tuple(getattr(mine, name) for name in cls.__match_args__) == values
+    assert cls.__match_args__ == theirs.__match_args__
+    frozen = model.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    if frozen:
+        assert hash(mine) == hash(cls(*values))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            mine.x = 1  # type: ignore[attr-defined]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(mine, cls.__match_args__[0], values[0])
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            delattr(mine, cls.__match_args__[0])
+    else:
+        with pytest.raises(TypeError, match="unhashable"):
+            hash(mine)
+        setattr(mine, cls.__match_args__[-1], "changed")
+        assert getattr(mine, cls.__match_args__[-1]) == "changed"
+    if cls.__name__ != "Opened":  # a live connection does not pickle
+        assert pickle.loads(pickle.dumps(mine)) == mine
+        assert copy.copy(mine) == mine and copy.deepcopy(mine) == mine
+
+
+def test_written_out_defaults_are_the_dataclasses() -> None:
+    from desktop.core.reader_data import HOME, TabState
+    from desktop.core.views import Counts
+    from desktop.ui.page_html import Colors
+
+    assert TabState() == TabState((HOME,), 0)
+    assert TabState(["a"]).targets == ("a",)  # a list is accepted, a tuple kept
+    with pytest.raises(ValueError, match="outside"):
+        TabState(("a",), 1)
+    assert Counts() == Counts(0, 0, [])
+    assert Counts().kinds is not Counts().kinds  # a list of its own each
+    assert Colors().text == "#1b1b1b" and Colors(link="#000").link == "#000"

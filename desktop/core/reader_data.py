@@ -41,7 +41,7 @@ from desktop.core.reader_files import (
     reading,
     transaction,
 )
-from desktop.core.records import lazy_dataclass
+from desktop.core.records import FrozenRecord, lazy_dataclass
 from desktop.core.user_dirs import data_dir
 from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START
 
@@ -120,15 +120,19 @@ class Visit:
     visited: datetime
 
 
-@lazy_dataclass(frozen=True)
-class TabState:
-    """A tab's back/forward list of targets (entity ids or HOME) and the index of the one it shows."""
+class TabState(FrozenRecord):
+    """A tab's back/forward list of targets (entity ids or HOME) and the index of the one it shows.
 
-    targets: tuple[str, ...] = (HOME,)
-    position: int = 0
+    Written out (records.FrozenRecord), not a dataclass: every start makes one for its first tab."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "targets", tuple(self.targets))  # a list is accepted, a tuple kept
+    __match_args__ = ("targets", "position")
+    __slots__ = __match_args__
+    targets: tuple[str, ...]
+    position: int
+
+    def __init__(self, targets: Sequence[str] = (HOME,), position: int = 0) -> None:
+        object.__setattr__(self, "targets", tuple(targets))  # a list is accepted, a tuple kept
+        object.__setattr__(self, "position", position)
         if not self.targets:
             raise ValueError("a tab shows at least one page")
         for target in self.targets:

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TypeGuard
 
 from desktop.core.cache import file_uri
-from desktop.core.records import lazy_dataclass
+from desktop.core.records import Record, lazy_dataclass
 
 log = logging.getLogger("almanac.reader")
 
@@ -176,12 +176,17 @@ def transaction(conn: sqlite3.Connection, what: str) -> Iterator[sqlite3.Connect
         raise
 
 
-@lazy_dataclass
-class Opened:
-    conn: sqlite3.Connection
-    read_only: bool
-    set_aside: Path | None  # where a damaged file was moved, when one was
-    notice: str  # one line for the window when something was not as usual, else ""
+class Opened(Record):
+    """Written out (records.Record), not a dataclass: every start opens the reader's file."""
+
+    __match_args__ = ("conn", "read_only", "set_aside", "notice")
+    __slots__ = __match_args__
+
+    def __init__(self, conn: sqlite3.Connection, read_only: bool, set_aside: Path | None, notice: str) -> None:
+        self.conn = conn
+        self.read_only = read_only
+        self.set_aside = set_aside  # where a damaged file was moved, when one was
+        self.notice = notice  # one line for the window when something was not as usual, else ""
 
 
 def open_file(path: Path, now: datetime) -> Opened:

@@ -5,26 +5,45 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Iterator
-from dataclasses import field
 from typing import NamedTuple
 
-from desktop.core.records import lazy_dataclass
+from desktop.core.records import FrozenRecord, Record, lazy_dataclass
+
+_set = object.__setattr__  # a frozen record's fields are set as a frozen dataclass sets them
 
 
-@lazy_dataclass(frozen=True)
-class KindInfo:
+# KindInfo, EntityRef, SourceInfo and Counts are written out (records.FrozenRecord, Record): Home's
+# first paint makes each of them, where the dataclasses below wait for their first use.
+
+
+class KindInfo(FrozenRecord):
+    __match_args__ = ("id", "label", "plural", "icon", "count")
+    __slots__ = __match_args__
     id: str
     label: str
     plural: str
     icon: str
     count: int
 
+    def __init__(self, id: str, label: str, plural: str, icon: str, count: int) -> None:
+        _set(self, "id", id)
+        _set(self, "label", label)
+        _set(self, "plural", plural)
+        _set(self, "icon", icon)
+        _set(self, "count", count)
 
-@lazy_dataclass(frozen=True)
-class EntityRef:
+
+class EntityRef(FrozenRecord):
+    __match_args__ = ("id", "kind", "name")
+    __slots__ = __match_args__
     id: str
     kind: str
     name: str
+
+    def __init__(self, id: str, kind: str, name: str) -> None:
+        _set(self, "id", id)
+        _set(self, "kind", kind)
+        _set(self, "name", name)
 
 
 class TreeRow(NamedTuple):
@@ -43,13 +62,21 @@ class TreeRow(NamedTuple):
         return tuple(json.loads(self.aliases_json))
 
 
-@lazy_dataclass(frozen=True)
-class SourceInfo:
+class SourceInfo(FrozenRecord):
+    __match_args__ = ("id", "title", "publisher", "url", "license")
+    __slots__ = __match_args__
     id: str
     title: str
     publisher: str
     url: str
     license: str
+
+    def __init__(self, id: str, title: str, publisher: str, url: str, license: str) -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "publisher", publisher)
+        _set(self, "url", url)
+        _set(self, "license", license)
 
 
 @lazy_dataclass(frozen=True)
@@ -254,8 +281,14 @@ HIGHLIGHT_START = "\x01"
 HIGHLIGHT_END = "\x02"
 
 
-@lazy_dataclass
-class Counts:
-    entities: int = 0
-    facts: int = 0
-    kinds: list[KindInfo] = field(default_factory=list)
+class Counts(Record):
+    __match_args__ = ("entities", "facts", "kinds")
+    __slots__ = __match_args__
+    entities: int
+    facts: int
+    kinds: list[KindInfo]
+
+    def __init__(self, entities: int = 0, facts: int = 0, kinds: list[KindInfo] | None = None) -> None:
+        self.entities = entities
+        self.facts = facts
+        self.kinds = [] if kinds is None else kinds  # a list of its own for each, as a default factory gives

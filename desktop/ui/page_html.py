@@ -24,20 +24,35 @@ from desktop.core.citation import note_mark
 from desktop.core.dates import FuzzyDate, day_number
 from desktop.core.figures import type_label
 from desktop.core.phrases import format_quantity
-from desktop.core.records import lazy_dataclass
+from desktop.core.records import FrozenRecord, lazy_dataclass
 from desktop.core.views import CitationView, ClaimView, Counts, EntityRef, FactView, Page, Said, SourceInfo
 
 
-@lazy_dataclass(frozen=True)
-class Colors:
-    """The palette colours a page is drawn with (CSS colour strings)."""
+class Colors(FrozenRecord):
+    """The palette colours a page is drawn with (CSS colour strings).
 
-    text: str = "#1b1b1b"
-    base: str = "#ffffff"
-    link: str = "#1a5fb4"
-    muted: str = "#5e5e5e"
-    rule: str = "#d0d0d0"
-    band: str = "#f3f3f3"
+    Written out (records.FrozenRecord), not a dataclass: the defaults below make one as this module loads."""
+
+    __match_args__ = ("text", "base", "link", "muted", "rule", "band")
+    __slots__ = __match_args__
+    text: str
+    base: str
+    link: str
+    muted: str
+    rule: str
+    band: str
+
+    def __init__(
+        self,
+        text: str = "#1b1b1b",
+        base: str = "#ffffff",
+        link: str = "#1a5fb4",
+        muted: str = "#5e5e5e",
+        rule: str = "#d0d0d0",
+        band: str = "#f3f3f3",
+    ) -> None:
+        for name, value in zip(self.__match_args__, (text, base, link, muted, rule, band), strict=True):
+            object.__setattr__(self, name, value)
 
 
 def esc(text: object) -> str:
