@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from desktop.core import index
+from desktop.core.collector import collector_paused
 from desktop.core.loader import Memo, entity_names, load_file
 from desktop.core.phrases import joined_phrase, phrase_detail
 from desktop.core.problems import Problem
@@ -142,6 +143,13 @@ class Context:
 
 def read_batch(files: Sequence[tuple[Path, Path]], context: Context) -> Batch:
     """Read `files` ((data file, its folder), in order) into a batch."""
+    # Reading allocates a great deal and frees little until the batch is made: collections would find
+    # nothing, and cost the reading about an eighth of its time (0.04 s of 0.33 a file of 10,000 facts).
+    with collector_paused():
+        return _read_batch(files, context)
+
+
+def _read_batch(files: Sequence[tuple[Path, Path]], context: Context) -> Batch:
     rows: dict[str, list[tuple]] = {table: [] for table in _TABLES}
     entity_rows, fact_rows, when_rows, citation_rows, name_rows = (rows[table] for table in _TABLES)
     whens: dict[tuple, int] = {}  # When.columns -> its row

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from desktop.core import index
 from desktop.core.batches import Batch, Brief, Context, attach_scratch, copy_batch, detach_scratch, read_batches
+from desktop.core.collector import collector_paused
 from desktop.core.figures import Figure, read_figures
 from desktop.core.files import data_files, figure_files
 from desktop.core.index import FileStat
@@ -52,6 +53,13 @@ def plan_build(folders: list[Path]) -> BuildPlan:
 
 def write_index(plan: BuildPlan, conn: sqlite3.Connection, fingerprint: str, files: Iterable[FileStat] = ()) -> None:
     """Read the data files of `plan` and write everything into the empty database behind `conn`."""
+    # What a build holds (a brief of every entity, its full text) stays until the end and holds no cycles:
+    # collections would walk it again and again as it grows and find nothing.
+    with collector_paused():
+        _write_index(plan, conn, fingerprint, files)
+
+
+def _write_index(plan: BuildPlan, conn: sqlite3.Connection, fingerprint: str, files: Iterable[FileStat]) -> None:
     files = list(files)
     vocab = plan.setup.vocabulary
     # Rows go into the tables' indexes all over (facts by the entity they name): past the default 2 MB of
