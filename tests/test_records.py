@@ -148,8 +148,10 @@ def _written_out() -> list[tuple[type, type, tuple[object, ...]]]:
     """(the hand-written class, the dataclass it stands for, sample field values)."""
     from desktop.core import reader_files, views
     from desktop.core.reader_data import TabState
+    from desktop.ui.actions import ActionSpec
     from desktop.ui.page_html import Colors
 
+    action_fields = ["name", "text", "slot", "menu", "keys", "standard", "separator", "toolbar", "checkable", "attr"]
     kind = views.KindInfo("country", "Country", "Countries", "country.svg", 3)
     return [
         (views.KindInfo,
@@ -165,10 +167,12 @@ def _written_out() -> list[tuple[type, type, tuple[object, ...]]]:
          ("#1", "#2", "#3", "#4", "#5", "#6")),
         (reader_files.Opened, dataclasses.make_dataclass("Opened", ["conn", "read_only", "set_aside", "notice"]),
          (None, False, None, "")),
+        (ActionSpec, dataclasses.make_dataclass("ActionSpec", action_fields, frozen=True),
+         ("actionX", "&X", "x.y", "&File", ("Ctrl+X",), "Cut", True, False, True, "x.action")),
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(8))
 def test_a_written_out_record_acts_as_its_dataclass(index: int) -> None:
     cls, model, values = _written_out()[index]
     mine, theirs = cls(*values), model(*values)
@@ -210,3 +214,10 @@ def test_written_out_defaults_are_the_dataclasses() -> None:
     assert Counts() == Counts(0, 0, [])
     assert Counts().kinds is not Counts().kinds  # a list of its own each
     assert Colors().text == "#1b1b1b" and Colors(link="#000").link == "#000"
+    from desktop.ui.actions import ActionSpec
+
+    spec = ActionSpec("a", "&A…", "s", "&Go")
+    assert (spec.keys, spec.standard, spec.separator, spec.toolbar, spec.checkable, spec.attr) == (
+        (), None, False, False, False, None,
+    )  # fmt: skip
+    assert spec.label == "A"

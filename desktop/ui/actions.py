@@ -9,24 +9,46 @@ shortcut table; a test keeps the README in step with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from desktop.core.records import FrozenRecord
 
 MENUS = ("&File", "&Edit", "&View", "&Go", "&Bookmarks", "&Help")
 
 
-@dataclass(frozen=True)
-class ActionSpec:
+class ActionSpec(FrozenRecord):
+    """One row of the table. Written out (records.FrozenRecord) rather than a dataclass: the table is
+    made as the window's start imports this module."""
+
+    __match_args__ = ("name", "text", "slot", "menu", "keys", "standard", "separator", "toolbar", "checkable", "attr")
+    __slots__ = __match_args__
     name: str  # objectName, and the window attribute `action_<...>` is derived from it
     text: str  # menu text, with its & mnemonic
     slot: str  # dotted attribute path on the window of what it runs ("time.set_timeline_visible")
     menu: str
-    keys: tuple[str, ...] = ()  # portable key sequences, as shown in the README
-    standard: str | None = None  # a QKeySequence.StandardKey name whose bindings come first
-    separator: bool = False  # a separator before it in its menu
-    toolbar: bool = False
-    checkable: bool = False
-    attr: str | None = None  # where a part of the window keeps the action, when that part makes it
+    keys: tuple[str, ...]  # portable key sequences, as shown in the README
+    standard: str | None  # a QKeySequence.StandardKey name whose bindings come first
+    separator: bool  # a separator before it in its menu
+    toolbar: bool
+    checkable: bool
+    attr: str | None  # where a part of the window keeps the action, when that part makes it
+
+    def __init__(
+        self,
+        name: str,
+        text: str,
+        slot: str,
+        menu: str,
+        keys: tuple[str, ...] = (),
+        standard: str | None = None,
+        separator: bool = False,
+        toolbar: bool = False,
+        checkable: bool = False,
+        attr: str | None = None,
+    ) -> None:
+        values = (name, text, slot, menu, keys, standard, separator, toolbar, checkable, attr)
+        for field, value in zip(self.__match_args__, values, strict=True):
+            object.__setattr__(self, field, value)
 
     @property
     def label(self) -> str:
