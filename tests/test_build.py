@@ -9,6 +9,7 @@ import textwrap
 import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ from hypothesis import strategies as st
 from index_dump import dump_index
 from messy_data import write_messy
 
-from desktop.core import batches, schema
+from desktop.core import batches, loader, schema
 from desktop.core.bundle import bundled_data_dir
+from desktop.core.files import data_files
 from desktop.core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,6 +118,56 @@ def test_no_pool_to_be_had_means_reading_in_this_process(
 
     monkeypatch.setattr(batches, "_process_context", no_processes)
     assert build_dump([BUNDLED, messy], tmp_path / "cache") == alone
+
+
+def test_the_short_way_for_entities_with_nothing_wrong_gives_what_the_long_way_gives(
+    messy: Path, alone: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`FileReader.plain` takes each entity the loader would find nothing wrong with straight to rows: with
+    it turned off, every entity goes the long way (Entity, Fact), and the index is the same, problems and all."""
+    in_one_process(monkeypatch)
+    taken: list[bool] = []
+    plain = loader.FileReader.plain
+
+    def counted(self: loader.FileReader, at: Any, item: dict) -> Any:
+        found = plain(self, at, item)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(loader.FileReader, "plain", counted)
+    assert build_dump([BUNDLED, messy], tmp_path / "short") == alone
+    # Each bundled entity goes the short way; the messy data's mostly the long one.
+    assert sum(taken) > len(taken) / 2 and not all(taken)
+    monkeypatch.setattr(loader.FileReader, "plain", lambda self, at, item: None)
+    assert build_dump([BUNDLED, messy], tmp_path / "long") == alone
+
+
+def test_the_short_way_is_taken_only_where_the_long_way_finds_nothing(messy: Path):
+    """For every mapping of the messy data and the bundled data: `plain` gives an entity exactly where `entity`
+    reports no problem, and the same entity, facts and all."""
+    setup, schema = loader.load_setup([BUNDLED, messy])
+    assert schema is not None
+    vocab = setup.vocabulary
+    short = 0
+    for folder in (BUNDLED, messy):
+        for path in data_files(folder):
+            reader, problems = loader.open_file(vocab, schema, path, folder)
+            if reader is None:
+                continue
+            for at, item in reader.items():
+                plain = reader.plain(at, item)
+                before = len(problems)
+                entity = reader.entity(at, item, single=not at)
+                if plain is None:
+                    continue
+                short += 1
+                assert len(problems) == before and entity is not None, (path, at)
+                made, facts = plain
+                assert made == replace(entity, facts=[]), (path, at)
+                assert [(*f[:9], tuple(f[9])) for f in facts] == [
+                    (*f[:9], tuple(f[9])) for f in map(batches._plain, entity.facts)
+                ], (path, at)
+    assert short > 100
 
 
 def test_small_data_is_read_in_one_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from desktop.core import index
 from desktop.core.collector import collector_paused
-from desktop.core.loader import Memo, entity_names, load_file
+from desktop.core.loader import Memo, PlainFact, entity_names, open_file
 from desktop.core.phrases import joined_phrase, phrase_detail
 from desktop.core.problems import Problem
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import multiprocessing.context
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from desktop.core.model import Entity
+    from desktop.core.model import Entity, Fact
     from desktop.core.vocabulary import Vocabulary
 
 log = logging.getLogger("almanac.build")
@@ -157,21 +157,41 @@ def _read_batch(files: Sequence[tuple[Path, Path]], context: Context) -> Batch:
     read: list[FileRead] = []
     k = 0
     for path, folder in files:
-        entities, problems = load_file(context.vocab, context.schema, path, folder, context.memo)
-        briefs = []
-        for entity in entities:
-            keys = index.name_keys(entity)
-            entity_rows.append((k, *index.entity_row(entity)))
-            name_rows.extend((k, *row) for row in index.names_of(entity, keys))
-            briefs.append(_read_facts(k, entity, keys, labels, whens, fact_rows, when_rows, citation_rows))
-            k += 1
+        reader, problems = open_file(context.vocab, context.schema, path, folder, context.memo)
+        briefs: list[Brief] = []
         read.append(FileRead(problems, briefs))
+        if reader is None:
+            continue
+        for at, item in reader.items():
+            # Nearly every entity has nothing wrong with it, and its facts go straight into rows (`plain`);
+            # the others are read as `load_file` reads them, every problem said.
+            plain = reader.plain(at, item)
+            if plain is not None:
+                entity, facts = plain
+            else:
+                found = reader.entity(at, item, single=not at)
+                if found is None:
+                    continue
+                entity, facts = found, [_plain(fact) for fact in found.facts]
+            keys = index.name_keys(entity)
+            entity_rows.append((k, *index.entity_row(entity, len(facts))))
+            name_rows.extend((k, *row) for row in index.names_of(entity, keys))
+            briefs.append(_read_facts(k, entity, facts, keys, labels, whens, fact_rows, when_rows, citation_rows))
+            k += 1
     return Batch(read, _pack(rows))
+
+
+def _plain(fact: Fact) -> PlainFact:
+    return (
+        fact.property, fact.entity, fact.value, fact.unit, fact.text, fact.unknown, fact.when, fact.note,
+        fact.sources, fact.claims,
+    )  # fmt: skip
 
 
 def _read_facts(
     k: int,
     entity: Entity,
+    facts: list[PlainFact],
     keys: list[str],
     labels: dict[str, tuple[str, str]],
     whens: dict[tuple, int],
@@ -185,23 +205,18 @@ def _read_facts(
     said_of: list[tuple[str, int, str]] = []
     links: list[tuple[int, str, str]] = []
     name = entity.name
-    for position, fact in enumerate(entity.facts):
-        when = fact.when.columns
+    for position, (prop, target, value, unit, text, unknown, when_, note, sources, claims) in enumerate(facts):
+        when = when_.columns
         w = whens.get(when)
         if w is None:
             w = whens[when] = len(whens)
             when_rows.append((w, *when))
-        prop, target, value, text, unknown = fact.property, fact.entity, fact.value, fact.text, fact.unknown
-        fact_rows.append(
-            (
-                k, position, prop, target, value, fact.unit, text, int(unknown), fact.note,
-                index.claims_json(fact.claims) if fact.claims else None, w,
-            )
-        )  # fmt: skip
-        for j, cite in enumerate(fact.sources):
+        cases = index.claims_json(claims) if claims else None
+        fact_rows.append((k, position, prop, target, value, unit, text, int(unknown), note, cases, w))
+        for j, cite in enumerate(sources):
             citation_rows.append((k, position, j, cite.source, cite.locator))
         label, inverse = labels[prop]
-        detail = (text or "") if value is None else phrase_detail(value, fact.unit, text)
+        detail = (text or "") if value is None else phrase_detail(value, unit, text)
         if target is None:
             said.append(joined_phrase(label, None, detail, unknown))
         else:
@@ -209,11 +224,11 @@ def _read_facts(
             linked.append((len(said), label, target, detail, unknown))
             said.append(label)  # in its place until the phrase is made
             said_of.append((target, position, joined_phrase(inverse, name, detail, unknown)))
-        if fact.note:
-            said.append(fact.note)
+        if note:
+            said.append(note)
     names = tuple((n.norm, n.alias, n.ambiguous) for n in entity_names(entity, keys))
     return Brief(
-        k, entity.id, entity.kind, name, entity.parent, entity.path, entity.where, len(entity.facts), names,
+        k, entity.id, entity.kind, name, entity.parent, entity.path, entity.where, len(facts), names,
         tuple(links), index.FTS_JOIN.join(entity.aliases), entity.summary, tuple(said), tuple(linked),
         tuple(said_of),
     )  # fmt: skip

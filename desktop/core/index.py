@@ -132,11 +132,15 @@ def finish(conn: sqlite3.Connection, problems: Iterable[Problem], files: Iterabl
     conn.execute("ANALYZE")
 
 
-def entity_row(e: Entity) -> tuple:
-    """An entity's row of `entities` after its rid: what `derive` works out from other entities left at 0."""
+def entity_row(e: Entity, fact_count: int | None = None) -> tuple:
+    """An entity's row of `entities` after its rid: what `derive` works out from other entities left at 0.
+
+    `fact_count`: how many facts it has, when they are not in `e.facts` (a build reads them straight into rows).
+    """
+    facts = len(e.facts) if fact_count is None else fact_count
     return (
         e.id, e.kind, e.name, sort_key(e.sort_as or e.name), json.dumps(e.aliases, ensure_ascii=False), e.parent,
-        None, e.summary, e.path, json.dumps(e.where), 0, 0, len(e.facts), e.written_parent, e.digest,
+        None, e.summary, e.path, json.dumps(e.where), 0, 0, facts, e.written_parent, e.digest,
         cites_json(e.parent_sources), cites_json(e.summary_sources),
     )  # fmt: skip
 

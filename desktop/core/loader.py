@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import marshal
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from desktop.core.dates import DateError, parse_date, parse_when
+from desktop.core.dates import DateError, When, parse_date, parse_when
 from desktop.core.figures import Figure, read_figures
 from desktop.core.files import (
     SCHEMA_FILE,
@@ -28,7 +28,7 @@ from desktop.core.files import (
 from desktop.core.model import DEPRECATED, NORMAL, PREFERRED, Citation, Claim, Entity, Fact
 from desktop.core.places import Places, Where
 from desktop.core.problems import Problem
-from desktop.core.schema import check_entity
+from desktop.core.schema import check_entity, passes
 from desktop.core.text import family_name_first, name_key
 from desktop.core.vocabulary import Kind, Property, Vocabulary, load_sources_file, load_vocabulary_file
 from desktop.core.yamlfile import Document, YamlFileError, read_yaml
@@ -38,6 +38,11 @@ _CLAIM_KEYS = ("entity", "value", "unit", "text", "unknown", "date", "start", "e
 _PARAGRAPH = re.compile(r"^¶\s*(\d+)(?:\s*[-–]\s*(\d+))?$")
 # The key a value of each kind of property is given under (a date property takes a date or a span).
 _NEEDS = {"entity": "entity", "quantity": "value", "text": "text"}
+# A fact as the index keeps it: property, the entity it links to, value, unit, text, unknown, when, note,
+# citations, and its claims (each fact whose sources disagree; none for the rest).
+PlainFact = tuple[
+    str, str | None, int | float | None, str | None, str | None, bool, When, str | None, list[Citation], Sequence[Claim]
+]
 
 
 @dataclass
@@ -72,7 +77,7 @@ class Memo:
         self.citations: dict[tuple[Any, Any], Citation | tuple[str, str]] = {}
 
 
-class _FileLoader:
+class FileReader:
     """Turns the mappings of one parsed file into entities."""
 
     def __init__(
@@ -92,6 +97,13 @@ class _FileLoader:
         self.result.problems.append(Problem(self.shown, line, column, message))
 
     def load(self) -> Iterator[Entity]:
+        for prefix, item in self.items():
+            entity = self.entity(prefix, item, single=not prefix)
+            if entity is not None:
+                yield entity
+
+    def items(self) -> Iterator[tuple[tuple[int | str, ...], dict]]:
+        """Each mapping of the file that may describe an entity, with where it is; whatever cannot, reported."""
         data = self.doc.data
         if isinstance(data, dict):
             items: list[tuple[tuple[int | str, ...], Any]] = [((), data)]
@@ -106,9 +118,94 @@ class _FileLoader:
             if not isinstance(item, dict):
                 self.problem(prefix, "not an entity: each item of a pack must be a mapping with id, kind and name")
                 continue
-            entity = self.entity(prefix, item, single=not prefix)
-            if entity is not None:
-                yield entity
+            yield prefix, item
+
+    def plain(self, at: tuple[int | str, ...], item: dict) -> tuple[Entity, list[PlainFact]] | None:
+        """The entity `item` describes and its facts as `PlainFact`s, when `entity` would find nothing wrong
+        with it and give the same; None otherwise (`entity` then says what is wrong, and what is kept).
+
+        A full build reads every entity of every file: nearly all are like this, and their facts
+        go straight into the index's rows without a Fact made of each on the way. Each check below
+        is one that `entity`, `fact` and `claim` make, with a problem found turned into None.
+        """
+        if not passes(self.schema, item):
+            return None
+        kind = self.vocab.kinds.get(item["kind"])
+        if kind is None or (not at and self.path.stem != item["id"]) or item.get("ambiguous_aliases"):
+            return None
+        properties, kind_id = self.vocab.properties, kind.id
+        facts: list[PlainFact] = []
+        for raw in item.get("facts") or ():
+            prop = properties.get(raw["property"])
+            if prop is None or "claims" in raw or (prop.domain and kind_id not in prop.domain):
+                return None
+            get = raw.get
+            date, start, end, unknown = get("date"), get("start"), get("end"), bool(get("unknown"))
+            takes = prop.takes
+            if takes == "date":
+                if not (date or start or end):
+                    return None
+            else:
+                needs = _NEEDS.get(takes)
+                if needs and needs not in raw and not unknown:
+                    return None
+            try:
+                when = parse_when(date, start, end)
+            except DateError:
+                return None
+            citations = self.plain_citations(raw["sources"])
+            if citations is None:
+                return None
+            text, note = get("text"), get("note")
+            facts.append(
+                (
+                    prop.id, get("entity"), get("value"), get("unit"), " ".join(text.split()) if text else None,
+                    unknown, when, " ".join(note.split()) if note else None, citations, (),
+                )
+            )  # fmt: skip
+        cited = {}
+        for said, key in (("parent", "parent_sources"), ("summary", "summary_sources")):
+            if bool(item.get(said)) != (key in item):
+                return None  # a statement not cited, or citations of nothing
+            found = self.plain_citations(item[key]) if key in item else []
+            if found is None:
+                return None
+            cited[key] = found
+        name = item["name"].strip()
+        sort_as = item.get("sort_as") or None
+        if sort_as:
+            sort_as = sort_as.strip()
+        elif kind.sort_by == "family-name":
+            sort_as = family_name_first(name)
+        entity = Entity(
+            id=item["id"],
+            kind=kind_id,
+            name=name,
+            path=self.shown,
+            where=at,
+            aliases=[a.strip() for a in item.get("aliases") or ()],
+            parent=item.get("parent") or None,
+            summary=" ".join((item.get("summary") or "").split()),
+            parent_sources=cited["parent_sources"],
+            summary_sources=cited["summary_sources"],
+            sort_as=sort_as,
+            digest=entity_digest(self.shown, at, item),
+        )
+        return entity, facts
+
+    def plain_citations(self, sources: list[dict]) -> list[Citation] | None:
+        """The citations of a list the schema passed, as `citations` makes them; None when one is not valid."""
+        known = self.memo.citations
+        citations = []
+        for cite in sources:
+            said = (cite["source"], cite.get("locator"))
+            checked = known.get(said)
+            if checked is None:
+                checked = known[said] = self._check_citation(cite)
+            if type(checked) is not Citation:
+                return None
+            citations.append(checked)
+        return citations
 
     def entity(self, at: tuple[int | str, ...], item: dict, single: bool) -> Entity | None:
         """The entity `item` describes, or None; every problem with it reported, not just the first.
@@ -585,13 +682,21 @@ def load_file(
 
     `memo` carries what one file's checks found to the next file read with the same vocabulary.
     """
+    reader, problems = open_file(vocab, schema, path, folder, memo)
+    return ([] if reader is None else list(reader.load())), problems
+
+
+def open_file(
+    vocab: Vocabulary, schema: Path, path: Path, folder: Path, memo: Memo | None = None
+) -> tuple[FileReader | None, list[Problem]]:
+    """One data file parsed, for its entities to be read (`FileReader.items`, `.entity`, `.plain`), and the
+    list its problems go into; no reader when the file cannot be parsed."""
     scratch = LoadResult(vocab)
     try:
         doc = read_yaml(path)
     except YamlFileError as exc:
-        return [], [Problem(str(path), exc.line, exc.column, exc.message)]
-    entities = list(_FileLoader(scratch, schema, path, doc, folder, memo).load())
-    return entities, scratch.problems
+        return None, [Problem(str(path), exc.line, exc.column, exc.message)]
+    return FileReader(scratch, schema, path, doc, folder, memo), scratch.problems
 
 
 def load(folders: list[Path]) -> LoadResult:
