@@ -193,3 +193,28 @@ def test_down_before_the_first_answer_stays_with_the_search(qtbot, window: MainW
         assert not window.navigator.hasFocus()
     qtbot.keyClick(window.search_box, Qt.Key.Key_Down)
     assert window.results.hasFocus() and window.results.currentIndex().row() == 0
+
+
+def test_the_results_list_is_made_ready_soon_after_the_window_shows(qtbot, window: MainWindow) -> None:
+    search = window.search
+    qtbot.waitUntil(search.results_prepared, timeout=5000)
+    delegate = window.results.itemDelegate()
+    assert isinstance(delegate, ResultDelegate)
+    assert delegate.rows_drawn == 0  # the fonts made ready, no result drawn
+    assert not search.showing_results() and window.navigator.isVisible()  # the tree stays meanwhile
+    with qtbot.waitSignal(window.searchFinished, timeout=5000):
+        window.search_box.setText("military")
+    assert window.results.itemDelegate() is delegate
+
+
+def test_a_search_begun_before_the_list_is_ready_hurries_it_and_shows_its_answer(
+    qtbot, bundled_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_pane, "PREPARE_MS", 60_000)  # not of itself within this test
+    window = open_window(qtbot, bundled_args(bundled_store))
+    search = window.search
+    assert not search.results_prepared()
+    with qtbot.waitSignal(window.searchFinished, check_params_cb=lambda q: q == "military", timeout=5000):
+        window.search_box.setText("military")
+    assert search.results_prepared() and search.showing_results()
+    assert window.results_model.rowCount() > 0 and window.results_model.query == "military"

@@ -177,6 +177,14 @@ class ResultDelegate(QStyledItemDelegate):
         self._pass_open = False
         self._later: QRect | None = None  # where rows were left out: repainted a frame later
 
+    def prepare(self, font: QFont) -> None:
+        """Make ready what the first row drawn needs (the fonts, their metrics and glyphs) ahead of it."""
+        fonts = self._fonts_for(font)
+        size = QSize(300, fonts.line + SNIPPET_LINES * fonts.small_line + 2 * PAD)
+        sample = ("Ready", "", "Kind", f"a {HIGHLIGHT_START}row{HIGHLIGHT_END}")
+        self._draw_row(sample, None, fonts, size, QColor(), 1.0)
+        self.rows_drawn -= 1  # a row of no result
+
     def _fonts_for(self, font: QFont) -> _Fonts:
         if self._fonts is None or self._fonts[0] != font:
             self._fonts = (QFont(font), _Fonts(font))

@@ -47,11 +47,39 @@ from desktop.ui.qt_enums import (
 )
 
 TREE_PAGE, RESULTS_PAGE = 0, 1
+
+
+def _build_qt_enums() -> None:
+    _ = QtCore.Qt.Key.Key_Down  # the `Qt` namespace, which the first key press would build
+
+
+def _build_view_enums() -> None:
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    _ = QStyle.ControlElement.CE_ItemViewItem, QStyleOptionViewItem.ViewItemFeature.HasDisplay
+
+
+def _build_paint_enums() -> None:
+    from PySide6.QtGui import QFont, QPainter, QPalette, QTextCharFormat, QTextLayout, QTextOption
+
+    _ = QTextCharFormat.VerticalAlignment, QTextLayout.CursorMode, QPainter.RenderHint, QFont.Weight
+    _ = QPalette.ColorRole, QTextOption.WrapMode
+    import desktop.ui.result_delegate  # noqa: F401
+
+
+# The steps that ready the results list, each within a frame; None: the delegate made, its fonts warmed.
+_PREPARE_STEPS = (_build_qt_enums, _build_view_enums, _build_paint_enums, None)
 PREVIEW_MS = 250  # moving through the results shows each in the page once the keys pause this long
 # The first key of a search leaves the tree up until the answer arrives (a few ms), so the results page is
 # laid out and painted once, with its rows, rather than empty first and again when they come: that first
 # paint took the GUI thread 2–3 ms while the answer waited for it. A search slower than this shows it anyway.
 REVEAL_MS = 150
+# What the first results need and Home does not (the `Qt` namespace's enums, 13 ms; the result delegate's
+# Qt classes, 8 ms; its fonts, 5 ms) is made ready this long after the pane is first shown, a step at a
+# time, each within a frame, so that the first search of a session does not stall the GUI on it all at once.
+# A search begun sooner hurries the steps along, and its answer waits for them (once a session).
+PREPARE_MS = 400
+PREPARE_STEP_MS = 40
 
 
 class SearchPane(QWidget):
@@ -72,6 +100,12 @@ class SearchPane(QWidget):
     def __init__(self, session: StoreSession, tasks: Tasks, icons: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._prepared = -1  # the steps of _prepare_results done; -1: not begun
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.timeout.connect(self._prepare_results)
+        self._hurried = False
+        self._held: tuple[int, str, list[Hit], list[EntityRef]] | None = None  # an answer waiting for the list
         self._syncing = False
         self._open_when_answered = False
         # The reader's notes matching a query, as hits of the phase "notes" (set by the window).
@@ -222,11 +256,54 @@ class SearchPane(QWidget):
 
     @Slot(int)
     def _on_page_changed(self, page: int) -> None:
-        if page == RESULTS_PAGE and not self._delegate_set:
+        if page == RESULTS_PAGE:
+            self._set_delegate()
+
+    def _set_delegate(self) -> Any:
+        """The results list's delegate, made and set the first time it is needed."""
+        if not self._delegate_set:
             from desktop.ui.result_delegate import ResultDelegate
 
             self.results.setItemDelegate(ResultDelegate(self.results))
             self._delegate_set = True
+        return self.results.itemDelegate()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._prepared < 0:
+            self._prepared = 0
+            self._prepare_timer.start(PREPARE_MS)
+
+    def results_prepared(self) -> bool:
+        """Whether the results list is ready to draw its first rows (see PREPARE_MS)."""
+        return self._prepared >= len(_PREPARE_STEPS)
+
+    def _hurry_preparing(self) -> None:
+        """A search has begun before the results list was ready: the remaining steps follow at once."""
+        if not self.results_prepared() and not self._hurried:
+            self._hurried = True
+            self._prepared = max(self._prepared, 0)
+            self._prepare_timer.start(0)  # each step its own turn of the event loop: the heartbeat goes on
+
+    @Slot()
+    def _prepare_results(self) -> None:
+        """One step of readying the results list ahead of the first search (see PREPARE_MS)."""
+        if self.results_prepared():
+            return
+        step = _PREPARE_STEPS[self._prepared]
+        if step is None:
+            delegate = self._set_delegate()
+            prepare = getattr(delegate, "prepare", None)
+            if prepare is not None:
+                prepare(self.results.font())
+        else:
+            step()
+        self._prepared += 1
+        if not self.results_prepared():
+            self._prepare_timer.start(0 if self._hurried else PREPARE_STEP_MS)
+        elif self._held is not None:
+            held, self._held = self._held, None
+            self._on_search_finished(*held)
 
     def showing_results(self) -> bool:
         return self.stack.currentIndex() == RESULTS_PAGE
@@ -251,12 +328,17 @@ class SearchPane(QWidget):
             return
         if not self.showing_results() and not self._reveal.isActive():
             self._reveal.start()  # the answer shows the results page; this, if the answer is slow
+        self._hurry_preparing()
         self.runner.submit(text, self.kind())
 
     @Slot(int, str, list, list)
     def _on_search_finished(self, generation: int, query: str, hits: list[Hit], suggestions: list[EntityRef]) -> None:
         if generation != self.runner.generation or query != self.box.text():
             return  # an answer to something the user has already typed past
+        if not self.results_prepared():
+            self._held = (generation, query, hits, suggestions)  # shown as the last step of preparing ends
+            self._hurry_preparing()
+            return
         self.show_hits(query, hits, suggestions)
         if self._open_when_answered:
             self._open_when_answered = False
