@@ -187,6 +187,8 @@ def test_the_first_paint_of_an_entity_adds_only_its_strip(tmp_path: Path, bundle
     assert program >= ENTITY_PAGE_MODULES
     # No figures pane either: the page's figures are read off the GUI thread, the pane built when there are some.
     assert sorted(modules & NOT_BEFORE_FIRST_PAINT) == []
+    # The strip is drawn without the `Qt` namespace too (page_strip.py says how).
+    assert "QtCore.Qt" not in report["qt_classes"]
 
 
 def test_the_lists_name_modules_that_exist() -> None:

@@ -11,8 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QLinearGradient, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QLinearGradient,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QStaticText,
+)
 
 from desktop.ui.page_html import Strip, StripMark
 
@@ -115,14 +127,53 @@ def _extent(mark: StripMark, scale: tuple[float, float], width: int) -> tuple[fl
     return x0, x1
 
 
+# Drawn without the `Qt` namespace (see qt_enums.py): PySide6 builds it, some 13 ms, for any painter
+# call that takes a colour, a pen or a brush (their overloads are checked against Qt's enums), and a
+# start on an entity's page draws its strip before the first paint. So fills are paths filled with a
+# brush made from a gradient of one colour, lines are paths stroked with a pen given its colour,
+# and the years are static text in their colour; only the as-of line, drawn when a date is set,
+# uses the namespace (for its dashes).
+
+
+def _brush(color: QColor) -> QBrush:
+    """A brush of one colour: a gradient whose two ends are that colour."""
+    gradient = QLinearGradient(0, 0, 1, 0)
+    gradient.setColorAt(0, color)
+    gradient.setColorAt(1, color)
+    return QBrush(gradient)
+
+
+def _copy(color: QColor) -> QColor:
+    # Not QColor(color): a QColor made from one value is checked against Qt.GlobalColor.
+    return QColor.fromRgbF(color.redF(), color.greenF(), color.blueF(), color.alphaF())
+
+
+def _fill_rect(painter: QPainter, rect: QRectF, brush: QBrush) -> None:
+    path = QPainterPath()
+    path.addRect(rect)
+    painter.fillPath(path, brush)
+
+
+def _line(painter: QPainter, a: QPointF, b: QPointF, color: QColor, width: float) -> None:
+    path = QPainterPath(a)
+    path.lineTo(b)
+    pen = QPen()
+    pen.setColor(color)
+    pen.setWidthF(width)
+    painter.strokePath(path, pen)
+
+
 def draw_strip(strip: Strip, layout: StripLayout, font: QFont, colors: StripColors, ratio: float = 1.0) -> QImage:
     """The strip as laid out, `ratio` device pixels to a logical one, on a clear background."""
     size = (max(1, round(layout.width * ratio)), max(1, round(layout.height * ratio)))
     image = QImage(*size, QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(ratio)
-    image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     try:
+        # Every pixel made clear first (a new image's memory holds anything): what fill(transparent) did.
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        _fill_rect(painter, QRectF(0, 0, size[0] / ratio, size[1] / ratio), _brush(QColor(0, 0, 0, 0)))
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(font)
         _draw_years(painter, strip, layout.scale, layout.width, layout.axis, colors)
@@ -132,8 +183,10 @@ def draw_strip(strip: Strip, layout: StripLayout, font: QFont, colors: StripColo
                 drawn.add((box.left(), box.top(), box.width()))
                 _draw_mark(painter, strip.marks[i], layout.scale, layout.width, box.top(), colors)
         if strip.cursor is not None:
+            from PySide6 import QtCore
+
             x = layout.scale[0] + strip.cursor * layout.scale[1]
-            painter.setPen(QPen(colors.text, 1.5, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(colors.text, 1.5, QtCore.Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, 0), QPointF(x, layout.axis))
     finally:
         painter.end()
@@ -147,18 +200,17 @@ def _draw_years(
     metrics = QFontMetricsF(painter.font())
     room = metrics.horizontalAdvance("00000")  # a label and a space
     step = next((s for s in YEAR_STEPS if s * DAYS_PER_YEAR * per_day >= room), YEAR_STEPS[-1])
-    painter.setPen(QPen(colors.rule, 1))
-    painter.drawLine(QPointF(0, axis), QPointF(width, axis))
+    _line(painter, QPointF(0, axis), QPointF(width, axis), colors.rule, 1)
     first_year = int(strip.first / DAYS_PER_YEAR) + 1
     year = -(-first_year // step) * step  # the first year past the strip's start that the step labels
+    colour = colors.text.name()  # #rrggbb: a palette's text colour is opaque
     while (x := origin + _year_day(year) * per_day) < width:
         if x >= 0:
-            painter.setPen(QPen(colors.rule, 1))
-            painter.drawLine(QPointF(x, axis), QPointF(x, axis + 3))
+            _line(painter, QPointF(x, axis), QPointF(x, axis + 3), colors.rule, 1)
             label = str(year)
             left = min(max(0.0, x - metrics.horizontalAdvance(label) / 2), width - metrics.horizontalAdvance(label))
-            painter.setPen(colors.text)
-            painter.drawText(QPointF(left, axis + 3 + metrics.ascent()), label)
+            # Rich text (Qt tells it by its markup) in the label's colour, its top where the line's is.
+            painter.drawStaticText(QPointF(left, axis + 3), QStaticText(f'<span style="color:{colour}">{label}</span>'))
         year += step
 
 
@@ -166,25 +218,25 @@ def _draw_mark(
     painter: QPainter, mark: StripMark, scale: tuple[float, float], width: int, top: float, colors: StripColors
 ) -> None:
     origin, per_day = scale
-    color = QColor(colors.other if mark.inbound else colors.own)
+    color = _copy(colors.other if mark.inbound else colors.own)
     if mark.faded:
         color.setAlphaF(0.35)
-    faint = QColor(color)
+    faint = _copy(color)
     faint.setAlphaF(color.alphaF() * 0.35)
+    solid, light = _brush(color), _brush(faint)
     start_min, start_max, end_min, end_max = mark.days
 
     def x(day: int, end: bool = False) -> float:
         return origin + (day + (1 if end else 0)) * per_day
 
-    painter.setPen(Qt.PenStyle.NoPen)
     if mark.point:
         first, last = (start_min or end_min or 0), (start_max or end_max or 0)
         x0, x1 = x(first), x(last, end=True)
         if x1 - x0 > LANE:  # a vague date ("1990s"): the span it stands for, faintly
-            painter.fillRect(QRectF(x0, top + 2, x1 - x0, LANE - 4), faint)
+            _fill_rect(painter, QRectF(x0, top + 2, x1 - x0, LANE - 4), light)
         middle, half = (x0 + x1) / 2, LANE / 2
-        painter.setBrush(color)
-        painter.drawPolygon(
+        diamond = QPainterPath()
+        diamond.addPolygon(
             QPolygonF(
                 [
                     QPointF(middle, top),
@@ -194,14 +246,16 @@ def _draw_mark(
                 ]
             )
         )
+        diamond.closeSubpath()
+        painter.fillPath(diamond, solid)
         return
     # A period: faint where its start or end may fall, solid where it surely held.
     solid_from = x(start_max, end=True) if start_max is not None else None
     solid_to = x(end_min) if end_min is not None else None
     if start_min is not None and start_max is not None:
-        painter.fillRect(QRectF(x(start_min), top, max(1.0, x(start_max, True) - x(start_min)), LANE), faint)
+        _fill_rect(painter, QRectF(x(start_min), top, max(1.0, x(start_max, True) - x(start_min)), LANE), light)
     if end_min is not None and end_max is not None:
-        painter.fillRect(QRectF(x(end_min), top, max(1.0, x(end_max, True) - x(end_min)), LANE), faint)
+        _fill_rect(painter, QRectF(x(end_min), top, max(1.0, x(end_max, True) - x(end_min)), LANE), light)
     left = solid_from if solid_from is not None else (solid_to - FADE if solid_to is not None else 0.0)
     right = solid_to if solid_to is not None else float(width)
     if start_min is None:  # known only by its end: fade in
@@ -213,13 +267,13 @@ def _draw_mark(
         _fade(painter, QRectF(right - FADE, top, FADE, LANE), color, rising=False)
         right -= FADE
     if right > left:
-        painter.fillRect(QRectF(left, top, right - left, LANE), color)
+        _fill_rect(painter, QRectF(left, top, right - left, LANE), solid)
 
 
 def _fade(painter: QPainter, rect: QRectF, color: QColor, rising: bool) -> None:
-    clear = QColor(color)
+    clear = _copy(color)
     clear.setAlpha(0)
     gradient = QLinearGradient(rect.left(), 0, rect.right(), 0)
     gradient.setColorAt(0, clear if rising else color)
     gradient.setColorAt(1, color if rising else clear)
-    painter.fillRect(rect, gradient)
+    _fill_rect(painter, rect, QBrush(gradient))
