@@ -44,3 +44,15 @@ def test_the_search_figures_alone_with_their_baselines(tmp_path: Path) -> None:
     for name in ("search_p95_vs_raw_fts_p95", "gui_block_max_ms", "gui_stall_max_ms"):
         entry = results["ratios"]["200"][name]
         assert _number(entry["value"]) and isinstance(entry["met"], bool), name
+
+
+def test_the_store_figures_ask_for_as_many_hits_as_the_window_does() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_for_limit", BENCH)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    from desktop.models.search_runner import RESULT_LIMIT
+
+    assert bench.WINDOW_LIMIT == RESULT_LIMIT

@@ -89,7 +89,7 @@ HUB_ID = "bench-hub"
 HUB_FACTS = 1_000
 SEED = 1
 PACK_SIZE = 1_000  # one changed file is then 1% of the data at 100,000
-WINDOW_LIMIT = 200  # the number of hits the window asks the store for (SearchRunner's default)
+WINDOW_LIMIT = 100  # the number of hits the window asks the store for (search_runner.RESULT_LIMIT)
 BATCH_SQL = (
     "SELECT id,kind,name,sort_name,aliases,child_count FROM entities "
     "WHERE kind=? AND tree_parent IS NULL ORDER BY sort_name, id LIMIT 256"
