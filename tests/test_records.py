@@ -149,7 +149,7 @@ def _written_out() -> list[tuple[type, type, tuple[object, ...]]]:
     from desktop.core import reader_files, views
     from desktop.core.reader_data import TabState
     from desktop.ui.actions import ActionSpec
-    from desktop.ui.page_html import Colors
+    from desktop.ui.page_html import Colors, Strip, StripMark
 
     action_fields = ["name", "text", "slot", "menu", "keys", "standard", "separator", "toolbar", "checkable", "attr"]
     kind = views.KindInfo("country", "Country", "Countries", "country.svg", 3)
@@ -169,10 +169,16 @@ def _written_out() -> list[tuple[type, type, tuple[object, ...]]]:
          (None, False, None, "")),
         (ActionSpec, dataclasses.make_dataclass("ActionSpec", action_fields, frozen=True),
          ("actionX", "&X", "x.y", "&File", ("Ctrl+X",), "Cut", True, False, True, "x.action")),
+        (views.CitationView, dataclasses.make_dataclass("CitationView", ["source", "locator"], frozen=True),
+         (views.SourceInfo("s", "T", "P", "https://x", "CC0"), "¶2")),
+        (StripMark, dataclasses.make_dataclass("StripMark", ["days", "point", "faded", "inbound", "text"],
+                                               frozen=True), ((1, 2, None, None), True, False, False, "Founded")),
+        (Strip, dataclasses.make_dataclass("Strip", ["marks", "first", "last", "cursor"], frozen=True),
+         ((StripMark((1, 1, 1, 1), True, False, False),), 1, 9, 5)),
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(11))
 def test_a_written_out_record_acts_as_its_dataclass(index: int) -> None:
     cls, model, values = _written_out()[index]
     mine, theirs = cls(*values), model(*values)
@@ -221,3 +227,7 @@ def test_written_out_defaults_are_the_dataclasses() -> None:
         (), None, False, False, False, None,
     )  # fmt: skip
     assert spec.label == "A"
+    from desktop.ui.page_html import Strip, StripMark
+
+    assert StripMark((1, 1, 1, 1), True, False, False).text == ""
+    assert Strip((), 1, 2).cursor is None

@@ -79,10 +79,17 @@ class SourceInfo(FrozenRecord):
         _set(self, "license", license)
 
 
-@lazy_dataclass(frozen=True)
-class CitationView:
+class CitationView(FrozenRecord):
+    """Written out (records.FrozenRecord): every fact and every page has some."""
+
+    __match_args__ = ("source", "locator")
+    __slots__ = __match_args__
     source: SourceInfo
     locator: str
+
+    def __init__(self, source: SourceInfo, locator: str) -> None:
+        _set(self, "source", source)
+        _set(self, "locator", locator)
 
 
 @lazy_dataclass(frozen=True, kw_only=True)

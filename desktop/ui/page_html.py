@@ -24,7 +24,7 @@ from desktop.core.citation import note_mark
 from desktop.core.dates import FuzzyDate, day_number
 from desktop.core.figures import type_label
 from desktop.core.phrases import format_quantity
-from desktop.core.records import FrozenRecord, lazy_dataclass
+from desktop.core.records import FrozenRecord
 from desktop.core.views import CitationView, ClaimView, Counts, EntityRef, FactView, Page, Said, SourceInfo
 
 
@@ -226,25 +226,50 @@ def _grouped(facts: Iterable[FactView]) -> list[list[FactView]]:
     return [_by_date(group) for group in groups.values()]
 
 
-@lazy_dataclass(frozen=True)
-class StripMark:
-    """One dated fact as the timeline strip draws it (page_strip.py): where it falls, not what it says."""
+class StripMark(FrozenRecord):
+    """One dated fact as the timeline strip draws it (page_strip.py): where it falls, not what it says.
 
+    StripMark and Strip are written out (records.FrozenRecord): every entity page with dated facts
+    makes them, a start on one among them."""
+
+    __match_args__ = ("days", "point", "faded", "inbound", "text")
+    __slots__ = __match_args__
     days: tuple[int | None, int | None, int | None, int | None]  # as FactView.days: None where open
     point: bool  # a dated event or state ("1976"), not a period
     faded: bool  # over by the page's as-of date, or not known to hold then
     inbound: bool  # said by another entity about this one
-    text: str = ""  # the fact as a phrase, for a tooltip over its mark (the picture itself has no words)
+    text: str  # the fact as a phrase, for a tooltip over its mark (the picture itself has no words)
+
+    def __init__(
+        self,
+        days: tuple[int | None, int | None, int | None, int | None],
+        point: bool,
+        faded: bool,
+        inbound: bool,
+        text: str = "",
+    ) -> None:
+        object.__setattr__(self, "days", days)
+        object.__setattr__(self, "point", point)
+        object.__setattr__(self, "faded", faded)
+        object.__setattr__(self, "inbound", inbound)
+        object.__setattr__(self, "text", text)
 
 
-@lazy_dataclass(frozen=True)
-class Strip:
+class Strip(FrozenRecord):
     """The dated facts of a page, for the strip: the marks and the days the strip spans."""
 
+    __match_args__ = ("marks", "first", "last", "cursor")
+    __slots__ = __match_args__
     marks: tuple[StripMark, ...]
     first: int  # day numbers (dates.day_number) of the strip's two ends
     last: int
-    cursor: int | None = None  # the as-of date's first day, drawn as a line
+    cursor: int | None  # the as-of date's first day, drawn as a line
+
+    def __init__(self, marks: tuple[StripMark, ...], first: int, last: int, cursor: int | None = None) -> None:
+        object.__setattr__(self, "marks", marks)
+        object.__setattr__(self, "first", first)
+        object.__setattr__(self, "last", last)
+        object.__setattr__(self, "cursor", cursor)
 
 
 def _shown(page: Page, as_of: FuzzyDate | None) -> tuple[Page, dict[int, str], int]:
