@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -168,6 +169,22 @@ def test_the_short_way_is_taken_only_where_the_long_way_finds_nothing(messy: Pat
                     (*f[:9], tuple(f[9])) for f in map(batches._plain, entity.facts)
                 ], (path, at)
     assert short > 100
+
+
+def test_the_build_leaves_no_setting_of_its_own_in_the_full_text_tables(tmp_path: Path):
+    """The build writes the full text with settings of its own (a larger hash, no merging on the way): a refresh
+    of the index, and every later writer, must find FTS5's defaults."""
+    store = Store.open([BUNDLED], cache_dir=tmp_path, rebuild=True)
+    try:
+        assert store.path is not None
+        conn = sqlite3.connect(store.path)
+        try:
+            assert [k for (k,) in conn.execute("SELECT k FROM fts_config ORDER BY k")] == ["version"]
+            conn.execute("INSERT INTO fts(fts) VALUES ('integrity-check')")
+        finally:
+            conn.close()
+    finally:
+        store.close()
 
 
 def test_small_data_is_read_in_one_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):

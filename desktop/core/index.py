@@ -328,15 +328,22 @@ FTS_HASH_BYTES = 64 * 1024 * 1024
 
 
 def _insert_fts(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
-    """Fill the empty full-text table with `rows`, as few times written out as memory allows."""
+    """Fill the empty full-text table with `rows`, as few times written out as memory allows.
+
+    Where the rows outgrow the hash (past some 15,000 entities), the pieces written out are left
+    unmerged ('automerge' 0) until 'optimize' merges them all at once, at the end: merged as they
+    come, much of the text is merged again and again (at 100,000 entities, 8.3 s against 8.9).
+    """
     conn.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', ?)", (FTS_HASH_BYTES,))
+    conn.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
     conn.executemany(_INSERT_FTS, rows)
     try:
-        # Back to the default for whatever comes later (a refresh), and no trace of it in the index. The
-        # setting stays in force for this connection: the rows are written out by 'optimize', at the end.
-        conn.execute("DELETE FROM fts_config WHERE k = 'hashsize'")
+        # Back to the defaults for whatever comes later (a refresh), and no trace of them in the index. The
+        # settings stay in force for this connection: the rows are written out by 'optimize', at the end.
+        conn.execute("DELETE FROM fts_config WHERE k IN ('hashsize', 'automerge')")
     except sqlite3.DatabaseError:  # an SQLite that keeps its shadow tables read-only (SQLITE_DBCONFIG_DEFENSIVE)
         conn.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', 1048576)")
+        conn.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 4)")
 
 
 def _write_fts(conn: sqlite3.Connection, ids: set[str] | None) -> None:
