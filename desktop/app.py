@@ -130,7 +130,9 @@ def run(args: argparse.Namespace, argv: list[str], started: Callable[[], None] |
     window.show()
     # The first page goes in once the window is shown and laid out, before anything is painted (that
     # waits for the event loop): put in before, it was laid out again at each size the page took on
-    # the way (the tabs place their page only once shown), some 8 ms of a start.
+    # the way (the tabs place their page only once shown), some 8 ms of a start. Its figures are read
+    # once it has been painted.
+    window.figures.hold_until_first_paint()
     window.open_initial(entity)
     if os.environ.get("ALMANAC_EXIT_AFTER_PAINT") == "1":  # for tests/benchmarks/bench.py: startup time and memory
         return _exit_after_first_paint(app, window)

@@ -56,6 +56,7 @@ class FiguresControls(QObject):
         self._shown: tuple[str, Store] | None = None  # the page and the store whose figures the dock holds
         self._pending: tuple[str, Store] | None = None  # the page and the store of the read under way
         self._asked = False  # ticked by the reader on this page: the dock shows even with nothing in it
+        self._held = False  # no read before the window's first paint (hold_until_first_paint)
         self.action_figures = QAction("Official &figures", window, checkable=True)
         self.action_figures.setObjectName("actionFigures")  # its keys come from the actions table
         self.action_figures.setChecked(True)
@@ -70,6 +71,19 @@ class FiguresControls(QObject):
             window.addAction(action)
         self._enable_exports(False)
         window.pageShown.connect(self._on_page_shown)
+
+    def hold_until_first_paint(self) -> None:
+        """Read no figures until the window has been painted (its start): the page shown meanwhile is
+        read then. A worker started before the first paint shares the interpreter with it (some 5–10 ms
+        of a start on an entity's page, its thread pool's modules included), and its answer comes after
+        that paint all the same."""
+        self._held = True
+        self.window.after_first_paint(self._release)
+
+    def _release(self) -> None:
+        self._held = False
+        if self.action_figures.isChecked():
+            self._follow()
 
     def stop(self) -> None:
         """Drop the answer of any read under way (the window is closing: it calls this first)."""
@@ -144,7 +158,7 @@ class FiguresControls(QObject):
     def _on_page_shown(self, entity_id: str) -> None:
         if self._shown is None or self._shown[0] != entity_id:
             self._asked = False  # another page: the dock shows only if it has figures
-        if self.action_figures.isChecked():
+        if self.action_figures.isChecked() and not self._held:
             self._follow()
 
     def _follow(self, force: bool = False) -> None:
