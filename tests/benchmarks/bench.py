@@ -20,9 +20,12 @@ baseline measured in the same run, because these machines are noisy:
   into, for the GUI thread's longest stall while typing into the timeline's
   filter box (`--only timeline` runs just these, on an index built untimed).
 
-Repetitions: processes (bare window, startup) 5 each after one uncounted
-warm-up, each start-up run after a bare window's of its own, whose median is
-that start-up's baseline (a baseline minutes old may have seen another load);
+Repetitions: the bare window 5 times and each start-up 15 (STARTUP_ROUNDS)
+after one uncounted warm-up, each start-up run after a bare window's of its
+own, whose median is that start-up's baseline (a baseline minutes old may have
+seen another load; a start differs from the next by more than the 1.3x target
+leaves, so fewer rounds would say little; tests/benchmarks/bench_startup.py
+compares two checkouts the same way);
 the YAML parse, the full build and the rebuild 3 each, once above
 N=20,000 (REPEAT_BUILDS_UP_TO: each takes minutes there); the store API and raw
 FTS5 figures the median of 3 runs per typed text (1 above 20,000); key presses
@@ -85,6 +88,7 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
 
 DEFAULT_SIZES = [1_000, 10_000, 100_000]
 REPEAT_BUILDS_UP_TO = 20_000  # above this the parse and the builds run once
+STARTUP_ROUNDS = 15  # start-ups, each after a bare window of its own: see the docstring
 HUB_ID = "bench-hub"
 HUB_FACTS = 1_000
 SEED = 1
@@ -951,10 +955,10 @@ def bench_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
     figures["index_bytes"] = index_file.stat().st_size
     figures["index_bytes_per_entity"] = figures["index_bytes"] / figures["entities"]
 
-    log(f"N={n:,}: startup to first paint ×{opts.process_reps} (warm cache)")
+    log(f"N={n:,}: startup to first paint ×{opts.startup_reps} (warm cache)")
     started = measure_process(
         almanac_command("--no-bundled", "--data", str(folder), "--cache-dir", str(cache)),
-        opts.process_reps,
+        opts.startup_reps,
         work,
         paired=True,
     )
@@ -1490,6 +1494,7 @@ def main(argv: list[str] | None = None) -> int:
     opts.queries = opts.queries or (12 if opts.quick else 200)
     opts.query_reps = 1 if opts.quick else 3
     opts.process_reps = 1 if opts.quick else 5
+    opts.startup_reps = 1 if opts.quick else STARTUP_ROUNDS
     work = opts.work or Path(tempfile.mkdtemp(prefix="almanac-bench-"))
     work = work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -1507,6 +1512,7 @@ def main(argv: list[str] | None = None) -> int:
             "queries": opts.queries,
             "query_reps": opts.query_reps,
             "process_reps": opts.process_reps,
+            "startup_reps": opts.startup_reps,
             "repeat_builds_up_to": REPEAT_BUILDS_UP_TO,
             "hub_facts": HUB_FACTS,
             "seed": SEED,
@@ -1531,9 +1537,9 @@ def main(argv: list[str] | None = None) -> int:
     bare = measure_process(bare_command(), opts.process_reps, work)
     results["baselines"]["bare_window"] = bare
 
-    log(f"bundled data: startup ×{opts.process_reps}")
+    log(f"bundled data: startup ×{opts.startup_reps}")
     bundled_cache = work / "cache-bundled"
-    bundled = measure_process(almanac_command("--cache-dir", str(bundled_cache)), opts.process_reps, work, paired=True)
+    bundled = measure_process(almanac_command("--cache-dir", str(bundled_cache)), opts.startup_reps, work, paired=True)
     from desktop.core.bundle import bundled_data_dir
 
     with contextlib.closing(Store.open([bundled_data_dir()], cache_dir=bundled_cache)) as store:
