@@ -407,3 +407,50 @@ def test_a_typo_search_reads_the_entities_found_in_one_query(bundled_store: Stor
     assert [h.id for h in hits if h.phase == "fuzzy"] == ["pakistan"]
     assert len(near) >= 2
     assert len([s for s in statements if "FROM entities WHERE rid" in s]) == 2  # one each, not one per hit
+
+
+# -- snippets left to a later call ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["military", "mil", "s", "pa", "foreign mil", "arms sale", "in", "training u.s."])
+@pytest.mark.parametrize("first", [0, 1, 3, 10, 30])
+def test_snippets_left_out_past_the_first_hits_change_nothing_else(bundled_store: Store, text: str, first: int):
+    whole = bundled_store.search(text, limit=100)
+    part = bundled_store.search(text, limit=100, snippets=first)
+    assert [(h.id, h.kind, h.name, h.score, h.phase) for h in part] == [
+        (h.id, h.kind, h.name, h.score, h.phase) for h in whole
+    ]
+    for row, (got, want) in enumerate(zip(part, whole, strict=True)):
+        if got.snippet != want.snippet:
+            assert row >= first and got.phase == "text" and got.snippet == searching.SNIPPET_LATER, (row, got)
+
+
+def test_only_full_text_hits_past_the_first_wait_for_their_snippets(bundled_store: Store):
+    part = bundled_store.search("military", limit=100, snippets=3)
+    later = [row for row, hit in enumerate(part) if hit.snippet == searching.SNIPPET_LATER]
+    assert later and min(later) >= 3  # some were left out, none of the first three
+    assert all(part[row].phase == "text" for row in later)
+    assert all(hit.snippet for hit in bundled_store.search("military", limit=100))  # without: every snippet
+
+
+def test_the_full_text_query_with_snippets_left_out_is_still_sorted_by_fts5(bundled_store: Store):
+    conn = bundled_store.conn
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        searching._text_phase(conn, ["military"], prefix_last=False, kind=None, limit=5, snippets=(set(), 2))
+    finally:
+        conn.set_trace_callback(None)
+    (sql,) = [s for s in statements if "snippet(" in s]
+    # Rows come in rank order, so `first_new` sees them in that order; a sort after it would not.
+    plan = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+    assert "TEMP B-TREE" not in plan.upper()
+
+
+def test_rows_tied_at_the_cap_of_the_score_all_get_their_snippets():
+    first_new = searching._FirstNew({"found"}, 1)
+    rank = -(searching.TEXT_RANK_CAP + 1)  # past the cap: such hits tie and are sorted by name
+    assert [first_new(i, rank) for i in ("a", "found", "b", "c")] == [1, 0, 1, 1]
+    assert [first_new(i, -3.0) for i in ("d", "e")] == [0, 0]
+    equal = searching._FirstNew(set(), 1)
+    assert [equal(i, r) for i, r in (("a", -5.0), ("b", -5.0), ("c", -4.0))] == [1, 1, 0]  # equal ranks tie too

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QImage
 from PySide6.QtWidgets import QListView
 from ui_support import bundled_args, open_window
 
+from desktop.core.search import SNIPPET_LATER
 from desktop.core.store import Store
 from desktop.core.views import HIGHLIGHT_END as E
 from desktop.core.views import HIGHLIGHT_START as S
@@ -218,3 +219,41 @@ def test_a_search_begun_before_the_list_is_ready_hurries_it_and_shows_its_answer
         window.search_box.setText("military")
     assert search.results_prepared() and search.showing_results()
     assert window.results_model.rowCount() > 0 and window.results_model.query == "military"
+
+
+def test_the_model_fills_the_snippets_an_answer_left_out_once_asked(qtbot, bundled_store: Store) -> None:
+    model = SearchResultsModel()
+    part = bundled_store.search("military", limit=100, snippets=3)
+    later = [row for row, hit in enumerate(part) if hit.snippet == SNIPPET_LATER]
+    model.set_hits("military", part)
+    assert later and [row for row in range(model.rowCount()) if model.snippet_later(row)] == later
+    with qtbot.waitSignal(model.snippetsWanted, timeout=1000):
+        model.want_snippets()
+    with qtbot.assertNotEmitted(model.snippetsWanted):
+        model.want_snippets()  # once an answer
+    whole = bundled_store.search("military", limit=100)
+    model.fill_snippets("militar", whole)  # another query's: nothing
+    assert model.snippet_later(later[0])
+    with qtbot.waitSignal(model.dataChanged, timeout=1000):
+        model.fill_snippets("military", whole)
+    assert [model.hit(row) for row in range(model.rowCount())] == whole
+    assert not any(model.snippet_later(row) for row in range(model.rowCount()))
+
+
+def test_rows_scrolled_to_get_the_snippets_the_answer_left_out(qtbot, window: MainWindow, bundled_store: Store) -> None:
+    window.resize(900, 500)
+    with qtbot.waitSignal(window.searchFinished, check_params_cb=lambda q: q == "military", timeout=5000):
+        window.search_box.setText("military")
+    model = window.results_model
+
+    def later() -> list[int]:
+        return [row for row in range(model.rowCount()) if model.snippet_later(row)]
+
+    left_out = later()
+    assert left_out and min(left_out) >= search_runner.FIRST_SNIPPETS
+    qtbot.wait(100)
+    assert later() == left_out  # not asked for while out of sight
+    window.results.scrollToBottom()
+    qtbot.waitUntil(lambda: not later(), timeout=5000)
+    whole = bundled_store.search("military", limit=search_runner.RESULT_LIMIT)
+    assert [model.hit(row) for row in range(len(whole))] == whole

@@ -8,6 +8,7 @@ words, and each word is quoted before it is matched, so quotes, brackets,
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 
 from desktop.core.text import name_key, words
 from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START, EntityRef, Hit
@@ -20,6 +21,9 @@ FUZZY_THRESHOLD = 80
 SNIPPET_SUMMARY = 110
 FUZZY_BELOW = 3  # run the typo phase only when fewer good hits than this were found
 TEXT_ALL_WORDS = 100.0  # the lowest score of a full-text hit that has every word
+TEXT_RANK_CAP = 49.0  # a full-text hit's score is its base plus its bm25 rank, at most this
+# The snippet of a full-text hit not made yet (search's `snippets`): a snippet is never empty otherwise.
+SNIPPET_LATER = ""
 
 # bm25 weights for the fts columns name, aliases, summary, facts, as FTS5's rank function.
 _BM25_RANK = "bm25(10.0, 8.0, 2.0, 1.0)"
@@ -92,18 +96,53 @@ def _fts_query(tokens: list[str], prefix_last: bool, joiner: str) -> str:
     return joiner.join(quoted)
 
 
+class _FirstNew:
+    """An SQL function, `first_new(id, rank)`: whether a full-text row can be among the first `count` hits
+    of the answer, asked row by row in rank order. Rows of entities `found` by name are dropped from the
+    answer; the first `count` others are in it, and so is any row the answer may sort among them: its
+    hits tie on score where the rank is past the cap of the score (they are then sorted by name), and
+    where two ranks are equal."""
+
+    def __init__(self, found: Collection[str], count: int) -> None:
+        self.found, self.left = found, count
+        self.last: float | None = None
+
+    def __call__(self, ident: str, rank: float) -> int:
+        if ident in self.found:
+            return 0
+        if self.left > 0 or -rank >= TEXT_RANK_CAP or rank == self.last:
+            self.left -= 1
+            self.last = rank
+            return 1
+        return 0
+
+
 def _text_phase(
-    conn: sqlite3.Connection, tokens: list[str], prefix_last: bool, kind: str | None, limit: int
+    conn: sqlite3.Connection,
+    tokens: list[str],
+    prefix_last: bool,
+    kind: str | None,
+    limit: int,
+    snippets: tuple[Collection[str], int] | None = None,
 ) -> list[tuple[str, Candidate]]:
+    """Full-text hits, every word required, else any. With `snippets` (ids found already, n), only the hits
+    that can be among the first n of the answer get their snippet; the others carry SNIPPET_LATER."""
     where, args = _kind_clause(kind)
     joiners = [" ", " OR "] if len(tokens) > 1 else [" "]
+    snippet = "snippet(fts, -1, ?, ?, '…', 12)"
+    if snippets is not None:
+        # FTS5 reads every column of a row for its snippet (some 20 µs a row of the synthetic data):
+        # most of a short prefix's cost, when a screenful of the 100 rows is all that is seen at first.
+        snippet = f"CASE WHEN first_new(e.id, fts.rank) THEN {snippet} ELSE '{SNIPPET_LATER}' END"
     for joiner in joiners:
+        if snippets is not None:
+            conn.create_function("first_new", 2, _FirstNew(*snippets))
         # Ranked by FTS5 itself (`rank MATCH` sets the bm25 weights for this query), so it sorts
         # row ids and ranks alone and snippet() runs only for the `limit` rows returned; ordering
         # by a bm25() column instead made SQLite build a snippet for every matching row first.
         # CROSS JOIN keeps fts the outer loop, where that order comes from.
         rows = conn.execute(
-            f"""SELECT e.id, e.kind, e.name, fts.rank, snippet(fts, -1, ?, ?, '…', 12)
+            f"""SELECT e.id, e.kind, e.name, fts.rank, {snippet}
                 FROM fts CROSS JOIN entities e ON e.rid = fts.rowid
                 WHERE fts MATCH ? AND fts.rank MATCH '{_BM25_RANK}'{where}
                 ORDER BY fts.rank LIMIT ?""",
@@ -113,7 +152,7 @@ def _text_phase(
             # With every word required the match is better than with any word.
             base = TEXT_ALL_WORDS if joiner == " " else TEXT_ALL_WORDS / 2
             return [
-                (ident, (base + min(-rank, 49.0), kind_id, name, "text", snippet))
+                (ident, (base + min(-rank, TEXT_RANK_CAP), kind_id, name, "text", snippet))
                 for ident, kind_id, name, rank, snippet in rows
             ]
     return []
@@ -187,8 +226,14 @@ def _usable(text: str) -> str:
     return text[:MAX_QUERY].encode("utf-8", "ignore").decode("utf-8")
 
 
-def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit: int = 50) -> list[Hit]:
-    """Ranked hits for `query`, best first; never raises for any text a person can type."""
+def search(
+    conn: sqlite3.Connection, query: str, kind: str | None = None, limit: int = 50, snippets: int | None = None
+) -> list[Hit]:
+    """Ranked hits for `query`, best first; never raises for any text a person can type.
+
+    With `snippets`, full-text hits after the first `snippets` of the answer carry SNIPPET_LATER instead
+    of their snippet (the same search without it makes them); the hits and their order are the same.
+    """
     if limit <= 0:
         return []
     raw = _usable(query)
@@ -212,7 +257,10 @@ def search(conn: sqlite3.Connection, query: str, kind: str | None = None, limit:
         add(_names_phase(conn, q, kind, prefix=True))
     tokens = words(raw)[:MAX_WORDS]
     if tokens and not _full(found, limit):
-        add(_text_phase(conn, tokens, prefix_last=not raw[-1:].isspace(), kind=kind, limit=limit))
+        # Every name hit ranks above every full-text hit, so the first `snippets` of the answer hold
+        # the name hits and then the first full-text rows of entities not found by name.
+        wanted = None if snippets is None else (set(found), snippets - len(found))
+        add(_text_phase(conn, tokens, prefix_last=not raw[-1:].isspace(), kind=kind, limit=limit, snippets=wanted))
     # Typo tolerance is for what the exact phases missed: with a few good hits already
     # (names, or every word in the text) it would only add noise and time.
     good = sum(1 for hit in found.values() if hit[0] >= TEXT_ALL_WORDS)

@@ -758,8 +758,9 @@ class Store:
 
     # -- search ------------------------------------------------------------
 
-    def search(self, query: str, kind: str | None = None, limit: int = 50) -> list[Hit]:
-        return searching.search(self.conn, query, kind=kind, limit=limit)
+    def search(self, query: str, kind: str | None = None, limit: int = 50, snippets: int | None = None) -> list[Hit]:
+        """See search.search; `snippets` leaves the full-text snippets past that many hits to a later call."""
+        return searching.search(self.conn, query, kind=kind, limit=limit, snippets=snippets)
 
     def closest(self, text: str, limit: int = 5) -> list[EntityRef]:
         return searching.closest(self.conn, text, limit)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Signal
 
+from desktop.core.search import SNIPPET_LATER
 from desktop.core.views import HIGHLIGHT_END, HIGHLIGHT_START, Hit
 from desktop.models.roles import (
     ACCESSIBLE_DESCRIPTION_ROLE,
@@ -51,8 +52,18 @@ def snippet_runs(snippet: str) -> list[tuple[str, bool]]:
     return [(text, bold) for text, bold in runs if text]
 
 
+def _left_out(hit: Hit) -> bool:
+    return hit.phase == "text" and hit.snippet == SNIPPET_LATER
+
+
 class SearchResultsModel(QAbstractListModel):
-    """Hits for the current query, best first."""
+    """Hits for the current query, best first.
+
+    Signal: snippetsWanted() — a row whose snippet the answer left out is being shown (see
+    search_runner): once an answer, until fill_snippets brings them.
+    """
+
+    snippetsWanted = Signal()
 
     def __init__(
         self,
@@ -64,6 +75,8 @@ class SearchResultsModel(QAbstractListModel):
         self._icon_for = icon_for or (lambda kind: None)
         self._kind_labels = kind_labels or {}
         self._hits: list[Hit] = []
+        self._later: set[int] = set()  # rows whose full-text snippet is still to come
+        self._wanted = False
         self.query = ""
 
     def set_kind_labels(self, labels: dict[str, str]) -> None:
@@ -73,7 +86,31 @@ class SearchResultsModel(QAbstractListModel):
         self.beginResetModel()
         self.query = query
         self._hits = list(hits)
+        self._later = {row for row, hit in enumerate(self._hits) if _left_out(hit)}
+        self._wanted = False
         self.endResetModel()
+
+    def snippet_later(self, row: int) -> bool:
+        """Whether the row's snippet is still to come."""
+        return row in self._later
+
+    def want_snippets(self) -> None:
+        """A row whose snippet is to come is on show: ask for them (once an answer)."""
+        if self._later and not self._wanted:
+            self._wanted = True
+            self.snippetsWanted.emit()
+
+    def fill_snippets(self, query: str, hits: list[Hit]) -> None:
+        """Give the rows whose snippets were to come those of `hits` (the same answer, every snippet made)."""
+        if query != self.query or not self._later:
+            return
+        made = {hit.id: hit for hit in hits if not _left_out(hit)}
+        filled = [row for row in sorted(self._later) if self._hits[row].id in made]
+        for row in filled:
+            self._hits[row] = made[self._hits[row].id]
+        self._later.difference_update(filled)
+        if filled:
+            self.dataChanged.emit(self.index(filled[0], 0), self.index(filled[-1], 0))
 
     def clear(self) -> None:
         self.set_hits("", [])

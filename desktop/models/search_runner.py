@@ -6,6 +6,11 @@ is skipped before it starts, and one still running in SQLite is interrupted
 (as Zeal cancels rather than debounces). Each answer, or error, carries the
 generation number it was asked with, so the window drops answers to queries
 the user has already typed past. An error never stops later queries.
+
+An answer carries the full-text snippets of its first FIRST_SNIPPETS hits
+only: FTS5 reads every column of a row to make its snippet, most of what a
+short prefix costs, and the list shows a screenful at first. The rest come
+from `make_snippets` when the list scrolls to them (`snippetsMade`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from desktop.models.tasks import Tasks, is_interrupt, report
 
 NO_HIT_SUGGESTIONS = 5
 RESULT_LIMIT = 100  # one limit for every answer the window shows
+FIRST_SNIPPETS = 30  # hits whose snippets come with the answer: more rows than a list shows at once
 _heap_frozen = False
 
 
@@ -43,17 +49,29 @@ def freeze_heap() -> None:
 
 class SearchRunner(QObject):
     """Signals: finished(generation, query, hits, suggestions) — suggestions only when there are no hits;
+    snippetsMade(generation, query, hits) — the same hits, every snippet made (see make_snippets);
     failed(generation, query, message) — one line, for the newest query only."""
 
     finished = Signal(int, str, list, list)
+    snippetsMade = Signal(int, str, list)
     failed = Signal(int, str, str)
 
-    def __init__(self, store: Store, tasks: Tasks | None = None, limit: int = RESULT_LIMIT, parent: Any = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        tasks: Tasks | None = None,
+        limit: int = RESULT_LIMIT,
+        parent: Any = None,
+        snippets: int | None = FIRST_SNIPPETS,
+    ) -> None:
         super().__init__(parent)
         self._store = store
         self._own_tasks = tasks is None
         self._tasks = tasks if tasks is not None else Tasks(self)
         self._limit = limit
+        self._snippets = snippets
+        self._asked: tuple[int, str, Store, str | None] | None = None  # the newest query: generation, text, store, kind
+        self._making = 0  # the generation whose left-out snippets are being made
         self._lock = threading.Lock()
         # The store and worker thread of the query running now: interrupted through the store, which
         # knows whether that thread's connection is still open (a raw connection may be closed under us).
@@ -77,9 +95,10 @@ class SearchRunner(QObject):
         is skipped or interrupted."""
         self._generation += 1
         generation, store = self._generation, self._store
+        self._asked = (generation, query, store, kind)
         self._interrupt()
         self._tasks.run(
-            lambda: self._work(generation, query, store, kind),
+            lambda: self._work(generation, query, store, kind, self._snippets),
             lambda answer: self._answered(generation, query, answer),
             lambda exc: self._failed(generation, query, exc),
             lane="search",
@@ -87,13 +106,31 @@ class SearchRunner(QObject):
         )
         return generation
 
-    def _work(self, generation: int, query: str, store: Store, kind: str | None = None) -> tuple[list, list] | None:
+    def make_snippets(self, generation: int) -> None:
+        """Make the snippets answer `generation` left out (its rows have come into view): snippetsMade follows,
+        unless a newer query is asked first. Asked again for the same answer, it does nothing."""
+        asked = self._asked
+        if asked is None or asked[0] != generation or self._making == generation:
+            return
+        self._making = generation
+        _, query, store, kind = asked
+        self._tasks.run(
+            lambda: self._work(generation, query, store, kind, None),
+            lambda answer: self._snippets_made(generation, query, answer),
+            lambda exc: self._failed(generation, query, exc),
+            lane="search",
+            what="search",
+        )
+
+    def _work(
+        self, generation: int, query: str, store: Store, kind: str | None, snippets: int | None
+    ) -> tuple[list, list] | None:
         if generation != self._generation:
             return None  # a newer query is waiting behind this one
         with self._lock:
             self._running = (store, threading.current_thread())
         try:
-            hits = store.search(query, kind=kind, limit=self._limit)
+            hits = store.search(query, kind=kind, limit=self._limit, snippets=snippets)
             suggestions = store.closest(query, NO_HIT_SUGGESTIONS) if not hits and query.strip() else []
         finally:
             with self._lock:
@@ -110,6 +147,10 @@ class SearchRunner(QObject):
     def _answered(self, generation: int, query: str, answer: tuple[list, list] | None) -> None:
         if answer is not None and generation == self._generation:
             self.finished.emit(generation, query, *answer)
+
+    def _snippets_made(self, generation: int, query: str, answer: tuple[list, list] | None) -> None:
+        if answer is not None and generation == self._generation:
+            self.snippetsMade.emit(generation, query, answer[0])
 
     def _failed(self, generation: int, query: str, exc: BaseException) -> None:
         if generation != self._generation or is_interrupt(exc):

@@ -203,6 +203,9 @@ class ResultDelegate(QStyledItemDelegate):
         color = option.palette.color(_ACTIVE, _SELECTED_TEXT if option.state & _SELECTED else _TEXT)
         ratio = painter.device().devicePixelRatioF()
         text = row_text(index)
+        later = getattr(index.model(), "snippet_later", None)
+        if later is not None and later(index.row()):
+            index.model().want_snippets()  # type: ignore[attr-defined]  # its kind alone until the snippet comes
         key = (text, rect.width(), rect.height(), color.rgba(), ratio)
         pixmap = self._rows.get(key)
         if pixmap is None:

@@ -198,6 +198,9 @@ class SearchPane(QWidget):
 
         self.runner = SearchRunner(store, tasks, parent=self)
         self.runner.finished.connect(self._on_search_finished)
+        self.runner.snippetsMade.connect(self._on_snippets_made)
+        self._shown = 0  # the generation of the answer on show
+        self.results_model.snippetsWanted.connect(lambda: self.runner.make_snippets(self._shown))
         self.runner.failed.connect(self._on_search_failed)
         session.storeChanged.connect(self._on_store_changed)
 
@@ -339,10 +342,16 @@ class SearchPane(QWidget):
             self._held = (generation, query, hits, suggestions)  # shown as the last step of preparing ends
             self._hurry_preparing()
             return
+        self._shown = generation
         self.show_hits(query, hits, suggestions)
         if self._open_when_answered:
             self._open_when_answered = False
             self.open_result()
+
+    @Slot(int, str, list)
+    def _on_snippets_made(self, generation: int, query: str, hits: list[Hit]) -> None:
+        if generation == self._shown == self.runner.generation and query == self.box.text():
+            self.results_model.fill_snippets(query, hits)
 
     @Slot(int, str, str)
     def _on_search_failed(self, generation: int, query: str, message: str) -> None:
