@@ -1,14 +1,15 @@
 """Start-up to first paint against a bare window, interleaved round by round, as ratios.
 
-usage: python tests/benchmarks/bench_startup.py [--rounds 21] [--base DIR] [--open ID] [--cache-dir DIR]
+usage: python tests/benchmarks/bench_startup.py [--rounds 21] [--base DIR] [--open ID] [--data DIR] [--work DIR]
 
 Each round starts, in an order that turns with the round, a bare PySide6 window of the almanac's
 shape (bare_window.py), this checkout's `python -m desktop`, and with `--base` the same command
 from another checkout (say `git worktree add /tmp/startup-base <commit>`), so that every start sees
 the machine as its neighbours do: the machine is shared, and a baseline measured minutes apart may
 have seen another load. Every start is a first run (fresh settings and reader's folder, so Home
-opens, or the page `--open` names) on a warm index of the bundled data, one index a checkout, built
-by an uncounted warm-up start. It prints, for each command, the median wall time from spawn to exit
+opens, or the page `--open` names) on a warm index of the bundled data (or of `--data` alone, say
+a folder of tests/benchmarks/make_synthetic.py's), one index a checkout, built by an uncounted
+warm-up start. It prints, for each command, the median wall time from spawn to exit
 and the median processor time the process used (user + system, from the kernel's accounting of
 the finished child), each also as a ratio to the bare window's from the same rounds.
 
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=21, help="rounds of one start each (default 21)")
     parser.add_argument("--base", type=Path, help="another checkout whose start is measured in the same rounds")
     parser.add_argument("--open", metavar="ID", help="start on this entity's page instead of Home")
+    parser.add_argument("--data", type=Path, help="a data folder to start on instead of the bundled data")
     parser.add_argument("--work", type=Path, help="scratch folder for the indexes and settings (default: a temp one)")
     parser.add_argument("--json", type=Path, help="write every run's figures here too")
     opts = parser.parse_args(argv)
@@ -76,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--base {opts.base}: not a checkout of this project (no desktop/__main__.py)")
     work = (opts.work or Path(tempfile.mkdtemp(prefix="startup-bench-"))).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    extra = ["open", opts.open] if opts.open else []
+    if opts.data is not None and not opts.data.is_dir():
+        parser.error(f"--data {opts.data}: no such folder")
+    data = ["--no-bundled", "--data", str(opts.data.resolve())] if opts.data else []
+    extra = [*data, *(["open", opts.open] if opts.open else [])]
 
     def almanac(root: Path, name: str) -> tuple[list[str], Path, Path | None]:
         cache = work / f"cache-{name}"
@@ -101,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             cpus[name].append(cpu)
     bare_wall = statistics.median(walls["bare"])
     bare_cpu = statistics.median(cpus["bare"])
-    print(f"{opts.rounds} rounds, {'Home' if not opts.open else 'open ' + opts.open}; medians")
+    shown = f"{'Home' if not opts.open else 'open ' + opts.open}{f', data {opts.data}' if opts.data else ''}"
+    print(f"{opts.rounds} rounds, {shown}; medians")
     print(f"{'command':<10} {'wall s':>8} {'× bare':>7} {'cpu s':>8} {'× bare':>7}")
     for name in names:
         wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
