@@ -71,6 +71,21 @@ def test_completed_classes_behave_as_dataclasses() -> None:
     assert Base(name="b") == Base(name="b", size=0)
 
 
+def test_a_class_without_a_docstring_gets_the_one_dataclasses_writes() -> None:
+    @lazy_dataclass(frozen=True)
+    class Undocumented:
+        x: int
+        y: str = ""
+
+    @dataclasses.dataclass(frozen=True)
+    class Eager:
+        x: int
+        y: str = ""
+
+    Undocumented(1)
+    assert Undocumented.__doc__ == Eager.__doc__.replace("Eager", "Undocumented")
+
+
 def test_a_plain_subclass_completes_its_base() -> None:
     child = PlainChild(1, "x")
     assert (child.a, child.b) == (1, "x")

@@ -55,6 +55,10 @@ def _make(klass: type, options: dict[str, Any], body: dict[str, Any]) -> None:
     init_only = {"kw_only": options.get("kw_only", False), "frozen": options.get("frozen", False)}
     dataclasses.dataclass(twin, repr=False, eq=False, match_args=False, **init_only)
     klass.__init__ = vars(twin)["__init__"]  # type: ignore[misc]  # replaces the placeholder in one step
+    if body.get("__doc__") is None:
+        # dataclasses wrote a class without a docstring one from its __init__'s signature: the
+        # placeholder's, (*args, **kwargs), on the class itself; the copy's is the real one.
+        klass.__doc__ = twin.__doc__
     del klass.__setstate__  # type: ignore[attr-defined]
 
 
