@@ -166,11 +166,12 @@ def run(args: argparse.Namespace, argv: list[str], started: Callable[[], None] |
 def _exit_after_first_paint(app: QApplication, window: MainWindow) -> int:
     """Run until the page's first paint is done, then quit, and print one line of JSON: the peak memory,
     and what had been loaded by that paint (the modules, the Qt classes made so far, whether the `Qt`
-    namespace was built), which tests/test_startup.py holds to its lists."""
+    namespace was built) and whether the settings had been written, which tests/test_startup.py
+    holds to its lists."""
     from PySide6 import QtCore, QtGui, QtWidgets
     from PySide6.QtCore import QEvent, QObject
 
-    loaded: dict[str, list[str]] = {}
+    loaded: dict[str, list[str] | bool] = {}
 
     class _FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -185,6 +186,8 @@ def _exit_after_first_paint(app: QApplication, window: MainWindow) -> int:
                     for name in list(vars(module))
                     if name.startswith("Q") or name == "Qt"
                 )
+                # Whether the settings file had been written by then (a first run has none before).
+                loaded["settings_written"] = window.settings.path.exists()
                 QTimer.singleShot(0, app.quit)  # once this paint pass is done
             return False
 

@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         self.watcher.changed.connect(session.reload)
         self.status.problemsRequested.connect(self.problems.show_dock)
         self.problems.message.connect(self.status.show_message)
-        tabs.zoomChanged.connect(lambda level: setattr(self.settings, "zoom", level))
+        tabs.zoomChanged.connect(self._zoom_changed)
         tabs.linkRefused.connect(lambda url: self.status.show_message(f"Link not opened: {url[:120]}"))
         tabs.currentChanged.connect(self._find_in_current_tab)
         self.themes.themeChanged.connect(lambda theme: tabs.rerender_all())  # page colours come from the palette
@@ -374,10 +374,22 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_page_shown(self, entity_id: str) -> None:
-        self.settings.last_entity = entity_id or None
+        # Remembered once the window has been painted: QSettings writes its file (synced to disk twice)
+        # at the next turn of the event loop, which at the start comes before the first paint.
+        self.after_first_paint(self._remember_page)
         self.reader.record_visit(entity_id or None, self.pages.title)
         self._save_tabs_soon.start()
         self.pageShown.emit(entity_id)
+
+    @Slot(int)
+    def _zoom_changed(self, level: int) -> None:
+        # Not written when it is what is kept already (the start restores it): a write makes QSettings
+        # save its file, synced to disk, at the next turn of the event loop, before the first paint.
+        if level != self.settings.zoom:
+            self.settings.zoom = level
+
+    def _remember_page(self) -> None:
+        self.settings.last_entity = self.pages.current
 
     def _update_nav_actions(self) -> None:
         self._actions["actionBack"].setEnabled(self.history.can_back())
