@@ -51,7 +51,7 @@ SMALL = 0.85  # the snippet's and the kind's font, relative to the list's
 SNIPPET_LINES = 2
 ELLIPSIS = "…"
 CACHED_ROWS = 64  # rows kept drawn: a few screens (a row is some 80 KB at 1×)
-ROW_BUDGET_S = 0.008  # new rows drawn in one repaint: half a frame, leaving the rest for the list and the box
+ROW_BUDGET_S = 0.005  # new rows drawn in one repaint: a third of a frame, the rest for the page, the list, the box
 FRAME_MS = 16  # rows left out of a repaint are drawn this much later
 # Qt's enums are Python enums here, and combining or looking them up costs on every row drawn.
 _ITEM = QStyle.ControlElement.CE_ItemViewItem
