@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from index_dump import dump_index
 from messy_data import write_messy
@@ -24,6 +24,7 @@ from desktop.core import batches, loader, schema
 from desktop.core.bundle import bundled_data_dir
 from desktop.core.files import data_files
 from desktop.core.store import Store
+from desktop.core.yamlfile import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = bundled_data_dir()
@@ -405,3 +406,147 @@ def test_signals_are_left_as_they_were(monkeypatch: pytest.MonkeyPatch, messy: P
     before = signal.getsignal(signal.SIGINT)
     Store.open([messy], cache_dir=tmp_path / "cache", rebuild=True).close()
     assert signal.getsignal(signal.SIGINT) is before
+
+
+# -- the short way and the long way agree ----------------------------------------------------------------
+
+GOOD_CITE = [{"source": "international-military-education-and-training", "locator": "¶2"}]
+# Mostly what passes every check, so that the short way is taken often; now and then what fails one (unknown
+# keys and claims, which the short way leaves to the long one at once, are in the messy data).
+CITES = st.sampled_from(
+    [
+        GOOD_CITE,
+        GOOD_CITE,
+        GOOD_CITE,
+        [{"source": "arms-industry", "locator": "¶1"}, {"source": "international-military-education-and-training"}],
+        [{"source": "arms-industry", "locator": "¶7"}],  # past its one paragraph
+        [{"source": "no-such-source", "locator": "¶1"}],
+        [],
+    ]
+)
+SHORT_FACT = st.fixed_dictionaries(
+    {"property": st.sampled_from(["established_by", "opened_by", "enacted", "frequency", "spending", "nothing"])},
+    optional={
+        "entity": st.sampled_from(["imet", "imet", "Bad Id"]),
+        "text": st.sampled_from(["  some   words ", "x"]),
+        "value": st.sampled_from([5, 2.5]),
+        "unit": st.just("USD"),
+        "date": st.sampled_from(["2019", "early 1960s", "1960s", "2019-13"]),
+        "start": st.sampled_from(["2001", "2020"]),
+        "end": st.sampled_from(["2010", "1999"]),
+        "unknown": st.booleans(),
+        "note": st.sampled_from([" a  note ", "b", ""]),
+    },
+).flatmap(lambda fact: st.fixed_dictionaries({**{k: st.just(v) for k, v in fact.items()}, "sources": CITES}))
+SHORT_ENTITY = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(["short-way", "short-way", "short-way", "Bad Id"]),
+        "kind": st.sampled_from(["program", "agency", "person", "no-such-kind"]),
+        "name": st.sampled_from(["  Ann  B. Cole ", "X"]),
+    },
+    optional={
+        "aliases": st.sampled_from([["AB", " C "], []]),
+        "ambiguous_aliases": st.sampled_from([["AB"], ["Z"], []]),
+        "sort_as": st.sampled_from(["  Cole  ", "   "]),
+        "parent": st.sampled_from(["imet", None, ""]),
+        "parent_sources": CITES,
+        "summary": st.sampled_from(["A  summary.", ""]),
+        "summary_sources": CITES,
+        "facts": st.lists(SHORT_FACT, max_size=3),
+    },
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(item=SHORT_ENTITY, single=st.booleans())
+def test_the_short_way_gives_an_entity_only_where_the_long_way_finds_nothing(item: dict, single: bool):
+    setup, schema_path = loader.load_setup([BUNDLED])
+    assert schema_path is not None
+    doc = Document(item if single else [item])
+    reader = loader.FileReader(setup, schema_path, Path("/data/short-way.yaml"), doc, BUNDLED)
+    at: tuple[int, ...] = () if single else (0,)
+    plain = reader.plain(at, item)
+    entity = reader.entity(at, item, single=single)
+    event("short" if plain is not None else "long")
+    if plain is None:
+        return
+    assert setup.problems == [] and entity is not None
+    made, facts = plain
+    assert made == replace(entity, facts=[])
+    assert [(*f[:9], tuple(f[9])) for f in facts] == [(*f[:9], tuple(f[9])) for f in map(batches._plain, entity.facts)]
+
+
+def _short_and_long(item: dict, single: bool = False) -> tuple[Any, Any, list[Any]]:
+    setup, schema_path = loader.load_setup([BUNDLED])
+    assert schema_path is not None
+    reader = loader.FileReader(setup, schema_path, Path("/data/short-way.yaml"), Document([item]), BUNDLED)
+    at: tuple[int, ...] = () if single else (0,)
+    return reader.plain(at, item), reader.entity(at, item, single=single), setup.problems
+
+
+CITED = [{"source": "international-military-education-and-training", "locator": "¶2"}]
+GOOD: dict[str, Any] = {
+    "id": "short-way",
+    "kind": "agency",
+    "name": " Short  Way ",
+    "aliases": [" SW "],
+    "parent": "imet",
+    "parent_sources": CITED,
+    "summary": "A  summary.",
+    "summary_sources": CITED,
+    "facts": [
+        {"property": "opened_by", "entity": "imet", "date": "1960s", "sources": CITED},
+        {"property": "frequency", "text": " every  year ", "note": " a  note ", "sources": CITED},
+        {"property": "spending", "value": 5, "unit": "USD", "start": "2001", "end": "2010", "sources": CITED},
+        {"property": "enacted", "date": "early 1960s", "sources": CITED},
+        {"property": "frequency", "unknown": True, "sources": CITED},
+    ],
+}
+
+
+def test_the_short_way_takes_an_entity_with_nothing_wrong():
+    plain, entity, problems = _short_and_long(GOOD)
+    assert problems == [] and plain is not None and entity is not None
+    assert plain[0] == replace(entity, facts=[])
+    assert plain[1] == [(*batches._plain(fact)[:9], ()) for fact in entity.facts]
+
+
+def _fact(i: int, **change: Any) -> dict:
+    fact = {**GOOD["facts"][i], **change}
+    return {**GOOD, "facts": [fact]}
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        pytest.param(_fact(0, property="established_by") | {"kind": "law"}, id="a property not said of its kind"),
+        pytest.param({**GOOD, "facts": [{"property": "opened_by", "sources": CITED}]}, id="no entity"),
+        pytest.param({**GOOD, "facts": [{"property": "frequency", "sources": CITED}]}, id="no text"),
+        pytest.param({**GOOD, "facts": [{"property": "spending", "sources": CITED}]}, id="no value"),
+        pytest.param({**GOOD, "facts": [{"property": "enacted", "sources": CITED}]}, id="no date"),
+        pytest.param(_fact(3, date="2019-13"), id="no such date"),
+        pytest.param(_fact(2, end="1999"), id="an end before its start"),
+        pytest.param(_fact(0, property="no_such_property"), id="an unknown property"),
+        pytest.param(_fact(1, sources=[{"source": "no-such-source", "locator": "¶1"}]), id="an unknown source"),
+        pytest.param(_fact(1, sources=[{"source": "arms-industry", "locator": "¶7"}]), id="past the last paragraph"),
+        pytest.param({k: v for k, v in GOOD.items() if k != "parent_sources"}, id="a parent not cited"),
+        pytest.param({**GOOD, "summary": ""}, id="the citations of no summary"),
+        pytest.param({**GOOD, "parent_sources": [{"source": "no-such-source", "locator": "¶1"}]}, id="a bad citation"),
+        pytest.param({**GOOD, "kind": "no-such-kind"}, id="an unknown kind"),
+        pytest.param({**GOOD, "ambiguous_aliases": ["Z"]}, id="an ambiguous alias not listed"),
+        pytest.param({**GOOD, "mood": "happy"}, id="an unknown key"),
+        pytest.param(
+            _fact(1, claims=[{"text": "a", "sources": CITED}] * 2),
+            id="claims beside a value",
+        ),
+    ],
+)
+def test_the_short_way_leaves_whatever_has_something_wrong_to_the_long_way(item: dict):
+    plain, _, problems = _short_and_long(item)
+    assert plain is None
+    assert problems, "each case has a problem for the long way to say"
+
+
+def test_the_short_way_leaves_a_file_named_otherwise_to_the_long_way():
+    plain, entity, problems = _short_and_long({**GOOD, "id": "another-name"}, single=True)
+    assert plain is None and entity is None and problems
