@@ -12,12 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
+# CPython's own SHA-256, the same digest as hashlib's: hashlib loads OpenSSL's library first, some
+# 2 ms of every start, for the two short hashes a start makes (the index's name and fingerprint).
 try:
-    # CPython's own SHA-256, the same digest as hashlib's: hashlib loads OpenSSL's library first, some
-    # 2 ms of every start, for the two short hashes a start makes (the index's name and fingerprint).
-    from _sha256 import sha256  # type: ignore[import-not-found]
-except ImportError:  # a Python without the module (3.12 names it _sha2)
-    from hashlib import sha256
+    from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.11
+except ImportError:
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12 and later
+    except ImportError:  # a Python built without them
+        from hashlib import sha256
 
 from desktop import __version__
 from desktop.core import index

@@ -27,7 +27,9 @@ included): those are written out instead, on `Record` and `FrozenRecord` below, 
 from __future__ import annotations
 
 import dataclasses
+import operator
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 _T = TypeVar("_T", bound=type)
@@ -103,6 +105,9 @@ else:
         """`@dataclass(...)`, completed on the first instance (see the module's docstring)."""
         if options.get("slots"):
             raise TypeError("lazy_dataclass does not make slotted classes: use dataclasses.dataclass")
+        if options.get("init") is False:
+            # The __init__ that replaces the placeholder is generated whatever `init` says.
+            raise TypeError("lazy_dataclass does not make classes without an __init__: use dataclasses.dataclass")
         if cls is None:
             return lambda klass: _declare(klass, options)
         return _declare(cls, options)
@@ -119,9 +124,21 @@ class Record:
 
     __slots__: tuple[str, ...] = ()
     __match_args__: tuple[str, ...] = ()
+    # The fields' values as a tuple, read in C: equality and hashing go through it (a getattr loop in
+    # Python made them some ten times a dataclass's cost).
+    _fields_of: Callable[[object], tuple[object, ...]] = staticmethod(lambda record: ())
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        names = cls.__match_args__
+        if len(names) == 1:
+            one = operator.attrgetter(names[0])
+            cls._fields_of = staticmethod(lambda record: (one(record),))
+        elif names:
+            cls._fields_of = staticmethod(operator.attrgetter(*names))
 
     def _values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__match_args__)
+        return self._fields_of(self)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
