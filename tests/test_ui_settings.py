@@ -6,10 +6,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import QDockWidget
 from ui_support import CITE, ThemeGuard, bundled_args, open_window, write_yaml
 
 from desktop.core.store import Store
+from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import AppSettings, settings_path
 
 DARK_TEXT = "#e6e6e6"  # the dark palette's text colour (desktop/ui/theme.py)
@@ -192,3 +194,34 @@ def test_unticking_official_figures_is_remembered(qtbot, bundled_store: Store) -
     second.figures.action_figures.setChecked(True)
     second.close()
     assert open_window(qtbot, bundled_args(bundled_store)).figures.action_figures.isChecked()
+
+
+@pytest.mark.parametrize(
+    ("action", "dock_name"),
+    [("sources.action_sources", "sourcesDock"), ("bookmarks.action_panel", "bookmarksDock")],
+)
+def test_an_open_sources_or_bookmarks_panel_is_remembered(
+    qtbot, bundled_store: Store, action: str, dock_name: str
+) -> None:
+    def toggle(window: MainWindow) -> QAction:
+        owner, name = action.split(".")
+        return getattr(getattr(window, owner), name)
+
+    def shown(window: MainWindow) -> bool:
+        dock = window.findChild(QDockWidget, dock_name)
+        return dock is not None and dock.isVisible()
+
+    first = open_window(qtbot, bundled_args(bundled_store))
+    assert not toggle(first).isChecked() and not shown(first)  # hidden on a first run
+    toggle(first).trigger()  # as the menu or its keys do
+    assert shown(first)
+    first.close()
+
+    second = open_window(qtbot, bundled_args(bundled_store))
+    assert toggle(second).isChecked() and shown(second)
+    second.findChild(QDockWidget, dock_name).close()  # its own close button
+    assert not toggle(second).isChecked()
+    second.close()
+
+    third = open_window(qtbot, bundled_args(bundled_store))
+    assert not toggle(third).isChecked() and not shown(third)

@@ -524,6 +524,11 @@ class MainWindow(QMainWindow):
         self.figures.action_figures.setChecked(s.figures_shown)
         self.problems.action_problems.setChecked(s.problems_shown)
         self.set_notes_visible(s.notes_shown)
+        # Panels the reader left open (each is built only then: a first run builds neither).
+        if s.sources_shown:
+            self.sources.action_sources.setChecked(True)
+        if s.bookmarks_shown:
+            self.bookmarks.set_panel_visible(True)
         if s.page_splitter is not None:
             self._notes_split_chosen = self.page_splitter.restoreState(s.page_splitter)
 
@@ -538,6 +543,8 @@ class MainWindow(QMainWindow):
         self.settings.figures_shown = self.figures.action_figures.isChecked()
         self.settings.problems_shown = self.problems.action_problems.isChecked()
         self.settings.notes_shown = self.action_notes.isChecked()
+        self.settings.sources_shown = self.sources.action_sources.isChecked()
+        self.settings.bookmarks_shown = self.bookmarks.action_panel.isChecked()
         self.settings.page_splitter = self.page_splitter.saveState()
         self.settings.sync()
         self.save_tabs()

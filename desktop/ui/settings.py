@@ -72,6 +72,24 @@ class AppSettings:
         self.set_flag("view/notes", value)
 
     @property
+    def sources_shown(self) -> bool:
+        """View → Sources: hidden unless the reader left it open."""
+        return self.flag("view/sources", False)
+
+    @sources_shown.setter
+    def sources_shown(self, value: bool) -> None:
+        self.set_flag("view/sources", value)
+
+    @property
+    def bookmarks_shown(self) -> bool:
+        """Bookmarks → Show all bookmarks: hidden unless the reader left the panel open."""
+        return self.flag("view/bookmarks", False)
+
+    @bookmarks_shown.setter
+    def bookmarks_shown(self, value: bool) -> None:
+        self.set_flag("view/bookmarks", value)
+
+    @property
     def last_entity(self) -> str | None:
         value = self._s.value("view/last_entity", "")
         return str(value) or None
