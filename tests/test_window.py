@@ -578,3 +578,17 @@ def test_show_all_on_a_long_page_renders_every_fact_in_place(qtbot, data_dir: Pa
     assert window.current_entity == "hub"
     window.go_back()  # showing all is the same page, not a new visit: one step back leaves it
     assert window.current_entity != "hub"
+
+
+def test_a_pdf_links_notes_to_their_sources_and_entities_to_the_program(window: MainWindow, tmp_path: Path) -> None:
+    # In a PDF no window follows cite: or entity: links: each note goes to its source's address instead,
+    # and each entity to its almanac:// link; the window's own actions are not links there.
+    window.show_entity("imet")
+    page = window.store.page("imet")
+    out = tmp_path / "imet.pdf"
+    window.export_pdf(out)
+    uris = set(re.findall(rb"/URI \((.*?)\)", out.read_bytes()))
+    addresses = {s.url.encode() for s in page.sources if s.url.startswith("https://")}
+    assert addresses and addresses <= uris  # every source cited on the page, from its notes and the list
+    assert b"almanac://entity/united-states-congress" in uris
+    assert not [u for u in uris if re.match(rb"(cite|entity|entity-all|kind|claims|bookmark):", u)], uris

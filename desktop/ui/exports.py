@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from desktop import APP_TITLE
 from desktop.core.citation import citation_text
-from desktop.ui.page_html import Colors, render_page
+from desktop.ui.page_html import Colors, for_paper, render_page
 from desktop.ui.page_tabs import PageTabs
 
 log = logging.getLogger("almanac.exports")
@@ -123,7 +123,8 @@ class Exports(QObject):
         doc.setDefaultFont(self.pages.view.document().defaultFont())
         page = self.pages.current_page()
         if page is not None:
-            doc.setHtml(render_page(page, Colors(), self.pages.as_of, limit=None))  # paper gets every fact
+            # Paper gets every fact, and links a PDF reader can follow.
+            doc.setHtml(for_paper(render_page(page, Colors(), self.pages.as_of, limit=None), page.sources))
         else:
             doc.setHtml(self.pages.view.toHtml())
         return doc

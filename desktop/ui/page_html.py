@@ -15,9 +15,10 @@ what points at the entity, and the sources.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from desktop.core.asof import PAST, STATUS_WORDS, UNCERTAIN, UNDATED, annotate
 from desktop.core.citation import note_mark
@@ -77,6 +78,32 @@ def kind_href(kind_id: str) -> str:
 def cite_href(source_id: str, locator: str) -> str:
     """`cite:<source id>?<locator>`, both percent-encoded: the view reads them back apart (detail_view)."""
     return "cite:" + quote(source_id, safe="-") + "?" + quote(locator, safe="")
+
+
+# The page's own links, which only the window can follow: `scheme:rest` inside an href this module wrote.
+_WINDOW_HREF = re.compile(r'href="(cite|entity-all|entity|kind|claims|bookmark|search|random):([^"]*)"')
+
+
+def for_paper(html: str, sources: Iterable[SourceInfo]) -> str:
+    """The page's HTML with links that still lead somewhere on paper and in a PDF, where no window
+    follows `cite:` or `entity:`: a source note goes to its source's web address (a source without
+    one keeps its mark, unlinked), an entity to its `almanac://entity/ID` link, which opens the page
+    in the program; the window's own actions (claims, bookmark, whole page, kind, search) lose their
+    link and keep their words."""
+    from desktop.core.links import entity_link as almanac_link  # only printing needs it
+
+    addresses = {source.id: safe_url(source.url) for source in sources}
+
+    def paper_href(match: re.Match[str]) -> str:
+        scheme, rest = match.group(1), match.group(2)  # percent-encoded, so esc() left it as it was
+        target: str | None = None
+        if scheme == "cite":
+            target = addresses.get(unquote(rest.split("?", 1)[0]))
+        elif scheme in ("entity", "entity-all"):
+            target = almanac_link(unquote(rest))
+        return f'href="{esc(target)}"' if target else 'name=""'
+
+    return _WINDOW_HREF.sub(paper_href, html)
 
 
 def bookmark_href(entity_id: str) -> str:
