@@ -161,3 +161,24 @@ def test_a_screenshot_shows_the_readers_note_and_bookmark_and_writes_nothing_of_
     with ReaderData() as data:
         assert data.tabs() == ([], 0) and data.history() == []  # the picture's window saved nothing here
         assert data.note("imet") == "A note for the picture" and data.is_bookmarked("imet")
+
+
+def test_a_note_on_an_entity_gone_from_the_data_is_found_and_shown(qtbot, window: MainWindow) -> None:
+    # Its file removed or its id changed: the entity is gone, the reader's note on it is not.
+    window.reader.set_note("retired-program", "Compare with the zebrafinch initiative")
+    with qtbot.waitSignal(window.searchFinished, timeout=5000):
+        window.search_box.setText("zebrafinch")
+    model = window.results_model
+    hits = [model.hit(r) for r in range(model.rowCount())]
+    assert [(h.id, h.name, h.phase) for h in hits] == [
+        ("retired-program", "retired-program (no longer in the data)", "notes")
+    ]
+    assert model.row_text(0)[2] == "Your note"
+    window.open_result(0)
+    shown = window.pages.view.toPlainText()
+    assert "no longer in the data" in shown and "Compare with the zebrafinch initiative" in shown
+    assert window.current_entity is None  # nothing of the data is shown
+    window.show_entity("imet")
+    window.go_back()  # the gone page is a step of the history like any other
+    assert "Compare with the zebrafinch initiative" in window.pages.view.toPlainText()
+    assert not window.show_entity("never-was")  # no note, no entity: nothing to show

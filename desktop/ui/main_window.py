@@ -440,8 +440,11 @@ class MainWindow(QMainWindow):
         found = []
         for hit in self.reader.search_notes(query):
             ref = self.store.ref(hit.entity_id)
-            if ref is not None:  # a note on an entity since gone from the data is kept, not listed
+            if ref is not None:
                 found.append(Hit(ref.id, ref.kind, ref.name, hit.score, hit.snippet, NOTE_PHASE))
+            else:  # an entity since gone from the data: its note is the reader's all the same
+                name = f"{hit.entity_id} (no longer in the data)"
+                found.append(Hit(hit.entity_id, "", name, hit.score, hit.snippet, NOTE_PHASE))
         return found
 
     @Slot(bool)

@@ -76,6 +76,10 @@ class PageController(QObject):
             return True
         page = self.store.page(entity_id)
         if page is None:
+            note = self.note_for(entity_id)
+            if note:  # gone from the data, but the reader wrote about it: show what they wrote
+                self._show_gone(entity_id, note, record)
+                return True
             self.message.emit(f"No entity with id “{entity_id}” in the data.")
             return False
         same = not record and entity_id == self._current
@@ -180,17 +184,21 @@ class PageController(QObject):
         if self._current is None:
             self.show_home(record=False)
         elif self.store.ref(self._current) is None:
-            self._show_gone()
+            self._show_gone(self._current, self.note_for(self._current), record=False)
             return
         else:
             self.show_entity(self._current, record=False)
         bar.setValue(at)
 
-    def _show_gone(self) -> None:
+    def _show_gone(self, entity_id: str, note: str, record: bool) -> None:
+        """The page of an entity that has left the data: its name if it was shown here, and the reader's note."""
+        name = self._name if entity_id == self._current else entity_id
         self.view.set_strip(None)
-        self.view.setHtml(render_gone(self._name, page_colors(self.view.palette())))
+        self.view.setHtml(render_gone(name, page_colors(self.view.palette()), note=note))
         self._current = None
+        if record:
+            self.history.visit(entity_id)
         self._set_title("")
         self.historyChanged.emit()
-        self.message.emit(f"“{self._name}” is no longer in the data.")
+        self.message.emit(f"“{name}” is no longer in the data.")
         self.pageShown.emit("")

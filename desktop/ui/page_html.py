@@ -604,11 +604,19 @@ def _link_list(refs: Iterable[EntityRef]) -> str:
     return "&nbsp;· ".join(entity_link(r) for r in refs)
 
 
-def render_gone(name: str, colors: Colors = Colors()) -> str:
-    """What a page shows when the entity it showed has left the data (its file removed or its id changed)."""
+def render_gone(name: str, colors: Colors = Colors(), note: str = "") -> str:
+    """What a page shows when the entity it showed has left the data (its file removed or its id changed),
+    with the reader's note on it, which is kept (File → Export notes as Markdown writes it out too)."""
+    kept = ""
+    if note:
+        kept = (
+            '<h2 id="note">Your note</h2>'
+            f"<p>{esc(note).replace(chr(10), '<br>')}</p>"
+            "<p class=meta>Kept with your notes: File → Export notes as Markdown writes it out with the others.</p>"
+        )
     return (
         f"<html><head>{_style(colors)}</head><body><h1>{esc(name)}</h1>"
         "<p>This entity is no longer in the data: its file was removed, or its id changed. "
         "Search for it by name, or go back.</p>"
-        '<p><a href="entity:">Home</a></p></body></html>'
+        f'<p><a href="entity:">Home</a></p>{kept}</body></html>'
     )
