@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QUrl
-from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtGui import QAction, QImage, QKeySequence, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
 from ui_support import CITE, bundled_args, open_window, write_yaml
 
@@ -17,7 +17,9 @@ from desktop.app import build_main_window
 from desktop.core.loader import load
 from desktop.core.store import Store
 from desktop.models.roles import Role
+from desktop.ui.exports import PAPER_STRIP_WIDTH
 from desktop.ui.main_window import MainWindow
+from desktop.ui.page_html import STRIP_SRC
 from desktop.ui.search_pane import RESULTS_PAGE, TREE_PAGE
 
 # A query with no hits in the bundled data whose closest names are Pakistan and the Pakistan Army.
@@ -592,3 +594,18 @@ def test_a_pdf_links_notes_to_their_sources_and_entities_to_the_program(window: 
     assert addresses and addresses <= uris  # every source cited on the page, from its notes and the list
     assert b"almanac://entity/united-states-congress" in uris
     assert not [u for u in uris if re.match(rb"(cite|entity|entity-all|kind|claims|bookmark):", u)], uris
+
+
+def test_print_and_pdf_show_the_timeline_strip(window: MainWindow, tmp_path: Path) -> None:
+    window.show_entity("imet")  # dated facts: the page has a strip
+    doc = window.exports.printable_document()
+    try:
+        image = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(STRIP_SRC))
+        assert isinstance(image, QImage) and image.width() >= 3 * PAPER_STRIP_WIDTH  # drawn at print's resolution
+        text = doc.toPlainText()
+        assert "dated facts" in text and "Point at a mark" not in text  # paper has no pointer
+    finally:
+        doc.deleteLater()
+    out = tmp_path / "imet.pdf"
+    window.export_pdf(out)
+    assert b"/Subtype /Image" in out.read_bytes()

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QObject, QRectF, QSize, Signal, Slot
+from PySide6.QtCore import QMarginsF, QObject, QRectF, QSize, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from desktop import APP_TITLE
 from desktop.core.citation import citation_text
-from desktop.ui.page_html import Colors, for_paper, render_page
+from desktop.ui.page_html import STRIP_SRC, Colors, for_paper, page_strip, render_page
 from desktop.ui.page_tabs import PageTabs
 
 log = logging.getLogger("almanac.exports")
@@ -107,6 +107,10 @@ def write_picture(
                 raise OSError(f"the image could not be written to {temp}")
 
 
+# The timeline strip's width on paper, in the page's logical pixels: about the text's width on A4.
+PAPER_STRIP_WIDTH = 600
+
+
 class Exports(QObject):
     """Signals: message(text) for the status bar."""
 
@@ -123,8 +127,16 @@ class Exports(QObject):
         doc.setDefaultFont(self.pages.view.document().defaultFont())
         page = self.pages.current_page()
         if page is not None:
+            strip = page_strip(page, self.pages.as_of)
+            if strip is not None:
+                # The strip is an image the view draws for itself; a document of its own needs it given.
+                from desktop.ui.page_strip import paper_strip  # only for printing a page with dated facts
+
+                image = paper_strip(strip, doc.defaultFont(), PAPER_STRIP_WIDTH)
+                doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(STRIP_SRC), image)
             # Paper gets every fact, and links a PDF reader can follow.
-            doc.setHtml(for_paper(render_page(page, Colors(), self.pages.as_of, limit=None), page.sources))
+            html = render_page(page, Colors(), self.pages.as_of, limit=None, strip=strip is not None)
+            doc.setHtml(for_paper(html, page.sources))
         else:
             doc.setHtml(self.pages.view.toHtml())
         return doc

@@ -89,7 +89,7 @@ def for_paper(html: str, sources: Iterable[SourceInfo]) -> str:
     follows `cite:` or `entity:`: a source note goes to its source's web address (a source without
     one keeps its mark, unlinked), an entity to its `almanac://entity/ID` link, which opens the page
     in the program; the window's own actions (claims, bookmark, whole page, kind, search) lose their
-    link and keep their words."""
+    link and keep their words; what the page says of pointing and menus is left out."""
     from desktop.core.links import entity_link as almanac_link  # only printing needs it
 
     addresses = {source.id: safe_url(source.url) for source in sources}
@@ -103,7 +103,11 @@ def for_paper(html: str, sources: Iterable[SourceInfo]) -> str:
             target = almanac_link(unquote(rest))
         return f'href="{esc(target)}"' if target else 'name=""'
 
-    return _WINDOW_HREF.sub(paper_href, html)
+    return _HINT.sub("", _WINDOW_HREF.sub(paper_href, html))
+
+
+# What the page says of the window's own ways (pointing, menus), which paper has none of.
+_HINT = re.compile(r"<span class=hint>[^<]*</span>")
 
 
 def bookmark_href(entity_id: str) -> str:
@@ -368,7 +372,7 @@ def render_page(
     A fact whose sources disagree shows the claim it stands by and a mark; with `open_claims`,
     the other claims too, each with its rank, note and sources. `note` is the reader's own note
     on the entity; `bookmarked` puts a star in the header (None: none). With `strip`, the dated
-    facts are pictured as an image named STRIP_SRC, which the view draws (print leaves it out).
+    facts are pictured as an image named STRIP_SRC, which the view draws (and print, its own).
     """
     page, words, later = _shown(page, as_of)
     marks = {key: f" <span class=status>[{word}]</span>" for key, word in words.items()}
@@ -506,8 +510,8 @@ def _strip_section(dated: list[FactView]) -> str:
     count = f"{len(dated):,} dated fact{'s' if len(dated) != 1 else ''}"
     return (
         f'<p><img src="{STRIP_SRC}"></p>'
-        f"<p class=meta>{count}, {span}; in grey those others state. Point at a mark for its fact; "
-        "View → Timeline (Ctrl+Shift+L) shows them at length.</p>"
+        f"<p class=meta>{count}, {span}; in grey those others state.<span class=hint> Point at a mark for its "
+        "fact; View → Timeline (Ctrl+Shift+L) shows them at length.</span></p>"
     )
 
 

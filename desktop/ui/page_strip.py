@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QStaticText,
 )
 
-from desktop.ui.page_html import Strip, StripMark
+from desktop.ui.page_html import Colors, Strip, StripMark
 
 LANE, GAP = 9.0, 3.0  # a lane's height and the space between lanes, in pixels
 MAX_LANES = 6  # marks that find no free lane share the least crowded one
@@ -277,3 +277,15 @@ def _fade(painter: QPainter, rect: QRectF, color: QColor, rising: bool) -> None:
     gradient.setColorAt(0, clear if rising else color)
     gradient.setColorAt(1, color if rising else clear)
     _fill_rect(painter, rect, QBrush(gradient))
+
+
+# Print's resolution against the screen's: the strip on paper is drawn at three device pixels a point.
+PAPER_RATIO = 3.0
+
+
+def paper_strip(strip: Strip, font: QFont, width: int) -> QImage:
+    """The strip as print and PDF show it: `width` logical pixels wide, in the page's paper colours
+    (page_html.Colors, as the printed text has them), at print's resolution."""
+    paper = Colors()
+    colors = StripColors(QColor(paper.link), QColor(paper.muted), QColor(paper.text), QColor(paper.rule))
+    return draw_strip(strip, lay_out(strip, width, font), font, colors, PAPER_RATIO)
