@@ -978,39 +978,30 @@ def bench_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
 
 def timeline_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
     """--only timeline: the data folder, its index (built once, not timed) and the timeline figures."""
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    from desktop.app import build_main_window
-
-    figures: dict[str, Any] = {"n": n}
-    log(f"N={n:,}: data folder")
-    folder, figures["synthetic_written_s"] = synthetic_folder(work, n, opts.reuse)
-    cache = work / f"cache-{n}"
-    log(f"N={n:,}: index (built only if missing or stale)")
-    with contextlib.closing(Store.open([folder], cache_dir=cache)) as store:
-        counts = store.counts()
-    figures["entities"], figures["facts"] = counts.entities, counts.facts
-    scratch = Path(tempfile.mkdtemp(prefix="bench-config-"))
-    os.environ["ALMANAC_CONFIG_DIR"] = str(scratch)
-    os.environ["ALMANAC_DATA_DIR"] = str(scratch)
-    window = build_main_window(["--no-bundled", "--data", str(folder), "--cache-dir", str(cache)])
-    try:
-        window.show()
-        QTest.qWaitForWindowExposed(window)
-        log(f"N={n:,}: the timeline: Ctrl+T, then its filter box")
+    def measure(window: Any, figures: dict[str, Any]) -> None:
         figures.update(timeline_figures(window, 1 if opts.quick else 3))
-    finally:
-        window.close()
-        window.deleteLater()
-        QApplication.processEvents()
-        window.store.close()
-        shutil.rmtree(scratch, ignore_errors=True)
-    return figures
+
+    return _in_a_window(n, work, opts, "the timeline: Ctrl+T, then its filter box", measure)
 
 
 def search_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
     """--only search: the data folder, its index (built once, not timed) and the search figures."""
+
+    def measure(window: Any, figures: dict[str, Any]) -> None:
+        figures["query_reps"] = opts.query_reps if n <= REPEAT_BUILDS_UP_TO else 1
+        with contextlib.closing(sqlite3.connect(ro_uri(window.store.path), uri=True)) as raw:
+            sampled = n > REPEAT_BUILDS_UP_TO
+            figures.update(search_figures(window, raw, opts.queries, figures["query_reps"], sampled))
+
+    return _in_a_window(n, work, opts, "search in the window", measure)
+
+
+def _in_a_window(
+    n: int, work: Path, opts: argparse.Namespace, what: str, measure: Callable[[Any, dict[str, Any]], None]
+) -> dict[str, Any]:
+    """The data folder of `n` entities, its index (built once, not timed), then `measure(window, figures)`
+    in a window on it, with settings and a reader's folder of its own."""
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -1024,7 +1015,6 @@ def search_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
     with contextlib.closing(Store.open([folder], cache_dir=cache)) as store:
         counts = store.counts()
     figures["entities"], figures["facts"] = counts.entities, counts.facts
-    figures["query_reps"] = opts.query_reps if n <= REPEAT_BUILDS_UP_TO else 1
     scratch = Path(tempfile.mkdtemp(prefix="bench-config-"))
     os.environ["ALMANAC_CONFIG_DIR"] = str(scratch)
     os.environ["ALMANAC_DATA_DIR"] = str(scratch)
@@ -1032,10 +1022,8 @@ def search_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
     try:
         window.show()
         QTest.qWaitForWindowExposed(window)
-        log(f"N={n:,}: search in the window")
-        with contextlib.closing(sqlite3.connect(ro_uri(window.store.path), uri=True)) as raw:
-            sampled = n > REPEAT_BUILDS_UP_TO
-            figures.update(search_figures(window, raw, opts.queries, figures["query_reps"], sampled))
+        log(f"N={n:,}: {what}")
+        measure(window, figures)
     finally:
         window.close()
         window.deleteLater()
