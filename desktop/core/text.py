@@ -52,3 +52,9 @@ def family_name_first(name: str) -> str:
     given = " ".join(parts[: end - 1]).rstrip(",")
     suffix = " ".join(parts[end:])
     return f"{parts[end - 1]}, {given}" + (f" {suffix}" if suffix else "")
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') matching `text` anywhere, its characters as plain characters:
+    a typed % or _ is looked for, not taken as a wildcard."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

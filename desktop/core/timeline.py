@@ -28,6 +28,7 @@ from desktop.core.collector import collector_paused
 from desktop.core.dates import day_number, parse_date
 from desktop.core.phrases import phrase
 from desktop.core.records import lazy_dataclass
+from desktop.core.text import like_pattern
 from desktop.core.views import CitationView, EntityRef, SourceInfo, TimelineItem
 
 _COLUMNS = """f.rid, s.id, s.kind, s.name, o.id, o.kind, o.name, f.missing, f.property, p.label,
@@ -40,13 +41,10 @@ _CHUNK = 900
 _TEXT_FIELDS = ("p.label", "s.name", "o.name", "f.missing", "f.text", "f.note", "f.display_date")
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _text_filter(text: str) -> tuple[str, list[str]]:
     """A condition matching `text` as plain characters in anything the fact says (needs p, s and o joined)."""
-    return "(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in _TEXT_FIELDS) + ")", [_like(text)] * len(_TEXT_FIELDS)
+    condition = "(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in _TEXT_FIELDS) + ")"
+    return condition, [like_pattern(text)] * len(_TEXT_FIELDS)
 
 
 def _conditions(entity: str | None, kind: str | None, text: str | None) -> tuple[list[str], list]:

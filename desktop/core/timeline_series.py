@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from desktop.core.figures import fiscal_year_bounds, fiscal_year_days, type_label
 from desktop.core.phrases import format_quantity
+from desktop.core.text import like_pattern
 from desktop.core.views import CitationView, EntityRef, SourceInfo, TimelineItem
 
 PREFIX = "figures:"  # a lane's key: PREFIX alone for lanes by kind, PREFIX + country:program by entity
@@ -56,10 +57,6 @@ class Span:
     program_kind: str  # the lane's colour is the program's kind's
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _conditions(entity: str | None, kind: str | None, text: str | None) -> tuple[str, list, str, list]:
     """What a timeline's filters ask of a series: of `entity` (as country or program), whose country is
     of `kind` (its subject, as a fact's), that names `text` (a name, or "Official figures"). The first
@@ -74,7 +71,7 @@ def _conditions(entity: str | None, kind: str | None, text: str | None) -> tuple
         outer_args.append(kind)
     if text:
         outer.append("(s.name LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\' OR ? LIKE ? ESCAPE '\\')")
-        outer_args += [_like(text), _like(text), LABEL, _like(text)]
+        outer_args += [like_pattern(text), like_pattern(text), LABEL, like_pattern(text)]
     return inner, inner_args, " AND ".join(outer) or "1", outer_args
 
 
