@@ -170,7 +170,7 @@ def test_a_slow_answer_shows_the_results_page_before_it_comes(
     qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     search = window.search
-    monkeypatch.setattr(search.runner, "submit", lambda text, kind=None: 0)  # an answer that never comes
+    monkeypatch.setattr(search.runner, "submit", lambda text, kind=None, snippets=None: 0)  # an answer that never comes
     window.search_box.setText("military")
     assert not search.showing_results()
     qtbot.waitUntil(search.showing_results, timeout=2000)
@@ -257,3 +257,59 @@ def test_rows_scrolled_to_get_the_snippets_the_answer_left_out(qtbot, window: Ma
     qtbot.waitUntil(lambda: not later(), timeout=5000)
     whole = bundled_store.search("military", limit=search_runner.RESULT_LIMIT)
     assert [model.hit(row) for row in range(len(whole))] == whole
+
+
+def test_a_failed_step_of_readying_the_list_still_shows_the_answer(
+    qtbot, bundled_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("a step that fails")
+
+    monkeypatch.setattr(search_pane, "PREPARE_MS", 60_000)
+    monkeypatch.setattr(search_pane, "_PREPARE_STEPS", (broken, *search_pane._PREPARE_STEPS[1:]))
+    window = open_window(qtbot, bundled_args(bundled_store))
+    with qtbot.waitSignal(window.searchFinished, check_params_cb=lambda q: q == "military", timeout=5000):
+        window.search_box.setText("military")
+    assert window.search.results_prepared() and window.search.showing_results()
+    assert window.results_model.rowCount() > 0
+
+
+def test_a_tall_list_gets_the_snippets_of_every_row_on_show_with_the_answer(qtbot, window: MainWindow) -> None:
+    window.resize(900, 2100)
+    qtbot.wait(50)
+    with qtbot.waitSignal(window.searchFinished, check_params_cb=lambda q: q == "military", timeout=5000):
+        window.search_box.setText("military")
+    model, view = window.results_model, window.results
+    assert model.rowCount() > search_runner.FIRST_SNIPPETS  # more rows on show than the runner's own number
+    view.doItemsLayout()
+    on_show = [
+        r for r in range(model.rowCount()) if view.visualRect(model.index(r, 0)).intersects(view.viewport().rect())
+    ]
+    assert len(on_show) > search_runner.FIRST_SNIPPETS
+    assert not [r for r in on_show if model.snippet_later(r)]  # none waits for a second search
+
+
+def test_a_failed_second_search_for_snippets_leaves_the_answer_on_show(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    window.resize(900, 500)
+    with qtbot.waitSignal(window.searchFinished, check_params_cb=lambda q: q == "military", timeout=5000):
+        window.search_box.setText("military")
+    model = window.results_model
+    rows = [model.hit(r) for r in range(model.rowCount())]
+    assert any(model.snippet_later(r) for r in range(model.rowCount()))
+    store, search = window.store, window.store.search
+
+    def locked(*args, snippets=None, **kwargs):
+        if snippets is None:  # the second search, for the snippets left out
+            raise sqlite3.OperationalError("database is locked")
+        return search(*args, snippets=snippets, **kwargs)
+
+    monkeypatch.setattr(store, "search", locked)
+    window.results.scrollToBottom()
+    qtbot.waitUntil(lambda: window.search.runner._making == 0, timeout=5000)
+    qtbot.wait(50)
+    assert [model.hit(r) for r in range(model.rowCount())] == rows  # the answer stays as it was
+    assert "failed" not in window.search_status.text().lower()

@@ -90,15 +90,17 @@ class SearchRunner(QObject):
     def set_store(self, store: Store) -> None:
         self._store = store
 
-    def submit(self, query: str, kind: str | None = None) -> int:
+    def submit(self, query: str, kind: str | None = None, snippets: int | None = None) -> int:
         """Ask for `query` (among entities of `kind`, if given); returns its generation. Any older query
-        is skipped or interrupted."""
+        is skipped or interrupted. `snippets`: how many hits bring their snippets (the rows the list
+        shows at once), if more than the runner's own number."""
         self._generation += 1
         generation, store = self._generation, self._store
         self._asked = (generation, query, store, kind)
         self._interrupt()
+        first = self._snippets if self._snippets is None or snippets is None else max(self._snippets, snippets)
         self._tasks.run(
-            lambda: self._work(generation, query, store, kind, self._snippets),
+            lambda: self._work(generation, query, store, kind, first),
             lambda answer: self._answered(generation, query, answer),
             lambda exc: self._failed(generation, query, exc),
             lane="search",
@@ -117,7 +119,7 @@ class SearchRunner(QObject):
         self._tasks.run(
             lambda: self._work(generation, query, store, kind, None),
             lambda answer: self._snippets_made(generation, query, answer),
-            lambda exc: self._failed(generation, query, exc),
+            lambda exc: self._snippets_failed(generation, exc),
             lane="search",
             what="search",
         )
@@ -156,6 +158,14 @@ class SearchRunner(QObject):
         if generation != self._generation or is_interrupt(exc):
             return  # overtaken: the newer query answers
         self.failed.emit(generation, query, report(exc, "search"))
+
+    def _snippets_failed(self, generation: int, exc: BaseException) -> None:
+        # The answer on show stays: its rows lack only the snippets not yet made. Logged, not shown as a
+        # failed search (which would empty the list); the next answer asks again.
+        if self._making == generation:
+            self._making = 0
+        if not is_interrupt(exc):
+            report(exc, "making the rest of the snippets")
 
     def stop(self) -> None:
         """Interrupt a running query; with a helper of its own, also join its worker."""

@@ -9,6 +9,7 @@ search ever runs on the GUI thread.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +47,8 @@ from desktop.ui.qt_enums import (
     set_enum_property,
 )
 
+log = logging.getLogger("almanac.search")
+
 TREE_PAGE, RESULTS_PAGE = 0, 1
 
 
@@ -80,6 +83,8 @@ REVEAL_MS = 150
 # A search begun sooner hurries the steps along, and its answer waits for them (once a session).
 PREPARE_MS = 400
 PREPARE_STEP_MS = 40
+# Rows past those on show whose snippets come with an answer: a small scroll needs no second search.
+ROWS_TO_SPARE = 8
 
 
 class SearchPane(QWidget):
@@ -294,13 +299,18 @@ class SearchPane(QWidget):
         if self.results_prepared():
             return
         step = _PREPARE_STEPS[self._prepared]
-        if step is None:
-            delegate = self._set_delegate()
-            prepare = getattr(delegate, "prepare", None)
-            if prepare is not None:
-                prepare(self.results.font())
-        else:
-            step()
+        try:
+            if step is None:
+                delegate = self._set_delegate()
+                prepare = getattr(delegate, "prepare", None)
+                if prepare is not None:
+                    prepare(self.results.font())
+            else:
+                step()
+        except Exception:
+            # A step is only a head start (what it makes is made on first use anyway): a failed one must not
+            # leave the steps stuck, and every answer held back for them.
+            log.exception("readying the results list")
         self._prepared += 1
         if not self.results_prepared():
             self._prepare_timer.start(0 if self._hurried else PREPARE_STEP_MS)
@@ -332,7 +342,16 @@ class SearchPane(QWidget):
         if not self.showing_results() and not self._reveal.isActive():
             self._reveal.start()  # the answer shows the results page; this, if the answer is slow
         self._hurry_preparing()
-        self.runner.submit(text, self.kind())
+        self.runner.submit(text, self.kind(), self._rows_on_show())
+
+    def _rows_on_show(self) -> int:
+        """About how many result rows the list shows at once, a few more to spare: their snippets come with
+        the answer. A row takes at least two of the list's lines (it takes three, of which two smaller),
+        so this errs towards more rows, never fewer."""
+        line = max(1, self.results.fontMetrics().height())
+        # The stack's height, not the list's: before the first answer the list has never been shown or
+        # laid out, and the results page it is on is as tall as the stack.
+        return self.stack.height() // (2 * line) + ROWS_TO_SPARE
 
     @Slot(int, str, list, list)
     def _on_search_finished(self, generation: int, query: str, hits: list[Hit], suggestions: list[EntityRef]) -> None:
