@@ -9,6 +9,7 @@ take the test run with it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -82,3 +83,41 @@ def test_a_build_on_a_thread_after_an_earlier_lane_ended(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["True"]
+
+
+def test_a_yaml_rs_that_fails_to_load_on_a_worker_thread_leaves_pyyaml_reading(tmp_path: Path):
+    # Installed but broken: its import raises something other than ImportError. The thread that imports
+    # the YAML machinery must not wait for it for ever (it holds that module's import, and so would
+    # every thread after it).
+    (tmp_path / "yaml_rs.py").write_text("raise RuntimeError('a broken build')\n", encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                """
+                import threading
+
+                def first():
+                    from desktop.core import yamlfile
+                    assert yamlfile.yaml_rs is None
+                    doc = yamlfile.parse_yaml(b"- id: x\\n  kind: country\\n")
+                    assert not doc.fast and doc.data == [{"id": "x", "kind": "country"}]
+                    print("read")
+
+                thread = threading.Thread(target=first)
+                thread.start()
+                thread.join(60)
+                assert not thread.is_alive(), "the importing thread is stuck"
+                """
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["read"]
+    assert "yaml_rs could not be loaded (RuntimeError: a broken build)" in done.stderr

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import importlib
+import logging
 import re
 import stat
 import threading
@@ -42,8 +43,10 @@ def _import_yaml_rs() -> Any:
     imported = threading.Event()
 
     def hold() -> None:
-        found.append(_import_or_none())
-        imported.set()
+        try:
+            found.append(_import_or_none())
+        finally:  # whatever the import did, the importing thread (which holds this module's import) goes on
+            imported.set()
         threading.Event().wait()  # never set: the thread outlives every call
 
     try:
@@ -51,13 +54,20 @@ def _import_yaml_rs() -> Any:
     except RuntimeError:  # no thread to be had (the interpreter is shutting down): PyYAML reads everything
         return None
     imported.wait()
-    return found[0]
+    return found[0] if found else None
 
 
 def _import_or_none() -> Any:
     try:
         return importlib.import_module("yaml_rs")
     except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # installed but broken (a panic in its Rust code is a BaseException)
+        logging.getLogger("almanac.build").warning(
+            "yaml_rs could not be loaded (%s: %s); PyYAML reads every file", type(exc).__name__, exc
+        )
         return None
 
 
