@@ -8,6 +8,7 @@ words, and each word is quoted before it is matched, so quotes, brackets,
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Collection
 
 from desktop.core.text import name_key, words
@@ -117,6 +118,22 @@ class _FirstNew:
         return 0
 
 
+# `first_new` is registered once on each of the store's connections (add_functions): registering a function
+# again makes SQLite drop every statement it has prepared on that connection, and searches run on every key.
+# Each full-text query sets the state its calls read; a connection is used by one thread at a time.
+_asking = threading.local()
+
+
+def _first_new(ident: str, rank: float) -> int:
+    first_new: _FirstNew = _asking.first_new
+    return first_new(ident, rank)
+
+
+def add_functions(conn: sqlite3.Connection) -> None:
+    """Register on `conn` the SQL functions searches use (once a connection: Store does, as it opens one)."""
+    conn.create_function("first_new", 2, _first_new)
+
+
 def _text_phase(
     conn: sqlite3.Connection,
     tokens: list[str],
@@ -136,7 +153,7 @@ def _text_phase(
         snippet = f"CASE WHEN first_new(e.id, fts.rank) THEN {snippet} ELSE '{SNIPPET_LATER}' END"
     for joiner in joiners:
         if snippets is not None:
-            conn.create_function("first_new", 2, _FirstNew(*snippets))
+            _asking.first_new = _FirstNew(*snippets)
         # Ranked by FTS5 itself (`rank MATCH` sets the bm25 weights for this query), so it sorts
         # row ids and ranks alone and snippet() runs only for the `limit` rows returned; ordering
         # by a bm25() column instead made SQLite build a snippet for every matching row first.

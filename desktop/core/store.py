@@ -210,6 +210,7 @@ class Store:
             self._rebuild_missing()
         # check_same_thread=False: close() closes it from whichever thread closes the store.
         conn = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+        searching.add_functions(conn)
         with reader.lock:
             if not self._closed:
                 reader.conn = conn
