@@ -11,16 +11,30 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
+
+# The collector is the process's, and blocks overlap on several threads (a build on a worker while the
+# GUI thread reads a timeline): it is back on when the last block still open ends, not the first.
+_lock = threading.Lock()
+_open = 0  # blocks open now, on every thread
+_was_enabled = False  # whether it was on when the first of them began
 
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """No garbage collection inside the block; the collector is back as it was after it (nesting is fine)."""
-    paused = gc.isenabled()
-    gc.disable()
+    """No garbage collection inside the block; the collector is back as it was once every block open,
+    on any thread, has ended (nesting is fine)."""
+    global _open, _was_enabled
+    with _lock:
+        if _open == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _open += 1
     try:
         yield
     finally:
-        if paused:
-            gc.enable()
+        with _lock:
+            _open -= 1
+            if _open == 0 and _was_enabled:
+                gc.enable()
