@@ -53,6 +53,8 @@ def test_the_store_figures_ask_for_as_many_hits_as_the_window_does() -> None:
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    from desktop.models.search_runner import RESULT_LIMIT
+    from desktop.models.search_runner import FIRST_SNIPPETS, RESULT_LIMIT
 
     assert bench.WINDOW_LIMIT == RESULT_LIMIT
+    assert bench.WINDOW_SNIPPETS == FIRST_SNIPPETS
+    assert bench.RAW_FTS_SQL.endswith(f"LIMIT {RESULT_LIMIT}")  # the baseline asks for as many rows
