@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QMenu
 from ui_support import bundled_args, open_window
 
 from desktop.core.store import Store
-from desktop.ui.bookmarks import BookmarksView
+from desktop.ui.bookmarks_view import BookmarksView
 from desktop.ui.main_window import MainWindow
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier

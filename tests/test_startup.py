@@ -44,7 +44,6 @@ FIRST_PAINT_MODULES = {
     "desktop.core.files",
     "desktop.core.index",
     "desktop.core.links",
-    "desktop.core.model",
     "desktop.core.phrases",
     "desktop.core.problems",
     "desktop.core.records",  # the view types' dataclasses, completed on first use

@@ -13,7 +13,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from desktop.core.model import Citation, Claim, Entity, Fact
 from desktop.core.phrases import phrase
 from desktop.core.problems import Problem
 from desktop.core.text import name_key, sort_key
@@ -21,6 +20,7 @@ from desktop.core.text import name_key, sort_key
 if TYPE_CHECKING:
     from desktop.core.builder import BuildPlan
     from desktop.core.figures import Figure
+    from desktop.core.model import Citation, Claim, Entity, Fact  # names only: the window's start needs none
     from desktop.core.vocabulary import Vocabulary
 
 # Bump when the tables below change: an index of another version is rebuilt.

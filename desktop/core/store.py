@@ -34,7 +34,6 @@ from desktop.core.cache import (
     sweep_temporaries,
 )
 from desktop.core.debug import debugging
-from desktop.core.model import RANKS
 from desktop.core.phrases import phrase
 from desktop.core.problems import Problem
 from desktop.core.views import (
@@ -602,6 +601,8 @@ class Store:
                 )
             )
         # The claim shown is the first of the best rank, as the loader chose it.
+        from desktop.core.model import RANKS  # here: the window's first paint reads no claims
+
         best = min(range(len(out)), key=lambda i: RANKS.index(out[i].rank))
         out[best] = replace(out[best], shown=True)
         return tuple(out)

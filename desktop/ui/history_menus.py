@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from desktop.core.reader_data import HOME
 
@@ -86,6 +86,8 @@ class HistoryMenus(QObject):
         """Forget the pages viewed, across runs (each tab's Back and Forward stay as they are)."""
         parent: QWidget = self.window
         if ask:
+            from PySide6.QtWidgets import QMessageBox  # dialogs load when first asked for
+
             answer = QMessageBox.question(
                 parent, "Clear history", "Forget every page viewed? Bookmarks and notes are kept."
             )

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6 import QtCore
 from PySide6.QtCore import QPoint, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desktop import APP_TITLE
 from desktop.core.links import entity_link
@@ -456,6 +456,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def export_notes(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # dialogs load when first asked for
+
         path, _ = QFileDialog.getSaveFileName(self, "Export notes as Markdown", "notes.md", "Markdown (*.md)")
         if path:
             self.export_notes_to(Path(path))
