@@ -58,7 +58,6 @@ import shutil
 import sqlite3
 import statistics
 import string
-import subprocess
 import sys
 import tempfile
 import time
@@ -76,6 +75,7 @@ sys.path.insert(0, str(HERE))
 
 import make_synthetic  # noqa: E402
 import yaml  # noqa: E402
+from first_paint import almanac_command, bare_command, run_to_first_paint  # noqa: E402
 
 from desktop.core.loader import SOURCES_FILE, VOCABULARY_FILE, data_files  # noqa: E402
 from desktop.core.store import Store  # noqa: E402
@@ -204,36 +204,6 @@ def _refs_lost(calls: int = 1000) -> dict[str, float]:
 # -- processes: the bare window and the almanac to first paint ---------------
 
 
-def _process_env(config_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    # A first run every time: fresh settings, and no reader's file of bookmarks, notes and open tabs
-    # (the machine's own would reopen whatever its user left open, and be written to).
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        ALMANAC_EXIT_AFTER_PAINT="1",
-        ALMANAC_CONFIG_DIR=str(config_dir),
-        ALMANAC_DATA_DIR=str(config_dir),
-    )
-    return env
-
-
-def run_to_first_paint(command: list[str], scratch: Path) -> tuple[float, int]:
-    """Wall time from spawn to exit, and the peak RSS (KiB) the process printed after its first paint."""
-    config = Path(tempfile.mkdtemp(prefix="config-", dir=scratch))  # fresh settings every run
-    start = time.perf_counter()
-    proc = subprocess.run(command, cwd=ROOT, env=_process_env(config), capture_output=True, text=True, timeout=600)
-    wall = time.perf_counter() - start
-    shutil.rmtree(config, ignore_errors=True)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        raise RuntimeError(f"{' '.join(command)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr[-2000:]}")
-    return wall, int(json.loads(lines[-1])["peak_rss_kib"])
-
-
-def bare_command() -> list[str]:
-    return [sys.executable, str(HERE / "bare_window.py")]
-
-
 def measure_process(command: list[str], reps: int, scratch: Path, paired: bool = False) -> dict[str, Any]:
     """The command's wall time (median of `reps` runs after a warm-up) and peak RSS; with `paired`, a bare
     window is started just before each run too, and its median is the start's own baseline (`bare_s`):
@@ -243,22 +213,18 @@ def measure_process(command: list[str], reps: int, scratch: Path, paired: bool =
     runs = []
     for _ in range(reps):
         if paired:
-            bare.append(run_to_first_paint(bare_command(), scratch)[0])
+            bare.append(run_to_first_paint(bare_command(), scratch).wall_s)
         runs.append(run_to_first_paint(command, scratch))
     measured: dict[str, Any] = {
-        "wall_s": median([w for w, _ in runs]),
-        "peak_rss_kib": int(median([r for _, r in runs])),
-        "runs_s": [round(w, 4) for w, _ in runs],
+        "wall_s": median([run.wall_s for run in runs]),
+        "peak_rss_kib": int(median([run.peak_rss_kib for run in runs])),
+        "runs_s": [round(run.wall_s, 4) for run in runs],
         "reps": reps,
     }
     if paired:
         measured["bare_s"] = median(bare)
         measured["bare_runs_s"] = [round(w, 4) for w in bare]
     return measured
-
-
-def almanac_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "desktop", *args]
 
 
 # -- the data --------------------------------------------------------------

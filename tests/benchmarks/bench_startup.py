@@ -21,46 +21,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def _env(config: Path, root: Path | None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        ALMANAC_EXIT_AFTER_PAINT="1",
-        ALMANAC_CONFIG_DIR=str(config),
-        ALMANAC_DATA_DIR=str(config),
-    )
-    if root is not None:
-        env["PYTHONPATH"] = str(root)
-    return env
-
-
-def run_once(command: list[str], cwd: Path, root: Path | None, scratch: Path) -> tuple[float, float]:
-    """Wall time from spawn to exit and the child's processor time (user + system), in seconds."""
-    config = Path(tempfile.mkdtemp(prefix="config-", dir=scratch))  # fresh settings every run
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=_env(config, root), capture_output=True, text=True, timeout=300)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    shutil.rmtree(config, ignore_errors=True)
-    if done.returncode != 0 or not any(line.startswith("{") for line in done.stdout.splitlines()):
-        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+from first_paint import ROOT, almanac_command, bare_command, run_to_first_paint
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,26 +53,26 @@ def main(argv: list[str] | None = None) -> int:
     extra = [*data, *(["open", opts.open] if opts.open else [])]
 
     def almanac(root: Path, name: str) -> tuple[list[str], Path, Path | None]:
-        cache = work / f"cache-{name}"
-        return [sys.executable, "-m", "desktop", "--cache-dir", str(cache), *extra], root, root
+        return almanac_command("--cache-dir", str(work / f"cache-{name}"), *extra), root, root
 
     commands: dict[str, tuple[list[str], Path, Path | None]] = {
-        "bare": ([sys.executable, str(HERE / "bare_window.py")], ROOT, None),
+        "bare": (bare_command(), ROOT, None),
         "almanac": almanac(ROOT, "this"),
     }
     if opts.base is not None:
         commands["base"] = almanac(opts.base.resolve(), "base")
     for command, cwd, root in commands.values():  # warm-up: page cache, indexes built; not counted
-        run_once(command, cwd, root, work)
+        run_to_first_paint(command, work, cwd, root)
     names = list(commands)
     walls: dict[str, list[float]] = {name: [] for name in names}
     cpus: dict[str, list[float]] = {name: [] for name in names}
     for round_ in range(opts.rounds):
         order = names[round_ % len(names) :] + names[: round_ % len(names)]
         for name in order:
-            wall, cpu = run_once(*commands[name], work)
-            walls[name].append(wall)
-            cpus[name].append(cpu)
+            command, cwd, root = commands[name]
+            start = run_to_first_paint(command, work, cwd, root)
+            walls[name].append(start.wall_s)
+            cpus[name].append(start.cpu_s)
     bare_wall = statistics.median(walls["bare"])
     bare_cpu = statistics.median(cpus["bare"])
     shown = f"{'Home' if not opts.open else 'open ' + opts.open}{f', data {opts.data}' if opts.data else ''}"
