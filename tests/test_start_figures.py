@@ -16,6 +16,7 @@ from datafiles import entity, write
 from desktop.app import _window_for
 from desktop.core.figures import COLUMNS
 from desktop.options import window_args
+from desktop.ui.main_window import MainWindow
 
 SOURCE = "start-dataset"
 
@@ -35,12 +36,18 @@ def figures_folder(data_dir: Path) -> Path:
     return data_dir
 
 
-def test_the_first_pages_figures_are_read_once_it_is_painted(qtbot, data_dir: Path, tmp_path: Path) -> None:
+def unshown_window(qtbot, data_dir: Path, tmp_path: Path) -> MainWindow:
+    """A window on the figures folder alone, made as a start makes it and not shown yet."""
     folder = figures_folder(data_dir)
     args = window_args(["--no-bundled", "--data", str(folder), "--cache-dir", str(tmp_path / "cache")])
     assert args is not None
     window = _window_for(args)
     qtbot.addWidget(window)
+    return window
+
+
+def test_the_first_pages_figures_are_read_once_it_is_painted(qtbot, data_dir: Path, tmp_path: Path) -> None:
+    window = unshown_window(qtbot, data_dir, tmp_path)
     figures = window.figures
     figures.hold_until_first_paint()
     window.open_initial("freedonia")
@@ -57,11 +64,7 @@ def test_the_first_pages_figures_are_read_once_it_is_painted(qtbot, data_dir: Pa
 
 
 def test_without_the_hold_a_page_is_read_as_it_is_shown(qtbot, data_dir: Path, tmp_path: Path) -> None:
-    folder = figures_folder(data_dir)
-    args = window_args(["--no-bundled", "--data", str(folder), "--cache-dir", str(tmp_path / "cache")])
-    assert args is not None
-    window = _window_for(args)
-    qtbot.addWidget(window)
+    window = unshown_window(qtbot, data_dir, tmp_path)
     window.open_initial("freedonia")
     assert window.figures.busy()  # read on a worker at once (the windows tests and scripts build)
     qtbot.waitUntil(lambda: not window.figures.busy(), timeout=5000)
