@@ -112,12 +112,12 @@ class AppSettings:
 
     @property
     def figures_shown(self) -> bool:
-        """View → Official figures: ticked unless the reader unticked it (QSettings keeps booleans as text)."""
-        return str(self._s.value("view/figures", "true")).lower() not in ("false", "0")
+        """View → Official figures: ticked unless the reader unticked it."""
+        return self.flag("view/figures", True)
 
     @figures_shown.setter
     def figures_shown(self, value: bool) -> None:
-        self._set("view/figures", "true" if value else "false")
+        self.set_flag("view/figures", value)
 
     @property
     def problems_shown(self) -> bool:
@@ -126,7 +126,7 @@ class AppSettings:
 
     @problems_shown.setter
     def problems_shown(self, value: bool) -> None:
-        self._set("view/problems", "true" if value else "false")
+        self.set_flag("view/problems", value)
 
     @property
     def theme(self) -> str:
